@@ -1,0 +1,62 @@
+package dev.starling.node.command;
+
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.server.Log;
+import dev.starling.node.wire.ClientConnection;
+import dev.starling.node.wire.OpCode;
+import dev.starling.node.wire.Request;
+import dev.starling.node.wire.RequestHandler;
+import org.bson.BsonDocument;
+
+/**
+ * Runs a request's command: finds it in the registry, runs it, and turns every failure into
+ * MongoDB's error reply. Nothing a client sends escapes as an exception.
+ */
+public final class CommandDispatcher implements RequestHandler {
+  private final CommandRegistry registry;
+  private final NodeServices node;
+
+  public CommandDispatcher(CommandRegistry registry, NodeServices node) {
+    this.registry = registry;
+    this.node = node;
+  }
+
+  @Override
+  public BsonDocument handle(Request request, ClientConnection connection) {
+    String name = request.commandName();
+    try {
+      Command command = registry.find(name);
+      if (command == null || (command.testOnly() && !node.options().testCommandsEnabled())) {
+        node.opCounters().add(OpCounters.Kind.COMMAND, 1);
+        throw new MongoServerException(
+            ErrorCode.COMMAND_NOT_FOUND, "no such command: '" + name + "'");
+      }
+      if (request.opCode() == OpCode.OP_QUERY && !command.allowedOverOpQuery()) {
+        throw new MongoServerException(
+            ErrorCode.UNSUPPORTED_OP_QUERY_COMMAND,
+            "Unsupported OP_QUERY command: "
+                + name
+                + ". The client driver may require an upgrade.");
+      }
+      if (command.counterKind() == OpCounters.Kind.COMMAND) {
+        node.opCounters().add(OpCounters.Kind.COMMAND, 1);
+      }
+      BsonDocument reply =
+          command.run(new CommandContext(request.database(), connection, node), request.command());
+      return Replies.ok(reply);
+    } catch (MongoServerException e) {
+      return Replies.error(e);
+    } catch (org.bson.BsonInvalidOperationException | ClassCastException e) {
+      // A field of the wrong BSON type that a command read without checking.
+      return Replies.error(
+          new MongoServerException(
+              ErrorCode.TYPE_MISMATCH, "invalid type in command " + name + ": " + e.getMessage()));
+    } catch (RuntimeException e) {
+      Log.error(e, "command %s failed", name);
+      return Replies.error(
+          new MongoServerException(
+              ErrorCode.INTERNAL_ERROR, "internal error in " + name + ": " + e));
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.starling.node.command;
+
+import dev.starling.node.exec.CursorManager;
+import dev.starling.node.server.NodeOptions;
+import dev.starling.node.server.ServerParameters;
+import dev.starling.node.storage.StorageEngine;
+import dev.starling.node.wire.ConnectionStats;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The node's shared services that commands use. Time comes from the clock here, never from the
+ * system directly.
+ */
+public record NodeServices(
+    StorageEngine storage,
+    CursorManager cursors,
+    NodeOptions options,
+    ServerParameters parameters,
+    ConnectionStats connections,
+    OpCounters opCounters,
+    Clock clock,
+    Instant startedAt,
+    String hostName) {
+
+  /** "host:port" as this node names itself. */
+  public String me() {
+    return hostName + ":" + options.port;
+  }
+}

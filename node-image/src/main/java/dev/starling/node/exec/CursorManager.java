@@ -1,0 +1,86 @@
+package dev.starling.node.exec;
+
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.BsonDocument;
+
+/** The node's open cursors by id; cursors idle longer than cursorTimeoutMillis are reaped. */
+public final class CursorManager {
+  private final Map<Long, Cursor> cursors = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final long timeoutMillis;
+  private final AtomicLong timedOut = new AtomicLong();
+
+  public CursorManager(Clock clock, long timeoutMillis) {
+    this.clock = clock;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  /** Registers a cursor over the remaining results. */
+  public Cursor open(String ns, Iterator<BsonDocument> results) {
+    long id;
+    Cursor cursor;
+    do {
+      id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+      cursor = new Cursor(id, ns, results, clock.millis());
+    } while (cursors.putIfAbsent(id, cursor) != null);
+    return cursor;
+  }
+
+  /**
+   * The cursor for a getMore on {@code ns}; CursorNotFound (43) if unknown or of another namespace.
+   */
+  public Cursor get(long id, String ns) {
+    Cursor cursor = cursors.get(id);
+    if (cursor == null) {
+      throw new MongoServerException(ErrorCode.CURSOR_NOT_FOUND, "cursor id " + id + " not found");
+    }
+    if (!cursor.ns().equals(ns)) {
+      throw new MongoServerException(
+          ErrorCode.UNAUTHORIZED,
+          "Requested getMore on namespace '"
+              + ns
+              + "', but cursor belongs to a different namespace "
+              + cursor.ns());
+    }
+    cursor.touch(clock.millis());
+    return cursor;
+  }
+
+  public boolean kill(long id) {
+    return cursors.remove(id) != null;
+  }
+
+  public void close(Cursor cursor) {
+    cursors.remove(cursor.id());
+  }
+
+  public int openCount() {
+    return cursors.size();
+  }
+
+  public long timedOutCount() {
+    return timedOut.get();
+  }
+
+  /** Removes cursors idle past the timeout; called periodically. */
+  public void reapIdle() {
+    long now = clock.millis();
+    cursors
+        .values()
+        .removeIf(
+            c -> {
+              boolean idle = now - c.lastUsedMillis() > timeoutMillis;
+              if (idle) {
+                timedOut.incrementAndGet();
+              }
+              return idle;
+            });
+  }
+}

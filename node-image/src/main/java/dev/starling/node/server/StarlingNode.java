@@ -1,0 +1,178 @@
+package dev.starling.node.server;
+
+import dev.starling.node.command.CommandDispatcher;
+import dev.starling.node.command.Commands;
+import dev.starling.node.command.NodeServices;
+import dev.starling.node.command.OpCounters;
+import dev.starling.node.exec.CursorManager;
+import dev.starling.node.storage.RocksStorageEngine;
+import dev.starling.node.storage.StorageEngine;
+import dev.starling.node.storage.WriteObserver;
+import dev.starling.node.wire.WireServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
+
+/**
+ * The starling-node process: parses flags, opens storage, serves the wire protocol and the health
+ * port.
+ */
+public final class StarlingNode implements AutoCloseable {
+  /** mongod's exit codes. */
+  static final int EXIT_NET_ERROR = 48;
+
+  static final int EXIT_DATA_DIR = 100;
+
+  private final NodeOptions options;
+  private final StorageEngine storage;
+  private final WireServer wire = new WireServer();
+  private final ScheduledExecutorService housekeeping =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("housekeeping").factory());
+  private HealthEndpoint health;
+  private volatile boolean accepting;
+
+  private StarlingNode(NodeOptions options, StorageEngine storage) {
+    this.options = options;
+    this.storage = storage;
+  }
+
+  public static void main(String[] args) {
+    NodeOptions options;
+    try {
+      options = NodeOptions.parse(args);
+    } catch (OptionsException e) {
+      System.err.println(e.getMessage());
+      System.exit(e.exitCode());
+      return;
+    }
+    if (options.help) {
+      System.out.println(Usage.TEXT);
+      return;
+    }
+    if (options.version) {
+      System.out.println("starling-node " + Version.STARLING + " (MongoDB 6.0.0 compatible)");
+      return;
+    }
+    Log.quiet(options.quiet);
+    try {
+      StarlingNode node = start(options);
+      Runnable stop =
+          () -> {
+            Log.info("received shutdown signal; shutting down");
+            node.close();
+            Runtime.getRuntime().halt(0);
+          };
+      Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().start(stop));
+      Signal.handle(new Signal("INT"), signal -> Thread.ofPlatform().start(stop));
+    } catch (OptionsException e) {
+      System.err.println(e.getMessage());
+      System.exit(e.exitCode());
+    }
+  }
+
+  /** Starts a node; the caller owns it. */
+  public static StarlingNode start(NodeOptions options) throws OptionsException {
+    if (!Files.isDirectory(options.dbPath)) {
+      throw new OptionsException(
+          "Data directory "
+              + options.dbPath
+              + " not found. Create the missing directory or specify another path using the"
+              + " --dbpath option.",
+          EXIT_DATA_DIR);
+    }
+    StorageEngine storage;
+    try {
+      storage = RocksStorageEngine.open(options.dbPath, WriteObserver.NONE);
+    } catch (IllegalStateException e) {
+      throw new OptionsException(e.getMessage(), EXIT_DATA_DIR);
+    }
+    StarlingNode node = new StarlingNode(options, storage);
+    try {
+      node.serve();
+    } catch (OptionsException e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  private void serve() throws OptionsException {
+    Clock clock = Clock.systemUTC();
+    ServerParameters parameters = new ServerParameters(options);
+    CursorManager cursors = new CursorManager(clock, parameters.cursorTimeoutMillis());
+    NodeServices services =
+        new NodeServices(
+            storage,
+            cursors,
+            options,
+            parameters,
+            wire.stats(),
+            new OpCounters(),
+            clock,
+            clock.instant(),
+            hostName());
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    List<InetSocketAddress> httpAddresses = new ArrayList<>();
+    List<String> ips = options.bindIpAll ? List.of("0.0.0.0") : options.bindIps;
+    for (String ip : ips) {
+      addresses.add(new InetSocketAddress(ip, options.port));
+      httpAddresses.add(new InetSocketAddress(ip, options.httpPort()));
+    }
+    try {
+      wire.start(addresses, new CommandDispatcher(Commands.registry(), services));
+    } catch (Exception e) {
+      throw new OptionsException(
+          "Failed to bind " + addresses + ": " + e.getMessage(), EXIT_NET_ERROR);
+    }
+    try {
+      health = new HealthEndpoint(httpAddresses.get(0), services, () -> accepting);
+      health.start();
+    } catch (Exception e) {
+      throw new OptionsException(
+          "Failed to bind the HTTP port " + httpAddresses.get(0) + ": " + e.getMessage(),
+          EXIT_NET_ERROR);
+    }
+    housekeeping.scheduleWithFixedDelay(cursors::reapIdle, 60, 60, TimeUnit.SECONDS);
+    accepting = true;
+    Log.info(
+        "starling-node %s waiting for connections on %s (http %d, dbpath %s)",
+        Version.STARLING, addresses, options.httpPort(), options.dbPath);
+  }
+
+  private String hostName() {
+    if (!options.bindIpAll && options.bindIps.stream().allMatch(StarlingNode::isLoopback)) {
+      return "localhost";
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  private static boolean isLoopback(String ip) {
+    return ip.equals("localhost") || ip.startsWith("127.") || ip.equals("::1");
+  }
+
+  /** Stops serving, then flushes and closes storage. */
+  @Override
+  public synchronized void close() {
+    accepting = false;
+    if (health != null) {
+      health.close();
+    }
+    wire.close();
+    housekeeping.shutdownNow();
+    storage.close();
+    Log.info("shutdown complete");
+  }
+}

@@ -1,0 +1,25 @@
+package dev.starling.node.server;
+
+/** The --help text. */
+final class Usage {
+  static final String TEXT =
+      """
+      Usage: java -jar starling-node.jar [options]
+
+      A MongoDB 6.0-compatible database node on RocksDB. Flags follow mongod's names and defaults.
+
+        --port N                 wire protocol port (default 27017)
+        --bind_ip A[,B...]       addresses to listen on (default 127.0.0.1)
+        --bind_ip_all            listen on all addresses
+        --dbpath DIR             data directory, which must exist (default /data/db)
+        --httpPort N             /healthz, /readyz and /metrics (default port + 1000)
+        --config, -f FILE        mongod.conf-style YAML (net.port, net.bindIp, storage.dbPath, ...)
+        --setParameter N=V       server parameter, e.g. enableTestCommands=1
+        --quiet                  log less
+        --version, --help
+
+      Not supported yet (refused): --replSet, --oplogSize, --keyFile.
+      """;
+
+  private Usage() {}
+}

@@ -1,0 +1,76 @@
+package dev.starling.node.storage;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Reads the keys in {@code [lower, upper)} of one column family page by page, opening a short-lived
+ * RocksDB iterator per page, so a cursor that a client abandons holds no native resources.
+ */
+final class RangeScan implements Iterator<byte[][]> {
+  private static final int PAGE = 256;
+
+  private final RocksDB db;
+  private final ColumnFamilyHandle family;
+  private final byte[] upper;
+  private final ArrayDeque<byte[][]> page = new ArrayDeque<>();
+  private byte[] resumeAfter;
+  private byte[] start;
+  private boolean exhausted;
+
+  RangeScan(RocksDB db, ColumnFamilyHandle family, byte[] lower, byte[] upper) {
+    this.db = db;
+    this.family = family;
+    this.start = lower;
+    this.upper = upper;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (page.isEmpty() && !exhausted) {
+      fill();
+    }
+    return !page.isEmpty();
+  }
+
+  @Override
+  public byte[][] next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return page.poll();
+  }
+
+  private void fill() {
+    try (RocksIterator it = db.newIterator(family)) {
+      if (resumeAfter != null) {
+        it.seek(resumeAfter);
+        if (it.isValid() && Arrays.equals(it.key(), resumeAfter)) {
+          it.next();
+        }
+      } else {
+        it.seek(start);
+      }
+      int n = 0;
+      while (it.isValid() && n < PAGE) {
+        byte[] key = it.key();
+        if (upper != null && Arrays.compareUnsigned(key, upper) >= 0) {
+          exhausted = true;
+          break;
+        }
+        page.add(new byte[][] {key, it.value()});
+        resumeAfter = key;
+        n++;
+        it.next();
+      }
+      if (n < PAGE) {
+        exhausted = true;
+      }
+    }
+  }
+}

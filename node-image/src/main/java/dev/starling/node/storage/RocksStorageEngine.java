@@ -1,0 +1,781 @@
+package dev.starling.node.storage;
+
+import dev.starling.node.bson.BsonCodec;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bson.BsonArray;
+import org.bson.BsonBinary;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.UuidRepresentation;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.UInt64AddOperator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The RocksDB storage engine. Layout, by column family: catalog (one entry per collection), records
+ * (collection id + encoded {@code _id} -> BSON), indexes (index id + encoded key [+ encoded {@code
+ * _id}] -> encoded {@code _id}), counters (merge-added document counts and sizes), and oplog/local
+ * for replication. A document write is one {@link WriteBatch}.
+ */
+public final class RocksStorageEngine implements StorageEngine {
+  private static final byte[] NEXT_ID_KEY = "\0nextId".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] COUNT_SUFFIX = {'c'};
+  private static final byte[] SIZE_SUFFIX = {'s'};
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final RocksDB db;
+  private final DBOptions dbOptions;
+  private final List<ColumnFamilyOptions> familyOptions = new ArrayList<>();
+  private final Map<Column, ColumnFamilyHandle> families = new EnumMap<>(Column.class);
+  private final WriteOptions writeOptions = new WriteOptions();
+  private final WriteObserver observer;
+  private final ReentrantLock catalogLock = new ReentrantLock();
+  private final Map<String, CollectionMeta> catalog = new ConcurrentHashMap<>();
+  private final Map<Long, ReentrantLock> collectionLocks = new ConcurrentHashMap<>();
+  private volatile boolean open;
+  private long nextId;
+
+  public static RocksStorageEngine open(Path dbPath, WriteObserver observer) {
+    try {
+      return new RocksStorageEngine(dbPath, observer);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(
+          "cannot open RocksDB at " + dbPath + ": " + e.getMessage(), e);
+    }
+  }
+
+  private RocksStorageEngine(Path dbPath, WriteObserver observer) throws RocksDBException {
+    this.observer = observer;
+    dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setMaxBackgroundJobs(2)
+            .setKeepLogFileNum(3);
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, options(false)));
+    for (Column column : Column.values()) {
+      descriptors.add(
+          new ColumnFamilyDescriptor(
+              column.familyName().getBytes(StandardCharsets.UTF_8),
+              options(column == Column.COUNTERS)));
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    db = RocksDB.open(dbOptions, dbPath.toString(), descriptors, handles);
+    for (int i = 0; i < Column.values().length; i++) {
+      families.put(Column.values()[i], handles.get(i + 1));
+    }
+    loadCatalog();
+    open = true;
+  }
+
+  private ColumnFamilyOptions options(boolean counters) {
+    ColumnFamilyOptions options = new ColumnFamilyOptions();
+    options.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)));
+    if (counters) {
+      options.setMergeOperator(new UInt64AddOperator());
+    }
+    familyOptions.add(options);
+    return options;
+  }
+
+  private ColumnFamilyHandle cf(Column column) {
+    return families.get(column);
+  }
+
+  private void loadCatalog() throws RocksDBException {
+    byte[] next = db.get(cf(Column.CATALOG), NEXT_ID_KEY);
+    nextId = next == null ? 1 : Keys.readLongLE(next);
+    RangeScan scan = new RangeScan(db, cf(Column.CATALOG), new byte[] {'n'}, new byte[] {'o'});
+    while (scan.hasNext()) {
+      CollectionMeta meta = CatalogEntries.decode(BsonCodec.decode(scan.next()[1]));
+      catalog.put(meta.ns(), meta);
+    }
+  }
+
+  // ---- catalog
+
+  @Override
+  public List<String> databaseNames() {
+    return new ArrayList<>(
+        new TreeSet<>(catalog.values().stream().map(CollectionMeta::db).toList()));
+  }
+
+  @Override
+  public List<CollectionMeta> collections(String dbName) {
+    return catalog.values().stream()
+        .filter(c -> c.db().equals(dbName))
+        .sorted((a, b) -> a.name().compareTo(b.name()))
+        .toList();
+  }
+
+  @Override
+  public CollectionMeta collection(String dbName, String name) {
+    return catalog.get(dbName + "." + name);
+  }
+
+  @Override
+  public CollectionMeta createCollection(String dbName, String name, BsonDocument options) {
+    catalogLock.lock();
+    try {
+      if (catalog.containsKey(dbName + "." + name)) {
+        throw new MongoServerException(
+            ErrorCode.NAMESPACE_EXISTS, "Collection " + dbName + "." + name + " already exists.");
+      }
+      CollectionMeta meta =
+          new CollectionMeta(dbName, name, UUID.randomUUID(), allocateId(), options, List.of());
+      saveCatalog(meta, null);
+      return meta;
+    } finally {
+      catalogLock.unlock();
+    }
+  }
+
+  @Override
+  public CollectionMeta collectionForWrite(String dbName, String name) {
+    CollectionMeta meta = collection(dbName, name);
+    if (meta != null) {
+      return meta;
+    }
+    catalogLock.lock();
+    try {
+      meta = collection(dbName, name);
+      return meta != null ? meta : createCollection(dbName, name, new BsonDocument());
+    } finally {
+      catalogLock.unlock();
+    }
+  }
+
+  private long allocateId() {
+    long id = nextId++;
+    try {
+      db.put(cf(Column.CATALOG), NEXT_ID_KEY, Keys.longLE(nextId));
+    } catch (RocksDBException e) {
+      throw storageError(e);
+    }
+    return id;
+  }
+
+  /** Writes the catalog entry (and removes the old namespace's, if renamed) and publishes it. */
+  private void saveCatalog(CollectionMeta meta, CollectionMeta replaced) {
+    try (WriteBatch batch = new WriteBatch()) {
+      if (replaced != null && !replaced.ns().equals(meta.ns())) {
+        batch.delete(cf(Column.CATALOG), catalogKey(replaced.ns()));
+      }
+      batch.put(
+          cf(Column.CATALOG), catalogKey(meta.ns()), BsonCodec.encode(CatalogEntries.encode(meta)));
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw storageError(e);
+    }
+    if (replaced != null) {
+      catalog.remove(replaced.ns());
+    }
+    catalog.put(meta.ns(), meta);
+  }
+
+  private static byte[] catalogKey(String ns) {
+    return ("n" + ns).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void dropCollection(CollectionMeta collection) {
+    ReentrantLock lock = lockFor(collection);
+    lock.lock();
+    catalogLock.lock();
+    try {
+      CollectionMeta current = catalog.get(collection.ns());
+      if (current == null || current.id() != collection.id()) {
+        return;
+      }
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.delete(cf(Column.CATALOG), catalogKey(current.ns()));
+        deleteRange(batch, Column.RECORDS, current.id());
+        for (IndexMeta index : current.indexes()) {
+          deleteRange(batch, Column.INDEXES, index.id());
+        }
+        batch.delete(cf(Column.COUNTERS), counterKey(current, COUNT_SUFFIX));
+        batch.delete(cf(Column.COUNTERS), counterKey(current, SIZE_SUFFIX));
+        db.write(writeOptions, batch);
+      } catch (RocksDBException e) {
+        throw storageError(e);
+      }
+      catalog.remove(current.ns());
+    } finally {
+      catalogLock.unlock();
+      lock.unlock();
+    }
+  }
+
+  private void deleteRange(WriteBatch batch, Column column, long id) throws RocksDBException {
+    batch.deleteRange(cf(column), Keys.prefix(id), Keys.prefix(id + 1));
+  }
+
+  @Override
+  public CollectionMeta renameCollection(
+      CollectionMeta collection, String toDb, String toName, boolean dropTarget) {
+    catalogLock.lock();
+    try {
+      CollectionMeta target = collection(toDb, toName);
+      if (target != null) {
+        if (!dropTarget) {
+          throw new MongoServerException(ErrorCode.NAMESPACE_EXISTS, "target namespace exists");
+        }
+        dropCollection(target);
+      }
+      CollectionMeta renamed = collection.renamed(toDb, toName);
+      saveCatalog(renamed, collection);
+      return renamed;
+    } finally {
+      catalogLock.unlock();
+    }
+  }
+
+  @Override
+  public CollectionMeta createIndex(
+      CollectionMeta collection, String name, BsonDocument key, boolean unique, boolean sparse) {
+    ReentrantLock lock = lockFor(collection);
+    lock.lock();
+    try {
+      CollectionMeta current = require(collection);
+      IndexMeta index;
+      catalogLock.lock();
+      try {
+        index = new IndexMeta(name, key, unique, sparse, allocateId(), false);
+      } finally {
+        catalogLock.unlock();
+      }
+      boolean multikey = false;
+      Set<ByteBuffer> seen = new HashSet<>();
+      Iterator<BsonDocument> docs = scan(current);
+      WriteBatch batch = new WriteBatch();
+      try {
+        while (docs.hasNext()) {
+          BsonDocument doc = docs.next();
+          multikey |= IndexKeys.isMultikey(doc, key);
+          byte[] id = KeyEncoding.encode(doc.get("_id"));
+          for (BsonValue[] tuple : keysOf(index, doc)) {
+            byte[] k = IndexEntries.key(index, tuple, id);
+            if (unique && !seen.add(ByteBuffer.wrap(k))) {
+              throw duplicateKey(current, index, tuple);
+            }
+            batch.put(cf(Column.INDEXES), k, id);
+          }
+          if (batch.count() >= 10_000) {
+            db.write(writeOptions, batch);
+            batch.close();
+            batch = new WriteBatch();
+          }
+        }
+        db.write(writeOptions, batch);
+      } catch (RocksDBException e) {
+        throw storageError(e);
+      } catch (MongoServerException e) {
+        try (WriteBatch undo = new WriteBatch()) {
+          deleteRange(undo, Column.INDEXES, index.id());
+          db.write(writeOptions, undo);
+        } catch (RocksDBException ignored) {
+          // the half-built entries are unreachable without a catalog entry
+        }
+        throw e;
+      } finally {
+        batch.close();
+      }
+      CollectionMeta updated = current.withIndex(multikey ? index.withMultikey() : index);
+      catalogLock.lock();
+      try {
+        saveCatalog(updated, current);
+      } finally {
+        catalogLock.unlock();
+      }
+      return updated;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public CollectionMeta dropIndex(CollectionMeta collection, String name) {
+    ReentrantLock lock = lockFor(collection);
+    lock.lock();
+    catalogLock.lock();
+    try {
+      CollectionMeta current = require(collection);
+      IndexMeta index = current.index(name);
+      if (index == null) {
+        throw new MongoServerException(
+            ErrorCode.INDEX_NOT_FOUND, "index not found with name [" + name + "]");
+      }
+      List<IndexMeta> remaining = new ArrayList<>(current.indexes());
+      remaining.remove(index);
+      CollectionMeta updated = current.withIndexes(remaining);
+      saveCatalog(updated, current);
+      try (WriteBatch batch = new WriteBatch()) {
+        deleteRange(batch, Column.INDEXES, index.id());
+        db.write(writeOptions, batch);
+      } catch (RocksDBException e) {
+        throw storageError(e);
+      }
+      return updated;
+    } finally {
+      catalogLock.unlock();
+      lock.unlock();
+    }
+  }
+
+  private CollectionMeta require(CollectionMeta collection) {
+    CollectionMeta current = catalog.get(collection.ns());
+    if (current == null || current.id() != collection.id()) {
+      throw new MongoServerException(
+          ErrorCode.NAMESPACE_NOT_FOUND, "ns does not exist: " + collection.ns());
+    }
+    return current;
+  }
+
+  // ---- reads
+
+  @Override
+  public BsonDocument findById(CollectionMeta collection, BsonValue id) {
+    return getRecord(collection, KeyEncoding.encode(id));
+  }
+
+  private BsonDocument getRecord(CollectionMeta collection, byte[] encodedId) {
+    try {
+      byte[] bytes =
+          db.get(cf(Column.RECORDS), Keys.concat(Keys.prefix(collection.id()), encodedId));
+      return bytes == null ? null : BsonCodec.decode(bytes);
+    } catch (RocksDBException e) {
+      throw storageError(e);
+    }
+  }
+
+  @Override
+  public Iterator<BsonDocument> scan(CollectionMeta collection) {
+    RangeScan scan =
+        new RangeScan(
+            db, cf(Column.RECORDS), Keys.prefix(collection.id()), Keys.prefix(collection.id() + 1));
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return scan.hasNext();
+      }
+
+      @Override
+      public BsonDocument next() {
+        return BsonCodec.decode(scan.next()[1]);
+      }
+    };
+  }
+
+  @Override
+  public Iterator<BsonDocument> scanIndex(
+      CollectionMeta collection, IndexMeta index, byte[] lower, byte[] upper) {
+    byte[] prefix = Keys.prefix(index.id());
+    byte[] from = lower == null ? prefix : Keys.concat(prefix, lower);
+    byte[] to = upper == null ? Keys.prefix(index.id() + 1) : Keys.concat(prefix, upper);
+    RangeScan scan = new RangeScan(db, cf(Column.INDEXES), from, to);
+    Set<ByteBuffer> returned = index.multikey() ? new HashSet<>() : null;
+    return new Iterator<>() {
+      private BsonDocument next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && scan.hasNext()) {
+          byte[] id = scan.next()[1];
+          if (returned != null && !returned.add(ByteBuffer.wrap(id))) {
+            continue;
+          }
+          next = getRecord(collection, id);
+        }
+        return next != null;
+      }
+
+      @Override
+      public BsonDocument next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        BsonDocument doc = next;
+        next = null;
+        return doc;
+      }
+    };
+  }
+
+  @Override
+  public long count(CollectionMeta collection) {
+    return Math.max(0, counter(collection, COUNT_SUFFIX));
+  }
+
+  @Override
+  public long dataSize(CollectionMeta collection) {
+    return Math.max(0, counter(collection, SIZE_SUFFIX));
+  }
+
+  private long counter(CollectionMeta collection, byte[] suffix) {
+    try {
+      byte[] v = db.get(cf(Column.COUNTERS), counterKey(collection, suffix));
+      return v == null ? 0 : Keys.readLongLE(v);
+    } catch (RocksDBException e) {
+      throw storageError(e);
+    }
+  }
+
+  private static byte[] counterKey(CollectionMeta collection, byte[] suffix) {
+    return Keys.concat(Keys.prefix(collection.id()), suffix);
+  }
+
+  @Override
+  public long totalSizeOnDisk() {
+    try {
+      long total = 0;
+      for (ColumnFamilyHandle handle : families.values()) {
+        total += db.getLongProperty(handle, "rocksdb.total-sst-files-size");
+        total += db.getLongProperty(handle, "rocksdb.cur-size-all-mem-tables");
+      }
+      return total;
+    } catch (RocksDBException e) {
+      return 0;
+    }
+  }
+
+  // ---- writes
+
+  @Override
+  public CollectionWriter writer(CollectionMeta collection, Durability durability) {
+    ReentrantLock lock = lockFor(collection);
+    lock.lock();
+    try {
+      return new Writer(require(collection), durability, lock);
+    } catch (RuntimeException e) {
+      lock.unlock();
+      throw e;
+    }
+  }
+
+  private ReentrantLock lockFor(CollectionMeta collection) {
+    return collectionLocks.computeIfAbsent(collection.id(), id -> new ReentrantLock());
+  }
+
+  private List<BsonValue[]> keysOf(IndexMeta index, BsonDocument doc) {
+    if (index.sparse() && !IndexEntries.hasAnyField(doc, index.key())) {
+      return List.of();
+    }
+    return IndexKeys.extract(doc, index.key());
+  }
+
+  private MongoServerException duplicateKey(
+      CollectionMeta collection, IndexMeta index, BsonValue[] tuple) {
+    BsonDocument keyValue = new BsonDocument();
+    BsonDocument keyPattern = new BsonDocument();
+    int i = 0;
+    StringBuilder shown = new StringBuilder("{ ");
+    for (String field : index.key().keySet()) {
+      keyValue.put(field, tuple[i]);
+      keyPattern.put(field, index.key().get(field));
+      shown.append(i > 0 ? ", " : "").append(field).append(": ").append(tuple[i]);
+      i++;
+    }
+    shown.append(" }");
+    return new MongoServerException(
+        ErrorCode.DUPLICATE_KEY,
+        "E11000 duplicate key error collection: "
+            + collection.ns()
+            + " index: "
+            + index.name()
+            + " dup key: "
+            + shown,
+        new BsonDocument("keyPattern", keyPattern).append("keyValue", keyValue));
+  }
+
+  private MongoServerException duplicateId(CollectionMeta collection, BsonValue id) {
+    return new MongoServerException(
+        ErrorCode.DUPLICATE_KEY,
+        "E11000 duplicate key error collection: "
+            + collection.ns()
+            + " index: _id_ dup key: { _id: "
+            + id
+            + " }",
+        new BsonDocument("keyPattern", new BsonDocument("_id", new org.bson.BsonInt32(1)))
+            .append("keyValue", new BsonDocument("_id", id)));
+  }
+
+  /** Writes for one collection under its lock; each operation is one WriteBatch. */
+  private final class Writer implements CollectionWriter {
+    private CollectionMeta collection;
+    private final Durability durability;
+    private final ReentrantLock lock;
+    private boolean wrote;
+    private boolean closed;
+
+    Writer(CollectionMeta collection, Durability durability, ReentrantLock lock) {
+      this.collection = collection;
+      this.durability = durability;
+      this.lock = lock;
+    }
+
+    @Override
+    public CollectionMeta collection() {
+      return collection;
+    }
+
+    @Override
+    public void insert(BsonDocument doc) {
+      byte[] id = KeyEncoding.encode(doc.get("_id"));
+      byte[] recordKey = Keys.concat(Keys.prefix(collection.id()), id);
+      byte[] bytes = BsonCodec.encode(doc);
+      try (WriteBatch batch = new WriteBatch()) {
+        if (db.get(cf(Column.RECORDS), recordKey) != null) {
+          throw duplicateId(collection, doc.get("_id"));
+        }
+        addIndexEntries(batch, doc, id, null);
+        batch.put(cf(Column.RECORDS), recordKey, bytes);
+        count(batch, 1, bytes.length);
+        commit(
+            batch, new WriteObserver.DocumentWrite(WriteObserver.Op.INSERT, collection, null, doc));
+      } catch (RocksDBException e) {
+        throw storageError(e);
+      }
+    }
+
+    @Override
+    public void replace(BsonDocument before, BsonDocument after) {
+      byte[] id = KeyEncoding.encode(before.get("_id"));
+      byte[] recordKey = Keys.concat(Keys.prefix(collection.id()), id);
+      byte[] bytes = BsonCodec.encode(after);
+      try (WriteBatch batch = new WriteBatch()) {
+        removeIndexEntries(batch, before, id, after);
+        addIndexEntries(batch, after, id, before);
+        batch.put(cf(Column.RECORDS), recordKey, bytes);
+        count(batch, 0, bytes.length - (long) BsonCodec.size(before));
+        commit(
+            batch,
+            new WriteObserver.DocumentWrite(WriteObserver.Op.UPDATE, collection, before, after));
+      } catch (RocksDBException e) {
+        throw storageError(e);
+      }
+    }
+
+    @Override
+    public void delete(BsonDocument doc) {
+      byte[] id = KeyEncoding.encode(doc.get("_id"));
+      try (WriteBatch batch = new WriteBatch()) {
+        removeIndexEntries(batch, doc, id, null);
+        batch.delete(cf(Column.RECORDS), Keys.concat(Keys.prefix(collection.id()), id));
+        count(batch, -1, -(long) BsonCodec.size(doc));
+        commit(
+            batch, new WriteObserver.DocumentWrite(WriteObserver.Op.DELETE, collection, doc, null));
+      } catch (RocksDBException e) {
+        throw storageError(e);
+      }
+    }
+
+    private void addIndexEntries(
+        WriteBatch batch, BsonDocument doc, byte[] id, BsonDocument previous)
+        throws RocksDBException {
+      for (IndexMeta index : collection.indexes()) {
+        Set<ByteBuffer> old = previous == null ? Set.of() : entryKeys(index, previous, id);
+        for (BsonValue[] tuple : keysOf(index, doc)) {
+          byte[] key = IndexEntries.key(index, tuple, id);
+          if (old.contains(ByteBuffer.wrap(key))) {
+            continue;
+          }
+          if (index.unique()) {
+            byte[] owner = db.get(cf(Column.INDEXES), key);
+            if (owner != null && !java.util.Arrays.equals(owner, id)) {
+              throw duplicateKey(collection, index, tuple);
+            }
+          }
+          batch.put(cf(Column.INDEXES), key, id);
+        }
+        if (!index.multikey() && IndexKeys.isMultikey(doc, index.key())) {
+          markMultikey(batch, index);
+        }
+      }
+    }
+
+    private void removeIndexEntries(
+        WriteBatch batch, BsonDocument doc, byte[] id, BsonDocument next) throws RocksDBException {
+      for (IndexMeta index : collection.indexes()) {
+        Set<ByteBuffer> kept = next == null ? Set.of() : entryKeys(index, next, id);
+        for (ByteBuffer key : entryKeys(index, doc, id)) {
+          if (!kept.contains(key)) {
+            batch.delete(cf(Column.INDEXES), key.array());
+          }
+        }
+      }
+    }
+
+    private Set<ByteBuffer> entryKeys(IndexMeta index, BsonDocument doc, byte[] id) {
+      Set<ByteBuffer> keys = new HashSet<>();
+      for (BsonValue[] tuple : keysOf(index, doc)) {
+        keys.add(ByteBuffer.wrap(IndexEntries.key(index, tuple, id)));
+      }
+      return keys;
+    }
+
+    private void markMultikey(WriteBatch batch, IndexMeta index) throws RocksDBException {
+      catalogLock.lock();
+      try {
+        CollectionMeta updated = collection.withIndex(index.withMultikey());
+        batch.put(
+            cf(Column.CATALOG),
+            catalogKey(updated.ns()),
+            BsonCodec.encode(CatalogEntries.encode(updated)));
+        catalog.put(updated.ns(), updated);
+        collection = updated;
+      } finally {
+        catalogLock.unlock();
+      }
+    }
+
+    private void count(WriteBatch batch, long documents, long bytes) throws RocksDBException {
+      if (documents != 0) {
+        batch.merge(
+            cf(Column.COUNTERS), counterKey(collection, COUNT_SUFFIX), Keys.longLE(documents));
+      }
+      if (bytes != 0) {
+        batch.merge(cf(Column.COUNTERS), counterKey(collection, SIZE_SUFFIX), Keys.longLE(bytes));
+      }
+    }
+
+    private void commit(WriteBatch batch, WriteObserver.DocumentWrite write)
+        throws RocksDBException {
+      observer.onWrite(
+          write,
+          (column, key, value) -> {
+            try {
+              batch.put(cf(column), key, value);
+            } catch (RocksDBException e) {
+              throw storageError(e);
+            }
+          });
+      db.write(writeOptions, batch);
+      wrote = true;
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      lock.unlock();
+      if (wrote && durability == Durability.SYNCED) {
+        try {
+          db.flushWal(true);
+        } catch (RocksDBException e) {
+          throw storageError(e);
+        }
+      }
+    }
+  }
+
+  private static MongoServerException storageError(RocksDBException e) {
+    return new MongoServerException(ErrorCode.INTERNAL_ERROR, "storage error: " + e.getMessage());
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  /** Flushes memtables and syncs the WAL, then closes RocksDB. */
+  @Override
+  public synchronized void close() {
+    if (!open) {
+      return;
+    }
+    open = false;
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      db.flushWal(true);
+      db.flush(flush, new ArrayList<>(families.values()));
+    } catch (RocksDBException e) {
+      // closing anyway: the WAL still holds every acknowledged write
+    }
+    for (ColumnFamilyHandle handle : families.values()) {
+      handle.close();
+    }
+    db.close();
+    writeOptions.close();
+    dbOptions.close();
+    familyOptions.forEach(ColumnFamilyOptions::close);
+  }
+
+  /** The catalog entry format. */
+  static final class CatalogEntries {
+    private CatalogEntries() {}
+
+    static BsonDocument encode(CollectionMeta meta) {
+      BsonArray indexes = new BsonArray();
+      for (IndexMeta index : meta.indexes()) {
+        indexes.add(
+            new BsonDocument("name", new BsonString(index.name()))
+                .append("key", index.key())
+                .append("unique", BsonBoolean.valueOf(index.unique()))
+                .append("sparse", BsonBoolean.valueOf(index.sparse()))
+                .append("id", new BsonInt64(index.id()))
+                .append("multikey", BsonBoolean.valueOf(index.multikey())));
+      }
+      return new BsonDocument("db", new BsonString(meta.db()))
+          .append("name", new BsonString(meta.name()))
+          .append("uuid", new BsonBinary(meta.uuid(), UuidRepresentation.STANDARD))
+          .append("id", new BsonInt64(meta.id()))
+          .append("options", meta.options())
+          .append("indexes", indexes);
+    }
+
+    static CollectionMeta decode(BsonDocument doc) {
+      List<IndexMeta> indexes = new ArrayList<>();
+      for (BsonValue v : doc.getArray("indexes")) {
+        BsonDocument i = v.asDocument();
+        indexes.add(
+            new IndexMeta(
+                i.getString("name").getValue(),
+                i.getDocument("key"),
+                i.getBoolean("unique").getValue(),
+                i.getBoolean("sparse").getValue(),
+                i.getInt64("id").getValue(),
+                i.getBoolean("multikey").getValue()));
+      }
+      return new CollectionMeta(
+          doc.getString("db").getValue(),
+          doc.getString("name").getValue(),
+          doc.getBinary("uuid").asUuid(UuidRepresentation.STANDARD),
+          doc.getInt64("id").getValue(),
+          doc.getDocument("options"),
+          indexes);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.starling.node.storage;
+
+import org.bson.BsonDocument;
+
+/**
+ * Sees each document write before it commits and may add to the same atomic batch: replication adds
+ * the oplog entry here (and later the session record), so data and oplog can never disagree after a
+ * crash.
+ */
+public interface WriteObserver {
+  WriteObserver NONE = (write, batch) -> {};
+
+  /** The kind of a document write, named as in oplog entries. */
+  enum Op {
+    INSERT,
+    UPDATE,
+    DELETE
+  }
+
+  /** One document write: for DELETE, {@code after} is null; for INSERT, {@code before} is null. */
+  record DocumentWrite(Op op, CollectionMeta collection, BsonDocument before, BsonDocument after) {}
+
+  /** Adds to the batch that commits the write. */
+  interface Batch {
+    void put(Column column, byte[] key, byte[] value);
+  }
+
+  void onWrite(DocumentWrite write, Batch batch);
+}
