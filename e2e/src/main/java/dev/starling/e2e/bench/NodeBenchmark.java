@@ -38,11 +38,14 @@ import org.bson.types.ObjectId;
  * the same workloads against both and prints a Markdown table for BENCHMARKS.md on stdout (progress
  * goes to stderr).
  *
- * <p>Run it from the repository root:
+ * <p>Run it from the repository root, with the project's JDK (the {@code java} on PATH may be
+ * older; the servers are started with the same JVM as the benchmark):
  *
  * <pre>
- * mvn -q -pl node-image,e2e -am package -DskipTests &amp;&amp; java -cp "$(cat e2e/target/classpath.txt)":e2e/target/classes dev.starling.e2e.bench.NodeBenchmark --seconds 10
+ * export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 &amp;&amp; mvn -q -pl node-image,e2e -am package -DskipTests &amp;&amp; "$JAVA_HOME"/bin/java -cp "$(cat e2e/target/classpath.txt)":e2e/target/classes dev.starling.e2e.bench.NodeBenchmark --seconds 10
  * </pre>
+ *
+ * <p>A full run (default 10 s + 3 s warm-up per phase, 10 phases) takes about three minutes.
  *
  * <p>Without a starling-node jar, {@code --target peer-only} checks the harness with a second
  * PeerServer in starling's place, and {@code --starling-uri mongodb://...} points the starling side
