@@ -96,6 +96,11 @@ public final class Wire implements AutoCloseable {
     }
   }
 
+  /** Ends our side of the stream (TCP half-close): the node reads end-of-stream. */
+  public void shutdownOutput() throws IOException {
+    socket.shutdownOutput();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();
