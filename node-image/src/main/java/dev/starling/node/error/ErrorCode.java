@@ -141,6 +141,7 @@ public enum ErrorCode {
   LOCATION_34454(34454, "Location34454"),
   LOCATION_34455(34455, "Location34455"),
   LOCATION_1257300(1257300, "Location1257300"),
+  LOCATION_15975(15975, "Location15975"),
   LOCATION_51024(51024, "Location51024");
 
   private final int code;
