@@ -11,6 +11,28 @@ import dev.starling.node.command.admin.HostInfoCommand;
 import dev.starling.node.command.admin.PingCommand;
 import dev.starling.node.command.admin.ServerStatusCommand;
 import dev.starling.node.command.admin.WhatsMyUriCommand;
+import dev.starling.node.command.catalog.CollStatsCommand;
+import dev.starling.node.command.catalog.CreateCommand;
+import dev.starling.node.command.catalog.CreateIndexesCommand;
+import dev.starling.node.command.catalog.DbStatsCommand;
+import dev.starling.node.command.catalog.DropCommand;
+import dev.starling.node.command.catalog.DropDatabaseCommand;
+import dev.starling.node.command.catalog.DropIndexesCommand;
+import dev.starling.node.command.catalog.ListCollectionsCommand;
+import dev.starling.node.command.catalog.ListDatabasesCommand;
+import dev.starling.node.command.catalog.ListIndexesCommand;
+import dev.starling.node.command.catalog.RenameCollectionCommand;
+import dev.starling.node.command.crud.AggregateCommand;
+import dev.starling.node.command.crud.CountCommand;
+import dev.starling.node.command.crud.DeleteCommand;
+import dev.starling.node.command.crud.DistinctCommand;
+import dev.starling.node.command.crud.ExplainCommand;
+import dev.starling.node.command.crud.FindAndModifyCommand;
+import dev.starling.node.command.crud.FindCommand;
+import dev.starling.node.command.crud.GetMoreCommand;
+import dev.starling.node.command.crud.InsertCommand;
+import dev.starling.node.command.crud.KillCursorsCommand;
+import dev.starling.node.command.crud.UpdateCommand;
 import java.util.List;
 
 /** Every command this node serves. */
@@ -31,6 +53,28 @@ public final class Commands {
                 new GetParameterCommand(),
                 new EndSessionsCommand(),
                 new ConnectionStatusCommand(),
-                new GetLogCommand()));
+                new GetLogCommand(),
+                new InsertCommand(),
+                new FindCommand(),
+                new GetMoreCommand(),
+                new KillCursorsCommand(),
+                new UpdateCommand(),
+                new DeleteCommand(),
+                new FindAndModifyCommand(),
+                new CountCommand(),
+                new DistinctCommand(),
+                new AggregateCommand(),
+                new ExplainCommand(),
+                new CreateCommand(),
+                new DropCommand(),
+                new DropDatabaseCommand(),
+                new RenameCollectionCommand(),
+                new ListDatabasesCommand(),
+                new ListCollectionsCommand(),
+                new CollStatsCommand(),
+                new DbStatsCommand(),
+                new CreateIndexesCommand(),
+                new ListIndexesCommand(),
+                new DropIndexesCommand()));
   }
 }

@@ -61,6 +61,11 @@ public final class QueryPlan {
     return docsExamined;
   }
 
+  /** Index keys read: one per fetched document for an index scan ({@code _id} lookups included). */
+  public long keysExamined() {
+    return kind == Kind.IXSCAN || kind == Kind.IDHACK ? docsExamined : 0;
+  }
+
   /** The candidate documents, lazily. */
   public Iterator<BsonDocument> candidates(StorageEngine storage) {
     Iterator<BsonDocument> source =

@@ -260,12 +260,7 @@ public final class Filter {
         case "$mod" -> parts.add(modPredicate(arg));
         case "$not" -> parts.add(notPredicate(arg));
         case "$comment" -> {}
-        default -> {
-          if (op.startsWith("$")) {
-            throw MongoServerException.badValue("unknown operator: " + op);
-          }
-          throw MongoServerException.badValue("unknown operator: " + op);
-        }
+        default -> throw MongoServerException.badValue("unknown operator: " + op);
       }
     }
     return parts.size() == 1 ? parts.get(0) : new All(parts);

@@ -128,6 +128,12 @@ public final class NodeOptions {
     if (!ServerParameters.isSettableAtStartup(name)) {
       throw new OptionsException("Unknown --setParameter '" + name + "'");
     }
+    if (name.equals("cursorTimeoutMillis") && !value.trim().matches("[0-9]{1,18}")) {
+      throw new OptionsException(
+          "--setParameter cursorTimeoutMillis must be a number of milliseconds, not '"
+              + value
+              + "'");
+    }
     setParameters.put(name, value);
   }
 

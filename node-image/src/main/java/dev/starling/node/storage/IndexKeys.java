@@ -61,6 +61,17 @@ public final class IndexKeys {
     return keys;
   }
 
+  /**
+   * The values at a dotted path with array elements expanded, as distinct counts them; missing:
+   * none.
+   */
+  public static List<BsonValue> valuesAt(BsonDocument doc, String path) {
+    List<BsonValue> values = new ArrayList<>();
+    collect(doc, path.split("\\."), 0, values);
+    values.removeIf(v -> v instanceof org.bson.BsonUndefined);
+    return values;
+  }
+
   /** Whether the document has an array anywhere along one of the key's paths. */
   public static boolean isMultikey(BsonDocument doc, BsonDocument keyPattern) {
     for (String field : keyPattern.keySet()) {

@@ -49,6 +49,7 @@ public final class RocksStorageEngine implements StorageEngine {
   private static final byte[] NEXT_ID_KEY = "\0nextId".getBytes(StandardCharsets.UTF_8);
   private static final byte[] COUNT_SUFFIX = {'c'};
   private static final byte[] SIZE_SUFFIX = {'s'};
+  private static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
   static {
     RocksDB.loadLibrary();
@@ -554,7 +555,7 @@ public final class RocksStorageEngine implements StorageEngine {
     public void insert(BsonDocument doc) {
       byte[] id = KeyEncoding.encode(doc.get("_id"));
       byte[] recordKey = Keys.concat(Keys.prefix(collection.id()), id);
-      byte[] bytes = BsonCodec.encode(doc);
+      byte[] bytes = encodeForStorage(doc);
       try (WriteBatch batch = new WriteBatch()) {
         if (db.get(cf(Column.RECORDS), recordKey) != null) {
           throw duplicateId(collection, doc.get("_id"));
@@ -573,7 +574,7 @@ public final class RocksStorageEngine implements StorageEngine {
     public void replace(BsonDocument before, BsonDocument after) {
       byte[] id = KeyEncoding.encode(before.get("_id"));
       byte[] recordKey = Keys.concat(Keys.prefix(collection.id()), id);
-      byte[] bytes = BsonCodec.encode(after);
+      byte[] bytes = encodeForStorage(after);
       try (WriteBatch batch = new WriteBatch()) {
         removeIndexEntries(batch, before, id, after);
         addIndexEntries(batch, after, id, before);
@@ -700,6 +701,19 @@ public final class RocksStorageEngine implements StorageEngine {
         }
       }
     }
+  }
+
+  private static byte[] encodeForStorage(BsonDocument doc) {
+    byte[] bytes = BsonCodec.encode(doc);
+    if (bytes.length > MAX_DOCUMENT_BYTES) {
+      throw new MongoServerException(
+          ErrorCode.BSON_OBJECT_TOO_LARGE,
+          "object to insert too large. size in bytes: "
+              + bytes.length
+              + ", max size: "
+              + MAX_DOCUMENT_BYTES);
+    }
+    return bytes;
   }
 
   private static MongoServerException storageError(RocksDBException e) {

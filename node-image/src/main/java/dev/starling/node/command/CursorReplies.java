@@ -1,0 +1,68 @@
+package dev.starling.node.command;
+
+import dev.starling.node.exec.Cursor;
+import dev.starling.node.exec.CursorManager;
+import java.util.Iterator;
+import java.util.List;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+
+/**
+ * Builds cursor replies ({@code cursor: {firstBatch|nextBatch, id, ns}}) and keeps unfinished
+ * cursors open.
+ */
+public final class CursorReplies {
+  /** mongod's default first batch size. */
+  public static final int DEFAULT_FIRST_BATCH = 101;
+
+  private CursorReplies() {}
+
+  /** The first batch of {@code results}; opens a cursor for the rest unless singleBatch. */
+  public static BsonDocument firstBatch(
+      CursorManager cursors,
+      String ns,
+      Iterator<BsonDocument> results,
+      int batchSize,
+      boolean singleBatch) {
+    Cursor cursor = cursors.open(ns, results);
+    List<BsonDocument> batch = batchSize == 0 ? List.of() : cursor.nextBatch(batchSize);
+    long id = 0;
+    if (cursor.hasMore() && !singleBatch) {
+      id = cursor.id();
+    } else {
+      cursors.close(cursor);
+    }
+    return reply("firstBatch", batch, id, ns);
+  }
+
+  public static BsonDocument nextBatch(CursorManager cursors, Cursor cursor, int batchSize) {
+    List<BsonDocument> batch = cursor.nextBatch(batchSize);
+    long id = cursor.id();
+    if (!cursor.hasMore()) {
+      cursors.close(cursor);
+      id = 0;
+    }
+    return reply("nextBatch", batch, id, cursor.ns());
+  }
+
+  private static BsonDocument reply(String field, List<BsonDocument> batch, long id, String ns) {
+    return new BsonDocument(
+        "cursor",
+        new BsonDocument(field, new BsonArray(batch))
+            .append("id", new BsonInt64(id))
+            .append("ns", new BsonString(ns)));
+  }
+
+  /** A command's batchSize: {@code cursor.batchSize} or {@code batchSize}, else the default. */
+  public static int batchSize(BsonDocument options, int otherwise) {
+    long size = Args.number(options, "batchSize", otherwise);
+    if (size < 0) {
+      throw new dev.starling.node.error.MongoServerException(
+          dev.starling.node.error.ErrorCode.BAD_VALUE,
+          "BatchSize value must be non-negative, but received: " + size);
+    }
+    return (int) Math.min(size, Integer.MAX_VALUE);
+  }
+}

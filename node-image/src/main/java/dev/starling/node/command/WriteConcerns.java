@@ -1,0 +1,68 @@
+package dev.starling.node.command;
+
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.storage.Durability;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+/** A standalone node's reading of a command's writeConcern. */
+public final class WriteConcerns {
+  private WriteConcerns() {}
+
+  /** {@code j: true}, and {@code w: "majority"} (journaled by default, as mongod), sync the WAL. */
+  public static Durability durability(BsonDocument command) {
+    BsonDocument wc = writeConcern(command);
+    if (Args.bool(wc, "j", false)) {
+      return Durability.SYNCED;
+    }
+    BsonValue w = wc.get("w");
+    if (w != null && w.isString() && w.asString().getValue().equals("majority")) {
+      return Durability.SYNCED;
+    }
+    return Durability.WRITTEN;
+  }
+
+  /**
+   * The writeConcernError to add to a reply, or null: a standalone can acknowledge {@code w} 0, 1
+   * and "majority" only.
+   */
+  public static BsonDocument error(BsonDocument command) {
+    BsonValue w = writeConcern(command).get("w");
+    if (w != null && w.isNumber() && w.asNumber().intValue() > 1) {
+      return new BsonDocument("code", new BsonInt32(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.code()))
+          .append("codeName", new BsonString(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.codeName()))
+          .append("errmsg", new BsonString("cannot use 'w' > 1 on a standalone"));
+    }
+    if (w != null && w.isString() && !w.asString().getValue().equals("majority")) {
+      return new BsonDocument("code", new BsonInt32(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.code()))
+          .append("codeName", new BsonString(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.codeName()))
+          .append(
+              "errmsg",
+              new BsonString("unrecognized write concern mode: " + w.asString().getValue()));
+    }
+    return null;
+  }
+
+  private static BsonDocument writeConcern(BsonDocument command) {
+    BsonValue wc = command.get("writeConcern");
+    if (wc == null || wc.isNull()) {
+      return new BsonDocument();
+    }
+    if (!wc.isDocument()) {
+      throw new MongoServerException(ErrorCode.FAILED_TO_PARSE, "writeConcern must be an object");
+    }
+    return wc.asDocument();
+  }
+
+  /** Adds a writeConcernError to a write reply when the concern cannot be satisfied. */
+  public static BsonDocument finish(BsonDocument command, BsonDocument reply) {
+    BsonDocument error = error(command);
+    if (error != null) {
+      reply.append("writeConcernError", error);
+    }
+    return reply;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.starling.node.command.catalog;
+
+import dev.starling.node.command.Command;
+import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.Namespaces;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.storage.CollectionMeta;
+import dev.starling.node.storage.IndexMeta;
+import dev.starling.node.storage.StorageEngine;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+
+/** collStats: document count and sizes of one collection. */
+public final class CollStatsCommand implements Command {
+  @Override
+  public List<String> names() {
+    return List.of("collStats", "collstats");
+  }
+
+  @Override
+  public BsonDocument run(CommandContext context, BsonDocument command) {
+    CollectionMeta collection = Namespaces.existing(context, command);
+    if (collection == null) {
+      throw new MongoServerException(
+          ErrorCode.NAMESPACE_NOT_FOUND,
+          "Collection [" + Namespaces.ns(context, command) + "] not found.");
+    }
+    StorageEngine storage = context.node().storage();
+    long count = storage.count(collection);
+    long size = storage.dataSize(collection);
+    BsonDocument indexSizes = new BsonDocument("_id_", new BsonInt64(0));
+    for (IndexMeta index : collection.indexes()) {
+      indexSizes.append(index.name(), new BsonInt64(0));
+    }
+    return new BsonDocument("ns", new BsonString(collection.ns()))
+        .append("size", new BsonInt64(size))
+        .append("count", new BsonInt64(count))
+        .append("avgObjSize", new BsonInt64(count == 0 ? 0 : size / count))
+        .append("storageSize", new BsonInt64(size))
+        .append("nindexes", new BsonInt32(collection.indexes().size() + 1))
+        .append("totalIndexSize", new BsonInt64(0))
+        .append("indexSizes", indexSizes)
+        .append("capped", org.bson.BsonBoolean.FALSE)
+        .append("scaleFactor", new BsonInt32(1));
+  }
+}

@@ -1,0 +1,26 @@
+package dev.starling.node.command.catalog;
+
+import dev.starling.node.command.Command;
+import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.Databases;
+import dev.starling.node.storage.CollectionMeta;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+
+/** dropDatabase: drops every collection of the database. */
+public final class DropDatabaseCommand implements Command {
+  @Override
+  public List<String> names() {
+    return List.of("dropDatabase");
+  }
+
+  @Override
+  public BsonDocument run(CommandContext context, BsonDocument command) {
+    Databases.validate(context.database());
+    for (CollectionMeta collection : context.node().storage().collections(context.database())) {
+      context.node().storage().dropCollection(collection);
+    }
+    return new BsonDocument("dropped", new BsonString(context.database()));
+  }
+}

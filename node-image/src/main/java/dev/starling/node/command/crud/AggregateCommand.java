@@ -1,0 +1,82 @@
+package dev.starling.node.command.crud;
+
+import dev.starling.node.command.Args;
+import dev.starling.node.command.Command;
+import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CursorReplies;
+import dev.starling.node.command.Namespaces;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.exec.FindSpec;
+import dev.starling.node.exec.QueryExecutor;
+import dev.starling.node.query.Pipeline;
+import dev.starling.node.storage.CollectionMeta;
+import java.util.Iterator;
+import java.util.List;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+/** aggregate: runs a pipeline over a collection; a leading $match may use an index. */
+public final class AggregateCommand implements Command {
+  @Override
+  public List<String> names() {
+    return List.of("aggregate");
+  }
+
+  @Override
+  public BsonDocument run(CommandContext context, BsonDocument command) {
+    if (!command.get("aggregate").isString()) {
+      throw new MongoServerException(
+          ErrorCode.INVALID_NAMESPACE,
+          "{aggregate: 1} is not supported by this node: name a collection");
+    }
+    Pipeline pipeline = Pipeline.compile(Args.array(command, "pipeline"));
+    boolean explain = Args.bool(command, "explain", false);
+    BsonValue cursorOption = command.get("cursor");
+    if (!explain && (cursorOption == null || !cursorOption.isDocument())) {
+      throw new MongoServerException(
+          ErrorCode.FAILED_TO_PARSE,
+          "The 'cursor' option is required, except for aggregate with the explain argument");
+    }
+    Prepared prepared = prepare(context, command, pipeline);
+    if (explain) {
+      return explain(context, command, prepared);
+    }
+    int batchSize =
+        CursorReplies.batchSize(cursorOption.asDocument(), CursorReplies.DEFAULT_FIRST_BATCH);
+    Iterator<BsonDocument> results = pipeline.stream(prepared.execution().results());
+    return CursorReplies.firstBatch(
+        context.node().cursors(), Namespaces.ns(context, command), results, batchSize, false);
+  }
+
+  /** The pipeline's input: the collection read through the plan its leading $match allows. */
+  record Prepared(QueryExecutor.Execution execution, BsonDocument filter) {}
+
+  static Prepared prepare(CommandContext context, BsonDocument command, Pipeline pipeline) {
+    CollectionMeta collection = Namespaces.existing(context, command);
+    BsonDocument filter = pipeline.leadingMatchFilter();
+    if (filter == null) {
+      filter = new BsonDocument();
+    }
+    FindSpec spec = new FindSpec(filter, null, null, 0, 0, command.get("hint"));
+    return new Prepared(QueryExecutor.find(context.node().storage(), collection, spec), filter);
+  }
+
+  static BsonDocument explain(CommandContext context, BsonDocument command, Prepared prepared) {
+    BsonArray stages = new BsonArray();
+    stages.add(
+        new BsonDocument(
+            "$cursor",
+            new BsonDocument(
+                "queryPlanner",
+                new BsonDocument("namespace", new BsonString(Namespaces.ns(context, command)))
+                    .append("winningPlan", prepared.execution().plan().explain(prepared.filter()))
+                    .append("rejectedPlans", new BsonArray()))));
+    for (BsonValue stage : Args.array(command, "pipeline")) {
+      stages.add(stage);
+    }
+    return new BsonDocument("explainVersion", new BsonString("1")).append("stages", stages);
+  }
+}

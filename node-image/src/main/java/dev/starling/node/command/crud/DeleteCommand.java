@@ -1,0 +1,102 @@
+package dev.starling.node.command.crud;
+
+import dev.starling.node.command.Args;
+import dev.starling.node.command.Command;
+import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.Namespaces;
+import dev.starling.node.command.OpCounters;
+import dev.starling.node.command.Replies;
+import dev.starling.node.command.WriteConcerns;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.exec.FindSpec;
+import dev.starling.node.exec.QueryExecutor;
+import dev.starling.node.storage.CollectionMeta;
+import dev.starling.node.storage.CollectionWriter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+
+/**
+ * delete: removes one ({@code limit: 1}) or all ({@code limit: 0}) matching documents per
+ * statement.
+ */
+public final class DeleteCommand implements Command {
+  @Override
+  public List<String> names() {
+    return List.of("delete");
+  }
+
+  @Override
+  public OpCounters.Kind counterKind() {
+    return OpCounters.Kind.DELETE;
+  }
+
+  @Override
+  public BsonDocument run(CommandContext context, BsonDocument command) {
+    BsonArray deletes = Args.array(command, "deletes");
+    boolean ordered = Args.bool(command, "ordered", true);
+    WriteBatches.checkBatchSize(deletes.size());
+    CollectionMeta collection = Namespaces.existing(context, command);
+    long n = 0;
+    BsonArray errors = new BsonArray();
+    if (collection != null) {
+      try (CollectionWriter writer =
+          context.node().storage().writer(collection, WriteConcerns.durability(command))) {
+        for (int i = 0; i < deletes.size(); i++) {
+          context.node().opCounters().add(OpCounters.Kind.DELETE, 1);
+          try {
+            n += deleteOne(context, writer, deletes.get(i));
+          } catch (MongoServerException e) {
+            errors.add(Replies.writeError(i, e));
+            if (ordered) {
+              break;
+            }
+          }
+        }
+      }
+    } else {
+      context.node().opCounters().add(OpCounters.Kind.DELETE, deletes.size());
+    }
+    BsonDocument reply = new BsonDocument("n", new BsonInt32((int) n));
+    if (!errors.isEmpty()) {
+      reply.append("writeErrors", errors);
+    }
+    return WriteConcerns.finish(command, reply);
+  }
+
+  private static long deleteOne(CommandContext context, CollectionWriter writer, BsonValue entry) {
+    if (!entry.isDocument()) {
+      throw MongoServerException.typeMismatch("deletes must be objects");
+    }
+    BsonDocument statement = entry.asDocument();
+    long limit = Args.number(statement, "limit", 0);
+    if (limit != 0 && limit != 1) {
+      throw new MongoServerException(
+          ErrorCode.FAILED_TO_PARSE,
+          "The limit field in delete objects must be 0 or 1. Got " + limit);
+    }
+    FindSpec spec =
+        new FindSpec(
+            Args.document(statement, "q", new BsonDocument()),
+            null,
+            null,
+            0,
+            limit,
+            statement.get("hint"));
+    List<BsonDocument> matches = new ArrayList<>();
+    Iterator<BsonDocument> it =
+        QueryExecutor.find(context.node().storage(), writer.collection(), spec).results();
+    while (it.hasNext()) {
+      matches.add(it.next());
+    }
+    for (BsonDocument doc : matches) {
+      writer.delete(doc);
+    }
+    return matches.size();
+  }
+}

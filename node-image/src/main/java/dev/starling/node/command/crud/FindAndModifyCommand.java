@@ -1,0 +1,98 @@
+package dev.starling.node.command.crud;
+
+import dev.starling.node.command.Args;
+import dev.starling.node.command.Command;
+import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.Namespaces;
+import dev.starling.node.command.OpCounters;
+import dev.starling.node.command.WriteConcerns;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.exec.FindSpec;
+import dev.starling.node.exec.QueryExecutor;
+import dev.starling.node.query.Projection;
+import dev.starling.node.storage.CollectionMeta;
+import dev.starling.node.storage.CollectionWriter;
+import java.util.Iterator;
+import java.util.List;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonNull;
+import org.bson.BsonValue;
+
+/** findAndModify: updates, replaces or removes one document and returns it (before or after). */
+public final class FindAndModifyCommand implements Command {
+  @Override
+  public List<String> names() {
+    return List.of("findAndModify", "findandmodify");
+  }
+
+  @Override
+  public BsonDocument run(CommandContext context, BsonDocument command) {
+    boolean remove = Args.bool(command, "remove", false);
+    BsonValue updateSpec = command.get("update");
+    if (remove == (updateSpec != null)) {
+      throw new MongoServerException(
+          ErrorCode.FAILED_TO_PARSE, "Either an update or remove=true must be specified");
+    }
+    boolean upsert = Args.bool(command, "upsert", false);
+    boolean returnNew = Args.bool(command, "new", false);
+    if (remove && (upsert || returnNew)) {
+      throw new MongoServerException(
+          ErrorCode.FAILED_TO_PARSE, "Cannot specify both an update and remove=true");
+    }
+    FindSpec query =
+        new FindSpec(
+            Args.document(command, "query", new BsonDocument()),
+            Args.document(command, "sort", null),
+            null,
+            0,
+            1,
+            command.get("hint"));
+    BsonDocument fields = Args.document(command, "fields", null);
+    CollectionMeta collection = Namespaces.forWrite(context, command);
+    BsonDocument lastError = new BsonDocument();
+    BsonValue value;
+    try (CollectionWriter writer =
+        context.node().storage().writer(collection, WriteConcerns.durability(command))) {
+      if (remove) {
+        context.node().opCounters().add(OpCounters.Kind.DELETE, 1);
+        Iterator<BsonDocument> it =
+            QueryExecutor.find(context.node().storage(), collection, query).results();
+        BsonDocument doc = it.hasNext() ? it.next() : null;
+        if (doc != null) {
+          writer.delete(doc);
+        }
+        lastError.append("n", new BsonInt32(doc == null ? 0 : 1));
+        value = doc;
+      } else {
+        context.node().opCounters().add(OpCounters.Kind.UPDATE, 1);
+        DocumentUpdater.Outcome outcome =
+            DocumentUpdater.apply(
+                context.node().storage(),
+                writer,
+                query,
+                DocumentUpdater.compile(updateSpec, false),
+                false,
+                upsert,
+                new BsonDateTime(context.node().clock().millis()));
+        boolean upserted = outcome.upsertedId() != null;
+        lastError.append("n", new BsonInt32(upserted || outcome.matched() > 0 ? 1 : 0));
+        lastError.append("updatedExisting", BsonBoolean.valueOf(outcome.matched() > 0));
+        if (upserted) {
+          lastError.append("upserted", outcome.upsertedId());
+        }
+        value = returnNew ? outcome.after() : outcome.before();
+      }
+    }
+    if (value != null && fields != null && !fields.isEmpty()) {
+      value = Projection.compile(fields).apply(value.asDocument());
+    }
+    BsonDocument reply =
+        new BsonDocument("lastErrorObject", lastError)
+            .append("value", value == null ? BsonNull.VALUE : value);
+    return WriteConcerns.finish(command, reply);
+  }
+}

@@ -1,0 +1,114 @@
+package dev.starling.node.command.crud;
+
+import dev.starling.node.command.Args;
+import dev.starling.node.command.Command;
+import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.Namespaces;
+import dev.starling.node.command.OpCounters;
+import dev.starling.node.command.Replies;
+import dev.starling.node.command.WriteConcerns;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.exec.FindSpec;
+import dev.starling.node.storage.CollectionMeta;
+import dev.starling.node.storage.CollectionWriter;
+import java.util.List;
+import org.bson.BsonArray;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+
+/** update: replacement or operator updates, upsert, multi; one atomic write per document. */
+public final class UpdateCommand implements Command {
+  @Override
+  public List<String> names() {
+    return List.of("update");
+  }
+
+  @Override
+  public OpCounters.Kind counterKind() {
+    return OpCounters.Kind.UPDATE;
+  }
+
+  private static boolean anyUpsert(BsonArray updates) {
+    for (BsonValue entry : updates) {
+      if (entry.isDocument() && Args.bool(entry.asDocument(), "upsert", false)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public BsonDocument run(CommandContext context, BsonDocument command) {
+    BsonArray updates = Args.array(command, "updates");
+    boolean ordered = Args.bool(command, "ordered", true);
+    WriteBatches.checkBatchSize(updates.size());
+    CollectionMeta collection = Namespaces.existing(context, command);
+    if (collection == null && anyUpsert(updates)) {
+      collection = Namespaces.forWrite(context, command);
+    }
+    if (collection == null) {
+      // Nothing can match in a collection that does not exist, and nothing creates it.
+      context.node().opCounters().add(OpCounters.Kind.UPDATE, updates.size());
+      return WriteConcerns.finish(
+          command, new BsonDocument("n", new BsonInt32(0)).append("nModified", new BsonInt32(0)));
+    }
+    long n = 0;
+    long nModified = 0;
+    BsonArray upserted = new BsonArray();
+    BsonArray errors = new BsonArray();
+    BsonDateTime now = new BsonDateTime(context.node().clock().millis());
+    try (CollectionWriter writer =
+        context.node().storage().writer(collection, WriteConcerns.durability(command))) {
+      for (int i = 0; i < updates.size(); i++) {
+        context.node().opCounters().add(OpCounters.Kind.UPDATE, 1);
+        try {
+          BsonValue entry = updates.get(i);
+          if (!entry.isDocument()) {
+            throw MongoServerException.typeMismatch("updates must be objects");
+          }
+          BsonDocument statement = entry.asDocument();
+          boolean multi = Args.bool(statement, "multi", false);
+          DocumentUpdater.Outcome outcome =
+              DocumentUpdater.apply(
+                  context.node().storage(),
+                  writer,
+                  new FindSpec(
+                      Args.document(statement, "q", new BsonDocument()),
+                      null,
+                      null,
+                      0,
+                      0,
+                      statement.get("hint")),
+                  DocumentUpdater.compile(statement.get("u"), multi),
+                  multi,
+                  Args.bool(statement, "upsert", false),
+                  now);
+          if (outcome.upsertedId() != null) {
+            n++;
+            upserted.add(
+                new BsonDocument("index", new BsonInt32(i)).append("_id", outcome.upsertedId()));
+          } else {
+            n += outcome.matched();
+            nModified += outcome.modified();
+          }
+        } catch (MongoServerException e) {
+          errors.add(Replies.writeError(i, e));
+          if (ordered) {
+            break;
+          }
+        }
+      }
+    }
+    BsonDocument reply = new BsonDocument("n", new BsonInt32((int) n));
+    reply.append("nModified", new BsonInt32((int) nModified));
+    if (!upserted.isEmpty()) {
+      reply.append("upserted", upserted);
+    }
+    if (!errors.isEmpty()) {
+      reply.append("writeErrors", errors);
+    }
+    return WriteConcerns.finish(command, reply);
+  }
+}

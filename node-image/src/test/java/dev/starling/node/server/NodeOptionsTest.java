@@ -1,0 +1,92 @@
+package dev.starling.node.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeOptionsTest {
+
+  @Test
+  void defaultsAreMongods() throws Exception {
+    NodeOptions options = NodeOptions.parse();
+    assertThat(options.port).isEqualTo(27017);
+    assertThat(options.bindIps).containsExactly("127.0.0.1");
+    assertThat(options.dbPath).isEqualTo(Path.of("/data/db"));
+    assertThat(options.httpPort()).isEqualTo(28017);
+  }
+
+  @Test
+  void flagsAcceptSpaceAndEqualsForms() throws Exception {
+    NodeOptions options =
+        NodeOptions.parse(
+            "--port=27100",
+            "--dbpath",
+            "/tmp/x",
+            "--bind_ip",
+            "127.0.0.1,127.0.1.2",
+            "--httpPort",
+            "9000");
+    assertThat(options.port).isEqualTo(27100);
+    assertThat(options.dbPath).isEqualTo(Path.of("/tmp/x"));
+    assertThat(options.bindIps).containsExactly("127.0.0.1", "127.0.1.2");
+    assertThat(options.httpPort()).isEqualTo(9000);
+  }
+
+  @Test
+  void yamlConfigIsReadAndCommandLineFlagsWin(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("mongod.conf");
+    Files.writeString(
+        config,
+        """
+        net:
+          port: 27200
+          bindIp: 127.0.0.1
+        storage:
+          dbPath: /srv/data
+        setParameter:
+          enableTestCommands: 1
+        """);
+    NodeOptions options = NodeOptions.parse("-f", config.toString(), "--port", "27300");
+    assertThat(options.port).isEqualTo(27300);
+    assertThat(options.dbPath).isEqualTo(Path.of("/srv/data"));
+    assertThat(options.testCommandsEnabled()).isTrue();
+  }
+
+  @Test
+  void unknownYamlSettingIsAnError(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("mongod.conf");
+    Files.writeString(config, "net:\n  prot: 1\n");
+    assertThatThrownBy(() -> NodeOptions.parse("--config", config.toString()))
+        .isInstanceOf(OptionsException.class)
+        .hasMessageContaining("net.prot");
+  }
+
+  @Test
+  void unbuiltFeaturesAreRefusedNotIgnored() {
+    for (List<String> args :
+        List.of(
+            List.of("--replSet", "rs0"),
+            List.of("--keyFile", "/k"),
+            List.of("--oplogSize", "990"))) {
+      assertThatThrownBy(() -> NodeOptions.parse(args.toArray(String[]::new)))
+          .isInstanceOf(OptionsException.class)
+          .hasMessageContaining(args.get(0))
+          .hasMessageContaining("not supported yet");
+    }
+  }
+
+  @Test
+  void badValuesNameTheFlag() {
+    assertThatThrownBy(() -> NodeOptions.parse("--port", "abc")).hasMessageContaining("--port");
+    assertThatThrownBy(() -> NodeOptions.parse("--port", "70000")).hasMessageContaining("--port");
+    assertThatThrownBy(() -> NodeOptions.parse("--nope")).hasMessageContaining("--nope");
+    assertThatThrownBy(() -> NodeOptions.parse("--port")).hasMessageContaining("--port");
+    assertThatThrownBy(() -> NodeOptions.parse("--setParameter", "noSuchParam=1"))
+        .hasMessageContaining("noSuchParam");
+  }
+}

@@ -1,0 +1,200 @@
+package dev.starling.node.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RocksStorageEngineTest {
+  @TempDir Path dir;
+  RocksStorageEngine engine;
+
+  @BeforeEach
+  void open() {
+    engine = RocksStorageEngine.open(dir, WriteObserver.NONE);
+  }
+
+  @AfterEach
+  void close() {
+    engine.close();
+  }
+
+  @Test
+  void insertedDocumentsAreFoundByIdAndScannedInIdOrder() {
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    insert(c, "{_id: 3, x: 'c'}", "{_id: 1, x: 'a'}", "{_id: 2, x: 'b'}");
+    assertThat(engine.findById(c, new BsonInt32(2))).isEqualTo(json("{_id: 2, x: 'b'}"));
+    assertThat(ids(engine.scan(c))).containsExactly(1, 2, 3);
+    assertThat(engine.count(c)).isEqualTo(3);
+    assertThat(engine.dataSize(c)).isPositive();
+  }
+
+  @Test
+  void duplicateIdIsRejectedWithKeyValue() {
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    insert(c, "{_id: 1}");
+    assertThatThrownBy(() -> insert(c, "{_id: 1.0}"))
+        .isInstanceOfSatisfying(
+            MongoServerException.class,
+            e -> {
+              assertThat(e.error()).isEqualTo(ErrorCode.DUPLICATE_KEY);
+              assertThat(e.extra().getDocument("keyValue")).isEqualTo(json("{_id: 1.0}"));
+            });
+    assertThat(engine.count(c)).isEqualTo(1);
+  }
+
+  @Test
+  void uniqueIndexRejectsDuplicatesAndLeavesNothingBehind() {
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    c = engine.createIndex(c, "email_1", json("{email: 1}"), true, false);
+    insert(c, "{_id: 1, email: 'a@x'}");
+    CollectionMeta current = c;
+    assertThatThrownBy(() -> insert(current, "{_id: 2, email: 'a@x'}"))
+        .isInstanceOfSatisfying(
+            MongoServerException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(11000);
+              assertThat(e.extra().getDocument("keyPattern")).isEqualTo(json("{email: 1}"));
+              assertThat(e.extra().getDocument("keyValue")).isEqualTo(json("{email: 'a@x'}"));
+            });
+    assertThat(engine.findById(c, new BsonInt32(2))).isNull();
+    assertThat(engine.count(c)).isEqualTo(1);
+  }
+
+  @Test
+  void buildingAUniqueIndexOverDuplicatesFails() {
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    insert(c, "{_id: 1, a: 5}", "{_id: 2, a: 5}");
+    assertThatThrownBy(() -> engine.createIndex(c, "a_1", json("{a: 1}"), true, false))
+        .isInstanceOfSatisfying(
+            MongoServerException.class, e -> assertThat(e.code()).isEqualTo(11000));
+    assertThat(engine.collection("test", "c").indexes()).isEmpty();
+  }
+
+  @Test
+  void indexScanReturnsDocumentsInKeyOrderWithinBounds() {
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    c = engine.createIndex(c, "n_1", json("{n: 1}"), false, false);
+    insert(
+        c,
+        "{_id: 1, n: 30}",
+        "{_id: 2, n: 10}",
+        "{_id: 3, n: 20}",
+        "{_id: 4, n: 'str'}",
+        "{_id: 5}");
+    IndexMeta index = c.index("n_1");
+    byte[] from = KeyEncoding.encode(new BsonInt32(10));
+    byte[] to = KeyEncoding.encode(new BsonInt32(30));
+    assertThat(ids(engine.scanIndex(c, index, from, to))).containsExactly(2, 3);
+    assertThat(ids(engine.scanIndex(c, index, null, null))).containsExactly(5, 2, 3, 1, 4);
+  }
+
+  @Test
+  void arrayValuesMakeAnIndexMultikeyAndEachDocumentIsReturnedOnce() {
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    c = engine.createIndex(c, "tags_1", json("{tags: 1}"), false, false);
+    insert(c, "{_id: 1, tags: ['a', 'b', 'c']}", "{_id: 2, tags: 'b'}");
+    CollectionMeta updated = engine.collection("test", "c");
+    assertThat(updated.index("tags_1").multikey()).isTrue();
+    assertThat(ids(engine.scanIndex(updated, updated.index("tags_1"), null, null)))
+        .containsExactly(1, 2);
+  }
+
+  @Test
+  void replaceAndDeleteMaintainIndexEntries() {
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    c = engine.createIndex(c, "n_1", json("{n: 1}"), true, false);
+    insert(c, "{_id: 1, n: 1}");
+    try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
+      w.replace(json("{_id: 1, n: 1}"), json("{_id: 1, n: 2}"));
+    }
+    insert(c, "{_id: 2, n: 1}"); // the old key was released
+    try (CollectionWriter w = engine.writer(c, Durability.SYNCED)) {
+      w.delete(json("{_id: 2, n: 1}"));
+    }
+    assertThat(ids(engine.scanIndex(c, c.index("n_1"), null, null))).containsExactly(1);
+    assertThat(engine.count(c)).isEqualTo(1);
+  }
+
+  @Test
+  void everythingSurvivesReopening() {
+    CollectionMeta c = engine.collectionForWrite("db1", "c");
+    c = engine.createIndex(c, "n_1", json("{n: 1}"), true, false);
+    insert(c, "{_id: 1, n: 1}", "{_id: 2, n: 2}");
+    engine.close();
+    engine = RocksStorageEngine.open(dir, WriteObserver.NONE);
+    CollectionMeta reopened = engine.collection("db1", "c");
+    assertThat(reopened.uuid()).isEqualTo(c.uuid());
+    assertThat(reopened.index("n_1").unique()).isTrue();
+    assertThat(ids(engine.scan(reopened))).containsExactly(1, 2);
+    assertThat(engine.count(reopened)).isEqualTo(2);
+    assertThatThrownBy(() -> insert(reopened, "{_id: 3, n: 1}"))
+        .isInstanceOf(MongoServerException.class);
+  }
+
+  @Test
+  void dropRemovesDocumentsAndRenameKeepsThem() {
+    CollectionMeta a = engine.collectionForWrite("test", "a");
+    insert(a, "{_id: 1}");
+    CollectionMeta b = engine.renameCollection(a, "other", "b", false);
+    assertThat(engine.collection("test", "a")).isNull();
+    assertThat(ids(engine.scan(b))).containsExactly(1);
+    engine.dropCollection(b);
+    assertThat(engine.databaseNames()).isEmpty();
+    CollectionMeta again = engine.collectionForWrite("other", "b");
+    assertThat(ids(engine.scan(again))).isEmpty();
+    assertThat(engine.count(again)).isZero();
+  }
+
+  @Test
+  void observerAddsToTheSameBatch() {
+    engine.close();
+    List<String> seen = new ArrayList<>();
+    engine =
+        RocksStorageEngine.open(
+            dir,
+            (write, batch) -> {
+              seen.add(write.op() + " " + write.collection().ns());
+              batch.put(Column.OPLOG, new byte[] {(byte) seen.size()}, new byte[] {1});
+            });
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    insert(c, "{_id: 1}");
+    try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
+      w.delete(json("{_id: 1}"));
+    }
+    assertThat(seen).containsExactly("INSERT test.c", "DELETE test.c");
+  }
+
+  private void insert(CollectionMeta c, String... docs) {
+    try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
+      for (String doc : docs) {
+        w.insert(json(doc));
+      }
+    }
+  }
+
+  private static List<Integer> ids(Iterator<BsonDocument> it) {
+    List<Integer> ids = new ArrayList<>();
+    while (it.hasNext()) {
+      BsonValue id = it.next().get("_id");
+      ids.add(id.asNumber().intValue());
+    }
+    return ids;
+  }
+
+  private static BsonDocument json(String json) {
+    return BsonDocument.parse(json);
+  }
+}
