@@ -13,6 +13,7 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
+import com.mongodb.MongoServerException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -385,14 +386,23 @@ class JavaDriverIT {
     assertThat(updateDup.getError().getCode()).isEqualTo(11000);
     assertThat(coll.find(eq("_id", 20)).first().getString("email")).isEqualTo("f@x");
 
-    // Creating a unique index over existing duplicates fails.
-    coll.insertOne(new Document("_id", 30).append("nick", "x"));
-    coll.insertOne(new Document("_id", 31).append("nick", "x"));
-    MongoCommandException indexDup =
+    // Creating a unique index over existing duplicates fails, and leaves no index behind.
+    MongoCollection<Document> nicks =
+        db.getCollection(coll.getNamespace().getCollectionName() + "_nicks");
+    nicks.insertMany(
+        List.of(
+            new Document("_id", 1).append("nick", "x"),
+            new Document("_id", 2).append("nick", "y"),
+            new Document("_id", 3).append("nick", "x")));
+    MongoServerException indexDup =
         catchThrowableOfType(
-            MongoCommandException.class,
-            () -> coll.createIndex(Indexes.ascending("nick"), new IndexOptions().unique(true)));
-    assertThat(indexDup.getErrorCode()).isEqualTo(11000);
+            MongoServerException.class,
+            () -> nicks.createIndex(Indexes.ascending("nick"), new IndexOptions().unique(true)));
+    assertThat(indexDup.getCode()).isEqualTo(11000);
+    assertThat(indexDup.getMessage()).contains("nick_1");
+    assertThat(nicks.listIndexes().into(new ArrayList<>()))
+        .extracting(d -> d.getString("name"))
+        .containsExactly("_id_");
   }
 
   @Test
