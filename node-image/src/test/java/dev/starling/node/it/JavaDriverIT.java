@@ -665,6 +665,87 @@ class JavaDriverIT {
   }
 
   @Test
+  void largeDocumentsRoundTripAcrossBatches() {
+    List<Document> docs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] blob = new byte[7 * 1024 * 1024];
+      java.util.Arrays.fill(blob, (byte) ('a' + i));
+      blob[i] = 0;
+      docs.add(new Document("_id", i).append("blob", new org.bson.types.Binary(blob)));
+    }
+    for (Document d : docs) {
+      coll.insertOne(d);
+    }
+
+    // 21 MiB in all: more than one 16 MiB reply can hold.
+    assertThat(coll.find().sort(Sorts.ascending("_id")).into(new ArrayList<>())).isEqualTo(docs);
+    assertThat(coll.find(eq("_id", 1)).first()).isEqualTo(docs.get(1));
+  }
+
+  @Test
+  void concurrentIncrementsAreAtomic() throws Exception {
+    coll.insertOne(new Document("_id", "counter").append("n", 0));
+    int threads = 8;
+    int perThread = 100;
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    coll.updateOne(eq("_id", "counter"), Updates.inc("n", 1));
+                  }
+                }));
+      }
+      for (var f : futures) {
+        f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+
+    assertThat(coll.find(eq("_id", "counter")).first().getInteger("n"))
+        .isEqualTo(threads * perThread);
+  }
+
+  @Test
+  void concurrentInsertsOfTheSameUniqueKeyLetExactlyOneWin() throws Exception {
+    coll.createIndex(Indexes.ascending("key"), new IndexOptions().unique(true));
+    int threads = 6;
+    int keys = 50;
+    java.util.concurrent.atomic.AtomicInteger wins =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger duplicates =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int k = 0; k < keys; k++) {
+                    try {
+                      coll.insertOne(new Document("key", k).append("thread", thread));
+                      wins.incrementAndGet();
+                    } catch (MongoWriteException e) {
+                      assertThat(e.getError().getCode()).isEqualTo(11000);
+                      duplicates.incrementAndGet();
+                    }
+                  }
+                }));
+      }
+      for (var f : futures) {
+        f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+
+    assertThat(wins.get()).isEqualTo(keys);
+    assertThat(duplicates.get()).isEqualTo(keys * (threads - 1));
+    assertThat(coll.countDocuments()).isEqualTo(keys);
+    assertThat(coll.distinct("key", Integer.class).into(new ArrayList<>())).hasSize(keys);
+  }
+
+  @Test
   void typesRoundTrip() {
     Document doc =
         new Document("_id", new org.bson.types.ObjectId())
