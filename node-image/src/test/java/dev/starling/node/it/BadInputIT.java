@@ -129,6 +129,64 @@ class BadInputIT {
   }
 
   @Test
+  void pipelinedCommandsAreAnsweredInOrder() throws IOException {
+    try (Wire wire = Wire.connect(node.port())) {
+      byte[] first = ping(21, 0);
+      byte[] second =
+          Wire.opMsg(
+              22,
+              0,
+              Wire.bson(
+                  new BsonDocument("find", new BsonString("c"))
+                      .append("filter", new BsonDocument("_id", new BsonInt32(1)))
+                      .append("$db", new BsonString("test"))));
+      byte[] both = Arrays.copyOf(first, first.length + second.length);
+      System.arraycopy(second, 0, both, first.length, second.length);
+      wire.send(both);
+
+      Wire.Reply one = wire.read();
+      Wire.Reply two = wire.read();
+      assertThat(one.responseTo()).isEqualTo(21);
+      assertThat(one.body().get("ok").asNumber().doubleValue()).isEqualTo(1.0);
+      assertThat(two.responseTo()).isEqualTo(22);
+      assertThat(
+              two.body()
+                  .getDocument("cursor")
+                  .getArray("firstBatch")
+                  .get(0)
+                  .asDocument()
+                  .getString("name")
+                  .getValue())
+          .isEqualTo("doc-1");
+    }
+  }
+
+  @Test
+  void moreToComeGetsNoReplyButIsExecuted() throws IOException {
+    try (Wire wire = Wire.connect(node.port())) {
+      int moreToCome = 1 << 1;
+      BsonDocument insert =
+          new BsonDocument("insert", new BsonString("fireAndForget"))
+              .append(
+                  "documents",
+                  new org.bson.BsonArray(
+                      List.of(new BsonDocument("_id", new BsonString("unacknowledged")))))
+              .append("writeConcern", new BsonDocument("w", new BsonInt32(0)))
+              .append("$db", new BsonString("test"));
+      wire.send(Wire.opMsg(31, moreToCome, Wire.bson(insert)));
+      BsonDocument count =
+          wire.command(
+              new BsonDocument("count", new BsonString("fireAndForget"))
+                  .append("$db", new BsonString("test")));
+
+      // The first reply on the connection answers the count, not the insert.
+      assertThat(count.get("ok").asNumber().doubleValue()).isEqualTo(1.0);
+      assertThat(count.get("n").asNumber().intValue()).isEqualTo(1);
+      client.getDatabase("test").getCollection("fireAndForget").drop();
+    }
+  }
+
+  @Test
   void randomBytes() throws IOException {
     Random random = new Random(20261122);
     for (int round = 0; round < 10; round++) {

@@ -176,6 +176,69 @@ class NodeFlagsIT {
   }
 
   @Test
+  void sigtermUnderWriteLoadKeepsEveryAcknowledgedWrite() throws Exception {
+    Path db = dataDir("db");
+    java.util.Set<Integer> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (NodeProcess node = NodeProcess.start("flags-sigterm-load", db)) {
+      try (MongoClient client = node.client()) {
+        MongoCollection<Document> c = client.getDatabase("flags").getCollection("load");
+        Thread writer =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 0; ; i++) {
+                        try {
+                          c.insertOne(new Document("_id", i).append("v", "value-" + i));
+                        } catch (RuntimeException e) {
+                          return;
+                        }
+                        acked.add(i);
+                      }
+                    });
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> acked.size() >= 300 || !writer.isAlive());
+        assertThat(writer.isAlive()).as("writer still writing").isTrue();
+
+        assertThat(node.terminate()).as("exit code after SIGTERM under load").isZero();
+        writer.join(Duration.ofSeconds(60));
+        assertThat(writer.isAlive()).isFalse();
+      }
+
+      node.restart();
+      try (MongoClient client = node.client()) {
+        MongoCollection<Document> c = client.getDatabase("flags").getCollection("load");
+        java.util.Map<Integer, String> stored = new java.util.HashMap<>();
+        for (Document d : c.find()) {
+          stored.put(d.getInteger("_id"), d.getString("v"));
+        }
+        for (int id : acked) {
+          assertThat(stored.get(id)).as("acknowledged document %d", id).isEqualTo("value-" + id);
+        }
+        assertThat(stored.size()).isBetween(acked.size(), acked.size() + 1);
+      }
+    }
+  }
+
+  @Test
+  void portInUseExitsWithCode48() throws Exception {
+    try (NodeProcess first = NodeProcess.start("flags-port", dataDir("db1"))) {
+      Exit second =
+          runToExit(
+              "--port",
+              Integer.toString(first.port()),
+              "--httpPort",
+              port(),
+              "--dbpath",
+              dataDir("db2").toString());
+
+      assertThat(second.code()).isEqualTo(48);
+      assertThat(second.stderr()).contains(Integer.toString(first.port()));
+      assertThat(first.ping()).isTrue();
+    }
+  }
+
+  @Test
   void healthEndpointsAndMetrics() throws Exception {
     try (NodeProcess node = NodeProcess.start("flags-http", dataDir("db"));
         MongoClient client = node.client();
