@@ -205,9 +205,81 @@ class BadInputIT {
       byte[] payload = new byte[random.nextInt(2048)];
       random.nextBytes(payload);
       int opCode = round % 2 == 0 ? Wire.OP_MSG : random.nextInt();
+      if (opCode == Wire.OP_MSG && payload.length >= 5) {
+        // Valid flags and a body section, so that the random bytes reach the section parser.
+        Arrays.fill(payload, 0, 4, (byte) 0);
+        payload[4] = 0;
+      }
       byte[] message = Wire.message(16 + payload.length, 1000 + round, opCode, payload);
       assertClosedOrError(sendBad(message, 1000 + round, false));
     }
+  }
+
+  @Test
+  void mutatedCommandsAreRejectedOrAnsweredButNeverCrashTheNode() throws IOException {
+    List<BsonDocument> commands =
+        List.of(
+            new BsonDocument("find", new BsonString("c"))
+                .append("filter", new BsonDocument("name", new BsonString("doc-1")))
+                .append("batchSize", new BsonInt32(2))
+                .append("$db", new BsonString("test")),
+            new BsonDocument("insert", new BsonString("fuzz"))
+                .append(
+                    "documents",
+                    new org.bson.BsonArray(
+                        List.of(
+                            new BsonDocument("a", new BsonInt32(1))
+                                .append("b", new BsonString("two")))))
+                .append("$db", new BsonString("test")),
+            new BsonDocument("aggregate", new BsonString("c"))
+                .append(
+                    "pipeline",
+                    new org.bson.BsonArray(
+                        List.of(
+                            new BsonDocument(
+                                "$group",
+                                new BsonDocument("_id", new BsonString("$name"))
+                                    .append("n", new BsonDocument("$sum", new BsonInt32(1)))))))
+                .append("cursor", new BsonDocument())
+                .append("$db", new BsonString("test")));
+    Random random = new Random(7);
+    int closed = 0;
+    int errors = 0;
+    int answered = 0;
+    for (int round = 0; round < 300; round++) {
+      int requestId = 5000 + round;
+      byte[] message = Wire.opMsg(requestId, 0, Wire.bson(commands.get(round % commands.size())));
+      // Mutate only the section bytes: the header and flags stay valid.
+      for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+        message[20 + random.nextInt(message.length - 20)] = (byte) random.nextInt(256);
+      }
+      try (Wire wire = Wire.connect(node.port())) {
+        try {
+          wire.send(message);
+        } catch (IOException e) {
+          closed++;
+          continue;
+        }
+        Wire.Reply reply = wire.read();
+        if (reply == null) {
+          closed++;
+          continue;
+        }
+        assertThat(reply.responseTo()).isEqualTo(requestId);
+        BsonDocument body = reply.body();
+        if (body.get("ok").asNumber().doubleValue() == 1.0) {
+          answered++;
+        } else {
+          assertThat(body.get("code").asNumber().intValue()).as("code in " + body).isNotZero();
+          errors++;
+        }
+      }
+    }
+    assertThat(node.isAlive()).isTrue();
+    assertThat(closed + errors + answered).isEqualTo(300);
+    // Most single-byte damage inside a BSON document is detected, not silently accepted.
+    assertThat(closed + errors).isGreaterThan(answered);
+    client.getDatabase("test").getCollection("fuzz").drop();
   }
 
   @Test
