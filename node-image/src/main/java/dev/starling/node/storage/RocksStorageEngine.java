@@ -505,7 +505,7 @@ public final class RocksStorageEngine implements StorageEngine {
     for (String field : index.key().keySet()) {
       keyValue.put(field, tuple[i]);
       keyPattern.put(field, index.key().get(field));
-      shown.append(i > 0 ? ", " : "").append(field).append(": ").append(tuple[i]);
+      shown.append(i > 0 ? ", " : "").append(field).append(": ").append(shellValue(tuple[i]));
       i++;
     }
     shown.append(" }");
@@ -526,10 +526,21 @@ public final class RocksStorageEngine implements StorageEngine {
         "E11000 duplicate key error collection: "
             + collection.ns()
             + " index: _id_ dup key: { _id: "
-            + id
+            + shellValue(id)
             + " }",
         new BsonDocument("keyPattern", new BsonDocument("_id", new org.bson.BsonInt32(1)))
             .append("keyValue", new BsonDocument("_id", id)));
+  }
+
+  /** A value as mongod's error messages show it, e.g. {@code 2} or {@code "x"}. */
+  private static String shellValue(BsonValue value) {
+    String json =
+        new BsonDocument("v", value)
+            .toJson(
+                org.bson.json.JsonWriterSettings.builder()
+                    .outputMode(org.bson.json.JsonMode.RELAXED)
+                    .build());
+    return json.substring(json.indexOf(':') + 1, json.length() - 1).trim();
   }
 
   /** Writes for one collection under its lock; each operation is one WriteBatch. */
