@@ -25,7 +25,7 @@ final class Bounds {
       BsonDocument filter, BsonDocument keyPattern, boolean multikey) {
     List<List<Interval>> fields = new ArrayList<>();
     for (Map.Entry<String, BsonValue> field : keyPattern.entrySet()) {
-      List<Interval> intervals = intervals(filter.get(field.getKey()), multikey);
+      List<Interval> intervals = intervals(condition(filter, field.getKey()), multikey);
       if (intervals == null) {
         break;
       }
@@ -35,6 +35,44 @@ final class Bounds {
       }
     }
     return fields;
+  }
+
+  /**
+   * The condition a filter puts on a field, merging the top level with {@code $and} clauses
+   * (drivers render {@code and(gte(n, 1), lt(n, 9))} as {@code {$and: [{n: {$gte: 1}}, {n: {$lt:
+   * 9}}]}}): an equality wins; otherwise the operators are combined into one document. Null when
+   * the filter does not constrain the field.
+   */
+  static BsonValue condition(BsonDocument filter, String field) {
+    List<BsonValue> found = new ArrayList<>();
+    collect(filter, field, found);
+    if (found.size() <= 1) {
+      return found.isEmpty() ? null : found.get(0);
+    }
+    BsonDocument merged = new BsonDocument();
+    for (BsonValue condition : found) {
+      if (!isOperatorDocument(condition)
+          || condition.asDocument().containsKey("$eq")
+          || condition.asDocument().containsKey("$in")) {
+        return condition;
+      }
+      merged.putAll(condition.asDocument());
+    }
+    return merged;
+  }
+
+  private static void collect(BsonDocument filter, String field, List<BsonValue> out) {
+    BsonValue direct = filter.get(field);
+    if (direct != null) {
+      out.add(direct);
+    }
+    if (filter.get("$and") instanceof BsonArray clauses) {
+      for (BsonValue clause : clauses) {
+        if (clause.isDocument()) {
+          collect(clause.asDocument(), field, out);
+        }
+      }
+    }
   }
 
   /** The intervals one filter condition allows, or null if it gives no usable bound. */

@@ -7,6 +7,7 @@ import dev.starling.node.query.Projection;
 import dev.starling.node.query.SortOrder;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.StorageEngine;
+import dev.starling.node.util.Iterators;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;

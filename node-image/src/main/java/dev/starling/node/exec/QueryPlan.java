@@ -3,11 +3,11 @@ package dev.starling.node.exec;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.IndexMeta;
 import dev.starling.node.storage.StorageEngine;
+import dev.starling.node.util.Iterators;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -78,21 +78,12 @@ public final class QueryPlan {
           case COLLSCAN -> storage.scan(collection);
           case IXSCAN -> indexScan(storage);
         };
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return source.hasNext();
-      }
-
-      @Override
-      public BsonDocument next() {
-        if (!source.hasNext()) {
-          throw new NoSuchElementException();
-        }
-        docsExamined++;
-        return source.next();
-      }
-    };
+    return Iterators.map(
+        source,
+        doc -> {
+          docsExamined++;
+          return doc;
+        });
   }
 
   private Iterator<BsonDocument> indexScan(StorageEngine storage) {
@@ -104,43 +95,17 @@ public final class QueryPlan {
       return storage.scanIndex(collection, index, ranges.get(0)[0], ranges.get(0)[1]);
     }
     // Several ranges ($in): a document may fall in more than one when the index is multikey.
-    java.util.Set<BsonValue> seen = new java.util.HashSet<>();
     List<Iterator<BsonDocument>> parts = new ArrayList<>();
     for (byte[][] range : ranges) {
       parts.add(storage.scanIndex(collection, index, range[0], range[1]));
     }
-    Iterator<Iterator<BsonDocument>> outer = parts.iterator();
-    return new Iterator<>() {
-      private Iterator<BsonDocument> current = Collections.emptyIterator();
-      private BsonDocument next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null) {
-          while (!current.hasNext()) {
-            if (!outer.hasNext()) {
-              return false;
-            }
-            current = outer.next();
-          }
-          BsonDocument doc = current.next();
-          if (!index.multikey() || seen.add(doc.get("_id"))) {
-            next = doc;
-          }
-        }
-        return true;
-      }
-
-      @Override
-      public BsonDocument next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        BsonDocument doc = next;
-        next = null;
-        return doc;
-      }
-    };
+    Iterator<BsonDocument> all = Iterators.concat(parts.iterator());
+    if (!index.multikey()) {
+      return all;
+    }
+    java.util.Set<BsonValue> seen =
+        new java.util.TreeSet<>(dev.starling.node.query.BsonOrder.ORDER);
+    return Iterators.filter(all, doc -> seen.add(doc.get("_id")));
   }
 
   /** The winning plan as explain reports it. */

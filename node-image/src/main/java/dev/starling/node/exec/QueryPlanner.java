@@ -25,7 +25,7 @@ public final class QueryPlanner {
         && !(hint.isString() && hint.asString().getValue().isEmpty())) {
       return hinted(collection, filter, hint);
     }
-    List<Interval> id = Bounds.intervals(filter.get("_id"), false);
+    List<Interval> id = Bounds.intervals(Bounds.condition(filter, "_id"), false);
     if (id != null && id.size() == 1 && id.get(0).isPoint()) {
       return new QueryPlan(QueryPlan.Kind.IDHACK, collection, null, List.of(), id.get(0).low());
     }

@@ -71,8 +71,8 @@ public final class StarlingNode implements AutoCloseable {
             node.close();
             Runtime.getRuntime().halt(0);
           };
-      Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().start(stop));
-      Signal.handle(new Signal("INT"), signal -> Thread.ofPlatform().start(stop));
+      Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().daemon(false).start(stop));
+      Signal.handle(new Signal("INT"), signal -> Thread.ofPlatform().daemon(false).start(stop));
     } catch (OptionsException e) {
       System.err.println(e.getMessage());
       System.exit(e.exitCode());

@@ -3,6 +3,7 @@ package dev.starling.node.storage;
 import dev.starling.node.bson.BsonCodec;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
+import dev.starling.node.util.Iterators;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -386,17 +387,7 @@ public final class RocksStorageEngine implements StorageEngine {
     RangeScan scan =
         new RangeScan(
             db, cf(Column.RECORDS), Keys.prefix(collection.id()), Keys.prefix(collection.id() + 1));
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return scan.hasNext();
-      }
-
-      @Override
-      public BsonDocument next() {
-        return BsonCodec.decode(scan.next()[1]);
-      }
-    };
+    return Iterators.map(scan, entry -> BsonCodec.decode(entry[1]));
   }
 
   @Override
@@ -406,32 +397,13 @@ public final class RocksStorageEngine implements StorageEngine {
     byte[] from = lower == null ? prefix : Keys.concat(prefix, lower);
     byte[] to = upper == null ? Keys.prefix(index.id() + 1) : Keys.concat(prefix, upper);
     RangeScan scan = new RangeScan(db, cf(Column.INDEXES), from, to);
-    Set<ByteBuffer> returned = index.multikey() ? new HashSet<>() : null;
-    return new Iterator<>() {
-      private BsonDocument next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && scan.hasNext()) {
-          byte[] id = scan.next()[1];
-          if (returned != null && !returned.add(ByteBuffer.wrap(id))) {
-            continue;
-          }
-          next = getRecord(collection, id);
-        }
-        return next != null;
-      }
-
-      @Override
-      public BsonDocument next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        BsonDocument doc = next;
-        next = null;
-        return doc;
-      }
-    };
+    Iterator<byte[]> ids = Iterators.map(scan, entry -> entry[1]);
+    if (index.multikey()) {
+      Set<ByteBuffer> returned = new HashSet<>();
+      ids = Iterators.filter(ids, id -> returned.add(ByteBuffer.wrap(id)));
+    }
+    // An entry whose record is gone was deleted after this scan read the entry.
+    return Iterators.filter(Iterators.map(ids, id -> getRecord(collection, id)), Objects::nonNull);
   }
 
   @Override
@@ -505,7 +477,7 @@ public final class RocksStorageEngine implements StorageEngine {
     for (String field : index.key().keySet()) {
       keyValue.put(field, tuple[i]);
       keyPattern.put(field, index.key().get(field));
-      shown.append(i > 0 ? ", " : "").append(field).append(": ").append(tuple[i]);
+      shown.append(i > 0 ? ", " : "").append(field).append(": ").append(shellValue(tuple[i]));
       i++;
     }
     shown.append(" }");
@@ -526,10 +498,21 @@ public final class RocksStorageEngine implements StorageEngine {
         "E11000 duplicate key error collection: "
             + collection.ns()
             + " index: _id_ dup key: { _id: "
-            + id
+            + shellValue(id)
             + " }",
         new BsonDocument("keyPattern", new BsonDocument("_id", new org.bson.BsonInt32(1)))
             .append("keyValue", new BsonDocument("_id", id)));
+  }
+
+  /** A value as mongod's error messages show it, e.g. {@code 2} or {@code "x"}. */
+  private static String shellValue(BsonValue value) {
+    String json =
+        new BsonDocument("v", value)
+            .toJson(
+                org.bson.json.JsonWriterSettings.builder()
+                    .outputMode(org.bson.json.JsonMode.RELAXED)
+                    .build());
+    return json.substring(json.indexOf(':') + 1, json.length() - 1).trim();
   }
 
   /** Writes for one collection under its lock; each operation is one WriteBatch. */

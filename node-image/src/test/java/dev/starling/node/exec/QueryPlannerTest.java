@@ -41,6 +41,24 @@ class QueryPlannerTest {
   }
 
   @Test
+  void andClausesOnOneFieldCombineIntoOneRange() {
+    QueryPlan plan =
+        QueryPlanner.plan(COLLECTION, json("{$and: [{n: {$gte: 5}}, {n: {$lt: 10}}]}"), null);
+    assertThat(plan.index().name()).isEqualTo("n_1");
+    assertThat(
+            plan.explain(json("{}"))
+                .getDocument("inputStage")
+                .getDocument("indexBounds")
+                .getArray("n")
+                .get(0)
+                .asString()
+                .getValue())
+        .isEqualTo("[5, 10)");
+    assertThat(QueryPlanner.plan(COLLECTION, json("{$and: [{_id: 3}, {n: 1}]}"), null).kind())
+        .isEqualTo(QueryPlan.Kind.IDHACK);
+  }
+
+  @Test
   void equalityOnMoreLeadingFieldsWins() {
     QueryPlan plan = QueryPlanner.plan(COLLECTION, json("{a: 1, b: 2, n: {$gt: 0}}"), null);
     assertThat(plan.index().name()).isEqualTo("a_1_b_-1");

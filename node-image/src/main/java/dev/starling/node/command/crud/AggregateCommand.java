@@ -5,6 +5,7 @@ import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.command.CursorReplies;
 import dev.starling.node.command.Namespaces;
+import dev.starling.node.command.catalog.CollStatsCommand;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.exec.FindSpec;
@@ -32,7 +33,13 @@ public final class AggregateCommand implements Command {
           ErrorCode.INVALID_NAMESPACE,
           "{aggregate: 1} is not supported by this node: name a collection");
     }
-    Pipeline pipeline = Pipeline.compile(Args.array(command, "pipeline"));
+    BsonArray stages = Args.array(command, "pipeline");
+    if (!stages.isEmpty()
+        && stages.get(0).isDocument()
+        && stages.get(0).asDocument().containsKey("$collStats")) {
+      return collStats(context, command, stages);
+    }
+    Pipeline pipeline = Pipeline.compile(stages);
     boolean explain = Args.bool(command, "explain", false);
     BsonValue cursorOption = command.get("cursor");
     if (!explain && (cursorOption == null || !cursorOption.isDocument())) {
@@ -49,6 +56,38 @@ public final class AggregateCommand implements Command {
     Iterator<BsonDocument> results = pipeline.stream(prepared.execution().results());
     return CursorReplies.firstBatch(
         context.node().cursors(), Namespaces.ns(context, command), results, batchSize, false);
+  }
+
+  /**
+   * {@code $collStats} (what mongosh's {@code db.coll.stats()} sends): one document, then the rest
+   * of the pipeline.
+   */
+  private static BsonDocument collStats(
+      CommandContext context, BsonDocument command, BsonArray stages) {
+    BsonDocument stats =
+        new CollStatsCommand()
+            .run(context, new BsonDocument("collStats", command.get("aggregate")));
+    BsonDocument spec = stages.get(0).asDocument().getDocument("$collStats");
+    BsonDocument out =
+        new BsonDocument("ns", stats.get("ns"))
+            .append("host", new BsonString(context.node().me()))
+            .append("localTime", new org.bson.BsonDateTime(context.node().clock().millis()));
+    if (spec.containsKey("storageStats")) {
+      BsonDocument storageStats = stats.clone();
+      storageStats.remove("ns");
+      out.append("storageStats", storageStats);
+    }
+    if (spec.containsKey("count")) {
+      out.append("count", new BsonDocument("count", stats.get("count")));
+    }
+    Pipeline rest = Pipeline.compile(new BsonArray(stages.getValues().subList(1, stages.size())));
+    BsonDocument cursor = Args.document(command, "cursor", new BsonDocument());
+    return CursorReplies.firstBatch(
+        context.node().cursors(),
+        Namespaces.ns(context, command),
+        rest.stream(List.of(out).iterator()),
+        CursorReplies.batchSize(cursor, CursorReplies.DEFAULT_FIRST_BATCH),
+        false);
   }
 
   /** The pipeline's input: the collection read through the plan its leading $match allows. */

@@ -5,7 +5,6 @@ import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.command.OpCounters;
-import dev.starling.node.command.Replies;
 import dev.starling.node.command.WriteConcerns;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
@@ -19,7 +18,6 @@ import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonValue;
 
 /**
  * delete: removes one ({@code limit: 1}) or all ({@code limit: 0}) matching documents per
@@ -42,38 +40,32 @@ public final class DeleteCommand implements Command {
     boolean ordered = Args.bool(command, "ordered", true);
     WriteBatches.checkBatchSize(deletes.size());
     CollectionMeta collection = Namespaces.existing(context, command);
-    long n = 0;
+    long[] n = {0};
     BsonArray errors = new BsonArray();
     if (collection != null) {
       try (CollectionWriter writer =
           context.node().storage().writer(collection, WriteConcerns.durability(command))) {
-        for (int i = 0; i < deletes.size(); i++) {
-          context.node().opCounters().add(OpCounters.Kind.DELETE, 1);
-          try {
-            n += deleteOne(context, writer, deletes.get(i));
-          } catch (MongoServerException e) {
-            errors.add(Replies.writeError(i, e));
-            if (ordered) {
-              break;
-            }
-          }
-        }
+        errors =
+            Statements.run(
+                deletes,
+                ordered,
+                (i, statement) -> {
+                  context.node().opCounters().add(OpCounters.Kind.DELETE, 1);
+                  n[0] += deleteMatching(context, writer, statement.asDocument());
+                });
       }
     } else {
       context.node().opCounters().add(OpCounters.Kind.DELETE, deletes.size());
     }
-    BsonDocument reply = new BsonDocument("n", new BsonInt32((int) n));
+    BsonDocument reply = new BsonDocument("n", new BsonInt32((int) n[0]));
     if (!errors.isEmpty()) {
       reply.append("writeErrors", errors);
     }
     return WriteConcerns.finish(command, reply);
   }
 
-  private static long deleteOne(CommandContext context, CollectionWriter writer, BsonValue entry) {
-    if (!entry.isDocument()) {
-      throw MongoServerException.typeMismatch("deletes must be objects");
-    }
-    BsonDocument statement = entry.asDocument();
+  private static long deleteMatching(
+      CommandContext context, CollectionWriter writer, BsonDocument statement) {
     long limit = Args.number(statement, "limit", 0);
     if (limit != 0 && limit != 1) {
       throw new MongoServerException(

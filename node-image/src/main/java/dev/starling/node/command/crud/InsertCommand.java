@@ -5,16 +5,13 @@ import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.command.OpCounters;
-import dev.starling.node.command.Replies;
 import dev.starling.node.command.WriteConcerns;
-import dev.starling.node.error.MongoServerException;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.CollectionWriter;
 import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonValue;
 
 /** insert: each document is one atomic write; ordered inserts stop at the first error. */
 public final class InsertCommand implements Command {
@@ -34,28 +31,21 @@ public final class InsertCommand implements Command {
     boolean ordered = Args.bool(command, "ordered", true);
     WriteBatches.checkBatchSize(documents.size());
     CollectionMeta collection = Namespaces.forWrite(context, command);
-    int n = 0;
-    BsonArray errors = new BsonArray();
+    int[] n = {0};
+    BsonArray errors;
     try (CollectionWriter writer =
         context.node().storage().writer(collection, WriteConcerns.durability(command))) {
-      for (int i = 0; i < documents.size(); i++) {
-        BsonValue value = documents.get(i);
-        try {
-          if (!value.isDocument()) {
-            throw MongoServerException.typeMismatch("documents must be objects");
-          }
-          writer.insert(Documents.prepareForInsert(value.asDocument()));
-          context.node().opCounters().add(OpCounters.Kind.INSERT, 1);
-          n++;
-        } catch (MongoServerException e) {
-          errors.add(Replies.writeError(i, e));
-          if (ordered) {
-            break;
-          }
-        }
-      }
+      errors =
+          Statements.run(
+              documents,
+              ordered,
+              (i, document) -> {
+                writer.insert(Documents.prepareForInsert(document.asDocument()));
+                context.node().opCounters().add(OpCounters.Kind.INSERT, 1);
+                n[0]++;
+              });
     }
-    BsonDocument reply = new BsonDocument("n", new BsonInt32(n));
+    BsonDocument reply = new BsonDocument("n", new BsonInt32(n[0]));
     if (!errors.isEmpty()) {
       reply.append("writeErrors", errors);
     }

@@ -5,9 +5,7 @@ import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.command.OpCounters;
-import dev.starling.node.command.Replies;
 import dev.starling.node.command.WriteConcerns;
-import dev.starling.node.error.MongoServerException;
 import dev.starling.node.exec.FindSpec;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.CollectionWriter;
@@ -54,55 +52,48 @@ public final class UpdateCommand implements Command {
       return WriteConcerns.finish(
           command, new BsonDocument("n", new BsonInt32(0)).append("nModified", new BsonInt32(0)));
     }
-    long n = 0;
-    long nModified = 0;
+    long[] counts = {0, 0}; // n, nModified
     BsonArray upserted = new BsonArray();
-    BsonArray errors = new BsonArray();
+    BsonArray errors;
     BsonDateTime now = new BsonDateTime(context.node().clock().millis());
     try (CollectionWriter writer =
         context.node().storage().writer(collection, WriteConcerns.durability(command))) {
-      for (int i = 0; i < updates.size(); i++) {
-        context.node().opCounters().add(OpCounters.Kind.UPDATE, 1);
-        try {
-          BsonValue entry = updates.get(i);
-          if (!entry.isDocument()) {
-            throw MongoServerException.typeMismatch("updates must be objects");
-          }
-          BsonDocument statement = entry.asDocument();
-          boolean multi = Args.bool(statement, "multi", false);
-          DocumentUpdater.Outcome outcome =
-              DocumentUpdater.apply(
-                  context.node().storage(),
-                  writer,
-                  new FindSpec(
-                      Args.document(statement, "q", new BsonDocument()),
-                      null,
-                      null,
-                      0,
-                      0,
-                      statement.get("hint")),
-                  DocumentUpdater.compile(statement.get("u"), multi),
-                  multi,
-                  Args.bool(statement, "upsert", false),
-                  now);
-          if (outcome.upsertedId() != null) {
-            n++;
-            upserted.add(
-                new BsonDocument("index", new BsonInt32(i)).append("_id", outcome.upsertedId()));
-          } else {
-            n += outcome.matched();
-            nModified += outcome.modified();
-          }
-        } catch (MongoServerException e) {
-          errors.add(Replies.writeError(i, e));
-          if (ordered) {
-            break;
-          }
-        }
-      }
+      errors =
+          Statements.run(
+              updates,
+              ordered,
+              (i, entry) -> {
+                context.node().opCounters().add(OpCounters.Kind.UPDATE, 1);
+                BsonDocument statement = entry.asDocument();
+                boolean multi = Args.bool(statement, "multi", false);
+                DocumentUpdater.Outcome outcome =
+                    DocumentUpdater.apply(
+                        context.node().storage(),
+                        writer,
+                        new FindSpec(
+                            Args.document(statement, "q", new BsonDocument()),
+                            null,
+                            null,
+                            0,
+                            0,
+                            statement.get("hint")),
+                        DocumentUpdater.compile(statement.get("u"), multi),
+                        multi,
+                        Args.bool(statement, "upsert", false),
+                        now);
+                if (outcome.upsertedId() != null) {
+                  counts[0]++;
+                  upserted.add(
+                      new BsonDocument("index", new BsonInt32(i))
+                          .append("_id", outcome.upsertedId()));
+                } else {
+                  counts[0] += outcome.matched();
+                  counts[1] += outcome.modified();
+                }
+              });
     }
-    BsonDocument reply = new BsonDocument("n", new BsonInt32((int) n));
-    reply.append("nModified", new BsonInt32((int) nModified));
+    BsonDocument reply = new BsonDocument("n", new BsonInt32((int) counts[0]));
+    reply.append("nModified", new BsonInt32((int) counts[1]));
     if (!upserted.isEmpty()) {
       reply.append("upserted", upserted);
     }

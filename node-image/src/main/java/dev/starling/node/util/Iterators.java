@@ -1,11 +1,11 @@
-package dev.starling.node.exec;
+package dev.starling.node.util;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-/** Lazy iterator combinators for query results. */
+/** Lazy iterator combinators for scans and query results. */
 public final class Iterators {
   private Iterators() {}
 
@@ -49,6 +49,29 @@ public final class Iterators {
       @Override
       public R next() {
         return mapper.apply(source.next());
+      }
+    };
+  }
+
+  /** The elements of each iterator in turn. */
+  public static <T> Iterator<T> concat(Iterator<Iterator<T>> parts) {
+    return new Iterator<>() {
+      private Iterator<T> current = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && parts.hasNext()) {
+          current = parts.next();
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
       }
     };
   }
