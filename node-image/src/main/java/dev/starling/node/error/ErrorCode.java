@@ -55,6 +55,7 @@ public enum ErrorCode {
   UNSUPPORTED_OP_QUERY_COMMAND(352, "UnsupportedOpQueryCommand"),
   QUERY_EXCEEDED_MEMORY_LIMIT(292, "QueryExceededMemoryLimitNoDiskUseAllowed"),
   OPERATION_FAILED(96, "OperationFailed"),
+  QUERY_PLAN_KILLED(175, "QueryPlanKilled"),
   QUERY_FEATURE_NOT_ALLOWED(224, "QueryFeatureNotAllowed"),
   CURRENT_CONFIG_NOT_COMMITTED_YET(308, "CurrentConfigNotCommittedYet"),
   NOT_IMPLEMENTED(238, "NotImplemented"),

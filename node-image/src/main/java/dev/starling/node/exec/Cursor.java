@@ -15,6 +15,7 @@ public final class Cursor {
   private final Iterator<BsonDocument> results;
   private volatile long lastUsedMillis;
   private BsonDocument pending;
+  private volatile String killedBecause;
 
   Cursor(long id, String ns, Iterator<BsonDocument> results, long nowMillis) {
     this.id = id;
@@ -29,6 +30,18 @@ public final class Cursor {
 
   public String ns() {
     return ns;
+  }
+
+  /**
+   * Marks the cursor dead (its collection was dropped or renamed); its next getMore fails saying
+   * why.
+   */
+  void kill(String reason) {
+    killedBecause = reason;
+  }
+
+  String killedBecause() {
+    return killedBecause;
   }
 
   long lastUsedMillis() {

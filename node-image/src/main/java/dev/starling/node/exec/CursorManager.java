@@ -49,8 +49,23 @@ public final class CursorManager {
               + "', but cursor belongs to a different namespace "
               + cursor.ns());
     }
+    if (cursor.killedBecause() != null) {
+      cursors.remove(id);
+      throw new MongoServerException(
+          ErrorCode.QUERY_PLAN_KILLED,
+          "PlanExecutor error during getMore :: caused by :: " + cursor.killedBecause());
+    }
     cursor.touch(clock.millis());
     return cursor;
+  }
+
+  /** Kills every cursor over {@code ns} (on drop or rename of the collection). */
+  public void killNamespace(String ns, String reason) {
+    for (Cursor cursor : cursors.values()) {
+      if (cursor.ns().equals(ns)) {
+        cursor.kill(reason);
+      }
+    }
   }
 
   public boolean kill(long id) {

@@ -328,6 +328,31 @@ class JavaDriverIT {
   }
 
   @Test
+  void droppingTheCollectionKillsItsCursors() {
+    List<Document> docs = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      docs.add(new Document("_id", i));
+    }
+    coll.insertMany(docs);
+    String name = coll.getNamespace().getCollectionName();
+    Document first = db.runCommand(new Document("find", name).append("batchSize", 2));
+    long id = first.get("cursor", Document.class).getLong("id");
+    coll.drop();
+
+    MongoCommandException e =
+        catchThrowableOfType(
+            MongoCommandException.class,
+            () -> db.runCommand(new Document("getMore", id).append("collection", name)));
+    assertThat(e.getErrorCode()).as("QueryPlanKilled").isEqualTo(175);
+    assertThat(e.getErrorMessage()).contains("collection dropped");
+    MongoCommandException again =
+        catchThrowableOfType(
+            MongoCommandException.class,
+            () -> db.runCommand(new Document("getMore", id).append("collection", name)));
+    assertThat(again.getErrorCode()).as("the killed cursor is gone").isEqualTo(43);
+  }
+
+  @Test
   void uniqueIndexViolations() {
     String index = coll.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true));
     assertThat(index).isEqualTo("email_1");

@@ -25,6 +25,7 @@ public final class DropCommand implements Command {
       throw new MongoServerException(ErrorCode.NAMESPACE_NOT_FOUND, "ns not found");
     }
     context.node().storage().dropCollection(collection);
+    context.node().cursors().killNamespace(collection.ns(), "collection dropped");
     return new BsonDocument("nIndexesWas", new BsonInt32(collection.indexes().size() + 1))
         .append("ns", new BsonString(collection.ns()));
   }

@@ -20,6 +20,7 @@ public final class DropDatabaseCommand implements Command {
     Databases.validate(context.database());
     for (CollectionMeta collection : context.node().storage().collections(context.database())) {
       context.node().storage().dropCollection(collection);
+      context.node().cursors().killNamespace(collection.ns(), "database dropped");
     }
     return new BsonDocument("dropped", new BsonString(context.database()));
   }

@@ -38,6 +38,8 @@ public final class RenameCollectionCommand implements Command {
         .node()
         .storage()
         .renameCollection(source, to[0], to[1], Args.bool(command, "dropTarget", false));
+    context.node().cursors().killNamespace(source.ns(), "collection renamed");
+    context.node().cursors().killNamespace(to[0] + "." + to[1], "collection dropped");
     return new BsonDocument();
   }
 
