@@ -53,7 +53,7 @@ class MongoshIT {
             "mongodb://127.0.0.1:" + node.port() + "/test",
             "--eval",
             js),
-        Map.of("HOME", home.toString(), "MONGOSH_NO_UPDATE_CHECK", "1"),
+        Map.of("HOME", home.toString(), "MONGOSH_NO_UPDATE_CHECK", "1", "DO_NOT_TRACK", "1"),
         home);
   }
 
@@ -144,7 +144,7 @@ class MongoshIT {
                 script.toString(),
                 Integer.toString(node.port()),
                 clients().resolve("node_modules/mongodb").toString()),
-            Map.of("HOME", home.toString()),
+            Map.of("HOME", home.toString(), "DO_NOT_TRACK", "1"),
             home);
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
