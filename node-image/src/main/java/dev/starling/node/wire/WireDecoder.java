@@ -3,7 +3,6 @@ package dev.starling.node.wire;
 import dev.starling.node.bson.BsonCodec;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 import org.bson.BSONException;
@@ -26,10 +25,8 @@ public final class WireDecoder {
 
   private WireDecoder() {}
 
-  public static Request decode(ByteBuf frame) {
-    int length = frame.readableBytes();
-    byte[] bytes = new byte[length];
-    frame.getBytes(frame.readerIndex(), bytes);
+  /** Decodes one whole message, header included. */
+  public static Request decode(byte[] bytes) {
     int requestId = intLE(bytes, 4);
     int opCode = intLE(bytes, 12);
     return switch (opCode) {

@@ -1,8 +1,6 @@
 package dev.starling.node.wire;
 
 import dev.starling.node.bson.BsonCodec;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.BsonDocument;
 
@@ -12,37 +10,40 @@ public final class WireEncoder {
 
   private WireEncoder() {}
 
-  public static ByteBuf reply(
-      ByteBufAllocator alloc, int requestOpCode, int responseTo, BsonDocument body) {
+  /** The whole reply message, header included. */
+  public static byte[] reply(int requestOpCode, int responseTo, BsonDocument body) {
     byte[] doc = BsonCodec.encode(body);
     if (requestOpCode == OpCode.OP_QUERY) {
-      return opReply(alloc, responseTo, doc);
+      byte[] out = new byte[WireLimits.HEADER_SIZE + 20 + doc.length];
+      int pos = header(out, responseTo, OpCode.OP_REPLY);
+      pos = putInt(out, pos, 8); // responseFlags: AwaitCapable, as mongod sets it
+      pos = putInt(out, pos, 0); // cursorID (8 bytes)
+      pos = putInt(out, pos, 0);
+      pos = putInt(out, pos, 0); // startingFrom
+      pos = putInt(out, pos, 1); // numberReturned
+      System.arraycopy(doc, 0, out, pos, doc.length);
+      return out;
     }
-    int length = WireLimits.HEADER_SIZE + 4 + 1 + doc.length;
-    ByteBuf out = alloc.buffer(length);
-    header(out, length, responseTo, OpCode.OP_MSG);
-    out.writeIntLE(0); // flagBits
-    out.writeByte(0); // section kind 0: body
-    out.writeBytes(doc);
+    byte[] out = new byte[WireLimits.HEADER_SIZE + 4 + 1 + doc.length];
+    int pos = header(out, responseTo, OpCode.OP_MSG);
+    pos = putInt(out, pos, 0); // flagBits
+    out[pos++] = 0; // section kind 0: the body
+    System.arraycopy(doc, 0, out, pos, doc.length);
     return out;
   }
 
-  private static ByteBuf opReply(ByteBufAllocator alloc, int responseTo, byte[] doc) {
-    int length = WireLimits.HEADER_SIZE + 20 + doc.length;
-    ByteBuf out = alloc.buffer(length);
-    header(out, length, responseTo, OpCode.OP_REPLY);
-    out.writeIntLE(8); // responseFlags: AwaitCapable, as mongod sets it
-    out.writeLongLE(0); // cursorID
-    out.writeIntLE(0); // startingFrom
-    out.writeIntLE(1); // numberReturned
-    out.writeBytes(doc);
-    return out;
+  private static int header(byte[] out, int responseTo, int opCode) {
+    int pos = putInt(out, 0, out.length);
+    pos = putInt(out, pos, REQUEST_IDS.incrementAndGet());
+    pos = putInt(out, pos, responseTo);
+    return putInt(out, pos, opCode);
   }
 
-  private static void header(ByteBuf out, int length, int responseTo, int opCode) {
-    out.writeIntLE(length);
-    out.writeIntLE(REQUEST_IDS.incrementAndGet());
-    out.writeIntLE(responseTo);
-    out.writeIntLE(opCode);
+  private static int putInt(byte[] out, int pos, int value) {
+    out[pos] = (byte) value;
+    out[pos + 1] = (byte) (value >>> 8);
+    out[pos + 2] = (byte) (value >>> 16);
+    out[pos + 3] = (byte) (value >>> 24);
+    return pos + 4;
   }
 }

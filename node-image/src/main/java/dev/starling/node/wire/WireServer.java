@@ -1,64 +1,89 @@
 package dev.starling.node.wire;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import dev.starling.node.server.Log;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The TCP listener: Netty event loops for I/O, one {@link ConnectionHandler} per client. */
+/**
+ * The TCP listener: one virtual thread accepts on each address and starts one virtual thread per
+ * connection ({@link ConnectionLoop}), which uses plain blocking socket I/O, as mongod uses a
+ * thread per connection.
+ */
 public final class WireServer implements AutoCloseable {
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-  private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final List<Channel> listeners = new ArrayList<>();
+  private final List<ServerSocket> listeners = new ArrayList<>();
+  private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
   private final ConnectionStats stats = new ConnectionStats();
+  private volatile boolean closed;
 
   public ConnectionStats stats() {
     return stats;
   }
 
   /** Binds every address; throws if one cannot be bound (the port in use, say). */
-  public void start(List<InetSocketAddress> addresses, RequestHandler handler)
-      throws InterruptedException {
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    clients.add(ch);
-                    ch.pipeline()
-                        .addLast(new MessageFramer(), new ConnectionHandler(handler, stats));
-                  }
-                });
+  public void start(List<InetSocketAddress> addresses, RequestHandler handler) throws IOException {
     for (InetSocketAddress address : addresses) {
-      listeners.add(bootstrap.bind(address).sync().channel());
+      ServerSocket listener = new ServerSocket();
+      listener.setReuseAddress(true);
+      listener.bind(address, 1024);
+      listeners.add(listener);
+      Thread.ofVirtual().name("accept " + address).start(() -> accept(listener, handler));
+    }
+  }
+
+  private void accept(ServerSocket listener, RequestHandler handler) {
+    while (!closed) {
+      Socket socket;
+      try {
+        socket = listener.accept();
+      } catch (IOException e) {
+        if (!closed) {
+          Log.warn("accept on %s failed: %s", listener.getLocalSocketAddress(), e.getMessage());
+        }
+        continue;
+      }
+      try {
+        socket.setTcpNoDelay(true);
+      } catch (IOException e) {
+        // keep the connection; only latency suffers
+      }
+      clients.add(socket);
+      long id = stats.opened();
+      Thread.ofVirtual()
+          .name("conn" + id)
+          .start(
+              () -> {
+                try {
+                  new ConnectionLoop(socket, id, handler, stats).run();
+                } finally {
+                  clients.remove(socket);
+                }
+              });
     }
   }
 
   /** Stops accepting, then closes every client connection. */
   @Override
   public void close() {
-    for (Channel listener : listeners) {
-      listener.close().awaitUninterruptibly();
+    closed = true;
+    for (ServerSocket listener : listeners) {
+      closeQuietly(listener);
     }
-    clients.close().awaitUninterruptibly();
-    boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
-    workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    for (Socket client : clients) {
+      closeQuietly(client);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // closing anyway
+    }
   }
 }

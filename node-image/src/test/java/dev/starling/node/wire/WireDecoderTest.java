@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.starling.node.bson.BsonCodec;
 import dev.starling.node.error.ErrorCode;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,8 +43,8 @@ class WireDecoderTest {
     byte[] body = body("{ping: 1, $db: 'admin'}");
     assertThat(WireDecoder.decode(opMsg(1, 1, body, true)).commandName()).isEqualTo("ping");
 
-    ByteBuf corrupt = opMsg(1, 1, body, true);
-    corrupt.setByte(corrupt.writerIndex() - 1, corrupt.getByte(corrupt.writerIndex() - 1) ^ 0x55);
+    byte[] corrupt = opMsg(1, 1, body, true);
+    corrupt[corrupt.length - 1] ^= 0x55;
     assertThatThrownBy(() -> WireDecoder.decode(corrupt))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("checksum");
@@ -102,9 +100,8 @@ class WireDecoderTest {
 
   @Test
   void unknownOpcodeClosesTheConnection() {
-    ByteBuf frame = Unpooled.buffer();
-    frame.writeIntLE(20).writeIntLE(1).writeIntLE(0).writeIntLE(2001).writeIntLE(0);
-    assertThatThrownBy(() -> WireDecoder.decode(frame))
+    Message frame = new Message().intLE(20).intLE(1).intLE(0).intLE(2001).intLE(0);
+    assertThatThrownBy(() -> WireDecoder.decode(frame.bytes()))
         .isInstanceOf(MalformedMessageException.class);
   }
 
@@ -149,29 +146,58 @@ class WireDecoderTest {
     return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
   }
 
-  static ByteBuf opMsg(int requestId, int flags, byte[] sections, boolean checksum) {
-    int length = 16 + 4 + sections.length + (checksum ? 4 : 0);
-    ByteBuf buf = Unpooled.buffer(length);
-    buf.writeIntLE(length).writeIntLE(requestId).writeIntLE(0).writeIntLE(OpCode.OP_MSG);
-    buf.writeIntLE(flags);
-    buf.writeBytes(sections);
-    if (checksum) {
-      byte[] all = new byte[buf.readableBytes()];
-      buf.getBytes(0, all);
-      CRC32C crc = new CRC32C();
-      crc.update(all);
-      buf.writeIntLE((int) crc.getValue());
+  /** A little-endian message builder. */
+  static final class Message {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    Message intLE(int v) {
+      out.writeBytes(WireDecoderTest.intLE(v));
+      return this;
     }
-    return buf;
+
+    Message bytes(byte[] b) {
+      out.writeBytes(b);
+      return this;
+    }
+
+    byte[] bytes() {
+      return out.toByteArray();
+    }
   }
 
-  static ByteBuf opQuery(int requestId, String ns, String query) {
+  static byte[] opMsg(int requestId, int flags, byte[] sections, boolean checksum) {
+    int length = 16 + 4 + sections.length + (checksum ? 4 : 0);
+    byte[] message =
+        new Message()
+            .intLE(length)
+            .intLE(requestId)
+            .intLE(0)
+            .intLE(OpCode.OP_MSG)
+            .intLE(flags)
+            .bytes(sections)
+            .bytes();
+    if (!checksum) {
+      return message;
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(message);
+    return new Message().bytes(message).intLE((int) crc.getValue()).bytes();
+  }
+
+  static byte[] opQuery(int requestId, String ns, String query) {
     byte[] name = (ns + "\0").getBytes(StandardCharsets.UTF_8);
     byte[] doc = bson(query);
     int length = 16 + 4 + name.length + 8 + doc.length;
-    ByteBuf buf = Unpooled.buffer(length);
-    buf.writeIntLE(length).writeIntLE(requestId).writeIntLE(0).writeIntLE(OpCode.OP_QUERY);
-    buf.writeIntLE(0).writeBytes(name).writeIntLE(0).writeIntLE(-1).writeBytes(doc);
-    return buf;
+    return new Message()
+        .intLE(length)
+        .intLE(requestId)
+        .intLE(0)
+        .intLE(OpCode.OP_QUERY)
+        .intLE(0)
+        .bytes(name)
+        .intLE(0)
+        .intLE(-1)
+        .bytes(doc)
+        .bytes();
   }
 }

@@ -1,0 +1,124 @@
+package dev.starling.node.wire;
+
+import dev.starling.node.server.Log;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+
+/**
+ * One client connection, served by its own virtual thread: read a message, run it, write the reply,
+ * repeat. Replies therefore keep request order, and a command that blocks parks only this
+ * connection's virtual thread. A protocol violation closes this connection and nothing else.
+ */
+final class ConnectionLoop implements Runnable {
+  private static final int BUFFER = 64 * 1024;
+
+  private final Socket socket;
+  private final ClientConnection connection;
+  private final RequestHandler handler;
+  private final ConnectionStats stats;
+
+  ConnectionLoop(Socket socket, long id, RequestHandler handler, ConnectionStats stats) {
+    this.socket = socket;
+    this.connection = new ClientConnection(id, (InetSocketAddress) socket.getRemoteSocketAddress());
+    this.handler = handler;
+    this.stats = stats;
+  }
+
+  @Override
+  public void run() {
+    try (socket;
+        InputStream in = new BufferedInputStream(socket.getInputStream(), BUFFER);
+        OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER)) {
+      byte[] message;
+      while ((message = readMessage(in)) != null) {
+        byte[] reply = answer(message);
+        if (reply != null) {
+          out.write(reply);
+          out.flush();
+        }
+      }
+    } catch (MalformedMessageException e) {
+      Log.info(
+          "closing connection %d from %s: %s",
+          connection.id(), connection.remoteAddress(), e.getMessage());
+    } catch (IOException e) {
+      // The client went away or the node is shutting down.
+    } catch (RuntimeException | Error e) {
+      Log.error(e, "connection %d failed; closing it", connection.id());
+    } finally {
+      stats.closed();
+    }
+  }
+
+  /** The reply to one message, or null when the client asked for none (moreToCome). */
+  private byte[] answer(byte[] message) {
+    Request request;
+    try {
+      request = WireDecoder.decode(message);
+    } catch (RejectedRequestException e) {
+      return WireEncoder.reply(e.opCode(), e.requestId(), errorReply(e));
+    }
+    stats.requestStarted();
+    try {
+      BsonDocument reply = handler.handle(request, connection);
+      return request.moreToCome()
+          ? null
+          : WireEncoder.reply(request.opCode(), request.requestId(), reply);
+    } finally {
+      stats.requestFinished();
+    }
+  }
+
+  /**
+   * The next whole message, or null at a clean end of stream. A length outside [16, 48 MB] is a
+   * protocol violation, refused before any of the announced bytes are buffered.
+   */
+  private static byte[] readMessage(InputStream in) throws IOException {
+    byte[] header = new byte[4];
+    if (!readFully(in, header, 0, 4, true)) {
+      return null;
+    }
+    int length = WireDecoder.intLE(header, 0);
+    if (length < WireLimits.HEADER_SIZE || length > WireLimits.MAX_MESSAGE_SIZE) {
+      throw new MalformedMessageException(
+          "message length " + length + " is outside [16, " + WireLimits.MAX_MESSAGE_SIZE + "]");
+    }
+    byte[] message = new byte[length];
+    System.arraycopy(header, 0, message, 0, 4);
+    readFully(in, message, 4, length - 4, false);
+    return message;
+  }
+
+  private static boolean readFully(InputStream in, byte[] b, int off, int len, boolean endOk)
+      throws IOException {
+    int done = 0;
+    while (done < len) {
+      int n = in.read(b, off + done, len - done);
+      if (n < 0) {
+        if (endOk && done == 0) {
+          return false;
+        }
+        throw new EOFException("connection closed inside a message");
+      }
+      done += n;
+    }
+    return true;
+  }
+
+  private static BsonDocument errorReply(RejectedRequestException e) {
+    return new BsonDocument("ok", new BsonDouble(0))
+        .append("errmsg", new BsonString(e.getMessage()))
+        .append("code", new BsonInt32(e.error().code()))
+        .append("codeName", new BsonString(e.error().error().codeName()));
+  }
+}
