@@ -46,6 +46,7 @@ public final class StarlingNode implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    widenVirtualThreadScheduler();
     NodeOptions options;
     try {
       options = NodeOptions.parse(args);
@@ -76,6 +77,20 @@ public final class StarlingNode implements AutoCloseable {
     } catch (OptionsException e) {
       System.err.println(e.getMessage());
       System.exit(e.exitCode());
+    }
+  }
+
+  /**
+   * RocksDB calls are JNI calls, which pin a virtual thread to its carrier for their duration, so
+   * with the JDK's default of one carrier per core a couple of slow storage calls stall every
+   * connection. More carriers than cores keep connections moving (measured: 16-thread inserts went
+   * from 0.68x to 1.03x of the peer with 4 carriers on 2 cores). An explicit {@code
+   * -Djdk.virtualThreadScheduler.parallelism} wins.
+   */
+  private static void widenVirtualThreadScheduler() {
+    if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null) {
+      int carriers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+      System.setProperty("jdk.virtualThreadScheduler.parallelism", Integer.toString(carriers));
     }
   }
 
