@@ -50,6 +50,6 @@ public final class BsonCodec {
 
   /** The encoded size of a document, as the 16 MB limit counts it. */
   public static int size(BsonDocument document) {
-    return encode(document).length;
+    return BsonSizes.of(document);
   }
 }

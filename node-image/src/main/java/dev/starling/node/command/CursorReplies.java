@@ -2,6 +2,7 @@ package dev.starling.node.command;
 
 import dev.starling.node.exec.Cursor;
 import dev.starling.node.exec.CursorManager;
+import dev.starling.node.exec.ResultBatches;
 import java.util.Iterator;
 import java.util.List;
 import org.bson.BsonArray;
@@ -26,14 +27,10 @@ public final class CursorReplies {
       Iterator<BsonDocument> results,
       int batchSize,
       boolean singleBatch) {
-    Cursor cursor = cursors.open(ns, results);
-    List<BsonDocument> batch = batchSize == 0 ? List.of() : cursor.nextBatch(batchSize);
-    long id = 0;
-    if (cursor.hasMore() && !singleBatch) {
-      id = cursor.id();
-    } else {
-      cursors.close(cursor);
-    }
+    ResultBatches batches = new ResultBatches(results);
+    List<BsonDocument> batch = batchSize == 0 ? List.of() : batches.next(batchSize);
+    // Most queries end in their first batch: only the others need a cursor.
+    long id = !singleBatch && batches.hasMore() ? cursors.open(ns, batches).id() : 0;
     return reply("firstBatch", batch, id, ns);
   }
 

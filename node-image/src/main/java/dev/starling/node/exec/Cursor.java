@@ -1,23 +1,17 @@
 package dev.starling.node.exec;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.bson.BsonDocument;
 
-/** An open cursor: the rest of a query's results, handed out batch by batch. */
+/** An open cursor: a query's remaining results, kept between getMores. */
 public final class Cursor {
-  /** Replies stay under the 16 MB document limit with room for the reply envelope. */
-  private static final int MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
-
   private final long id;
   private final String ns;
-  private final Iterator<BsonDocument> results;
+  private final ResultBatches results;
   private volatile long lastUsedMillis;
-  private BsonDocument pending;
   private volatile String killedBecause;
 
-  Cursor(long id, String ns, Iterator<BsonDocument> results, long nowMillis) {
+  Cursor(long id, String ns, ResultBatches results, long nowMillis) {
     this.id = id;
     this.ns = ns;
     this.results = results;
@@ -53,31 +47,11 @@ public final class Cursor {
   }
 
   /** The next batch: at most {@code max} documents (0: no count limit) and about 16 MB. */
-  public synchronized List<BsonDocument> nextBatch(int max) {
-    List<BsonDocument> batch = new ArrayList<>();
-    long bytes = 0;
-    while ((max <= 0 || batch.size() < max) && hasMore()) {
-      BsonDocument doc = pending != null ? pending : results.next();
-      pending = null;
-      long size = approximateSize(doc);
-      if (!batch.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
-        pending = doc;
-        break;
-      }
-      bytes += size;
-      batch.add(doc);
-    }
-    return batch;
+  public List<BsonDocument> nextBatch(int max) {
+    return results.next(max);
   }
 
-  public synchronized boolean hasMore() {
-    return pending != null || results.hasNext();
-  }
-
-  private static long approximateSize(BsonDocument doc) {
-    if (doc instanceof org.bson.RawBsonDocument raw) {
-      return raw.getByteBuffer().remaining();
-    }
-    return dev.starling.node.bson.BsonCodec.size(doc);
+  public boolean hasMore() {
+    return results.hasMore();
   }
 }

@@ -3,12 +3,10 @@ package dev.starling.node.exec;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import java.time.Clock;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bson.BsonDocument;
 
 /** The node's open cursors by id; cursors idle longer than cursorTimeoutMillis are reaped. */
 public final class CursorManager {
@@ -23,7 +21,7 @@ public final class CursorManager {
   }
 
   /** Registers a cursor over the remaining results. */
-  public Cursor open(String ns, Iterator<BsonDocument> results) {
+  public Cursor open(String ns, ResultBatches results) {
     long id;
     Cursor cursor;
     do {
