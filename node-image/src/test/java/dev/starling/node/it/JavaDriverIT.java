@@ -302,19 +302,26 @@ class JavaDriverIT {
     }
   }
 
-  @Test
-  void getMoreOnAKilledCursorFailsWithCursorNotFound() {
+  /** Inserts {_id: 0..9} and runs a find with batchSize 2; returns the open cursor's id. */
+  private long openCursorOverTenDocumentsInBatchesOfTwo() {
     List<Document> docs = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       docs.add(new Document("_id", i));
     }
     coll.insertMany(docs);
+    Document first =
+        db.runCommand(
+            new Document("find", coll.getNamespace().getCollectionName()).append("batchSize", 2));
+    Document cursor = first.get("cursor", Document.class);
+    assertThat(cursor.getList("firstBatch", Document.class)).hasSize(2);
+    assertThat(cursor.getLong("id")).isNotZero();
+    return cursor.getLong("id");
+  }
+
+  @Test
+  void getMoreOnAKilledCursorFailsWithCursorNotFound() {
     String name = coll.getNamespace().getCollectionName();
-    Document first = db.runCommand(new Document("find", name).append("batchSize", 2));
-    long id = first.get("cursor", Document.class).getLong("id");
-    assertThat(id).isNotZero();
-    assertThat(first.get("cursor", Document.class).getList("firstBatch", Document.class))
-        .hasSize(2);
+    long id = openCursorOverTenDocumentsInBatchesOfTwo();
 
     Document killed =
         db.runCommand(new Document("killCursors", name).append("cursors", List.of(id)));
@@ -329,14 +336,8 @@ class JavaDriverIT {
 
   @Test
   void droppingTheCollectionKillsItsCursors() {
-    List<Document> docs = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      docs.add(new Document("_id", i));
-    }
-    coll.insertMany(docs);
     String name = coll.getNamespace().getCollectionName();
-    Document first = db.runCommand(new Document("find", name).append("batchSize", 2));
-    long id = first.get("cursor", Document.class).getLong("id");
+    long id = openCursorOverTenDocumentsInBatchesOfTwo();
     coll.drop();
 
     MongoCommandException e =
