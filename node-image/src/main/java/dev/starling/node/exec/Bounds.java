@@ -37,6 +37,18 @@ final class Bounds {
     return fields;
   }
 
+  /** Whether some interval is the point null (which also matches documents missing the field). */
+  static boolean includesNull(List<List<Interval>> fields) {
+    for (List<Interval> field : fields) {
+      for (Interval interval : field) {
+        if (interval.isPoint() && interval.low().isNull()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /**
    * The condition a filter puts on a field, merging the top level with {@code $and} clauses
    * (drivers render {@code and(gte(n, 1), lt(n, 9))} as {@code {$and: [{n: {$gte: 1}}, {n: {$lt:

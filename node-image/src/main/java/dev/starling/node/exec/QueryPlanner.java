@@ -34,6 +34,10 @@ public final class QueryPlanner {
     int bestScore = 0;
     for (IndexMeta index : collection.indexes()) {
       List<List<Interval>> bounds = Bounds.forIndex(filter, index.key(), index.multikey());
+      if (index.sparse() && Bounds.includesNull(bounds)) {
+        // A sparse index has no entries for documents missing the field, which {a: null} matches.
+        continue;
+      }
       int score = score(bounds) + (index.unique() ? 1 : 0);
       if (!bounds.isEmpty() && score > bestScore) {
         best = index;

@@ -96,6 +96,18 @@ class QueryPlannerTest {
   }
 
   @Test
+  void sparseIndexIsNotUsedForNullWhichMatchesMissingFields() {
+    IndexMeta sparse = new IndexMeta("s_1", json("{s: 1}"), false, true, 12, false);
+    CollectionMeta c =
+        new CollectionMeta("test", "c", UUID.randomUUID(), 1, new BsonDocument(), List.of(sparse));
+    assertThat(QueryPlanner.plan(c, json("{s: null}"), null).kind())
+        .isEqualTo(QueryPlan.Kind.COLLSCAN);
+    assertThat(QueryPlanner.plan(c, json("{s: {$in: [1, null]}}"), null).kind())
+        .isEqualTo(QueryPlan.Kind.COLLSCAN);
+    assertThat(QueryPlanner.plan(c, json("{s: 5}"), null).kind()).isEqualTo(QueryPlan.Kind.IXSCAN);
+  }
+
+  @Test
   void missingCollectionIsEof() {
     assertThat(QueryPlanner.plan(null, json("{}"), null).kind()).isEqualTo(QueryPlan.Kind.EOF);
   }
