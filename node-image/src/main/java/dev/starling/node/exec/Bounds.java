@@ -100,13 +100,18 @@ final class Bounds {
       return equalityUsable(ops.get("$eq")) ? List.of(Interval.point(ops.get("$eq"))) : null;
     }
     if (ops.get("$in") instanceof BsonArray in) {
-      List<Interval> points = new ArrayList<>();
+      // One point per distinct key, in key order: [1, 1] or [1, NumberLong(1)] must not scan (and
+      // return) twice.
+      java.util.TreeMap<byte[], BsonValue> distinct =
+          new java.util.TreeMap<>(java.util.Arrays::compareUnsigned);
       for (BsonValue v : in) {
         if (!equalityUsable(v)) {
           return null;
         }
-        points.add(Interval.point(v));
+        distinct.putIfAbsent(KeyEncoding.encode(v), v);
       }
+      List<Interval> points = new ArrayList<>();
+      distinct.values().forEach(v -> points.add(Interval.point(v)));
       return points.isEmpty() ? null : points;
     }
     BsonValue low = null;

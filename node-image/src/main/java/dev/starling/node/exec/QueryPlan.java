@@ -94,15 +94,13 @@ public final class QueryPlan {
     if (ranges.size() == 1) {
       return storage.scanIndex(collection, index, ranges.get(0)[0], ranges.get(0)[1]);
     }
-    // Several ranges ($in): a document may fall in more than one when the index is multikey.
+    // Several ranges ($in, or several points of a compound key): a document may fall in more than
+    // one.
     List<Iterator<BsonDocument>> parts = new ArrayList<>();
     for (byte[][] range : ranges) {
       parts.add(storage.scanIndex(collection, index, range[0], range[1]));
     }
     Iterator<BsonDocument> all = Iterators.concat(parts.iterator());
-    if (!index.multikey()) {
-      return all;
-    }
     java.util.Set<BsonValue> seen =
         new java.util.TreeSet<>(dev.starling.node.query.BsonOrder.ORDER);
     return Iterators.filter(all, doc -> seen.add(doc.get("_id")));

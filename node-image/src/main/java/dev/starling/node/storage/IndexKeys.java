@@ -25,14 +25,17 @@ public final class IndexKeys {
     List<String> fields = new ArrayList<>(keyPattern.keySet());
     List<List<BsonValue>> perField = new ArrayList<>(fields.size());
     int arrayField = -1;
+    String arrayPath = null;
     for (int i = 0; i < fields.size(); i++) {
       List<BsonValue> values = new ArrayList<>();
-      boolean array = collect(doc, fields.get(i).split("\\."), 0, values);
+      String array = collect(doc, fields.get(i).split("\\."), 0, values, true);
       if (values.isEmpty()) {
         values.add(BsonNull.VALUE);
       }
-      if (array) {
-        if (arrayField >= 0) {
+      if (array != null) {
+        // Fields under the same array ({"items.sku": 1, "items.qty": 1}) are allowed; two arrays
+        // are not.
+        if (arrayPath != null && !arrayPath.equals(array)) {
           throw new MongoServerException(
               ErrorCode.CANNOT_INDEX_PARALLEL_ARRAYS,
               "cannot index parallel arrays ["
@@ -41,6 +44,7 @@ public final class IndexKeys {
                   + fields.get(arrayField)
                   + "]");
         }
+        arrayPath = array;
         arrayField = i;
       }
       perField.add(dedupe(values));
@@ -67,7 +71,7 @@ public final class IndexKeys {
    */
   public static List<BsonValue> valuesAt(BsonDocument doc, String path) {
     List<BsonValue> values = new ArrayList<>();
-    collect(doc, path.split("\\."), 0, values);
+    collect(doc, path.split("\\."), 0, values, false);
     values.removeIf(v -> v instanceof org.bson.BsonUndefined);
     return values;
   }
@@ -75,7 +79,7 @@ public final class IndexKeys {
   /** Whether the document has an array anywhere along one of the key's paths. */
   public static boolean isMultikey(BsonDocument doc, BsonDocument keyPattern) {
     for (String field : keyPattern.keySet()) {
-      if (collect(doc, field.split("\\."), 0, new ArrayList<>())) {
+      if (collect(doc, field.split("\\."), 0, new ArrayList<>(), false) != null) {
         return true;
       }
     }
@@ -83,10 +87,12 @@ public final class IndexKeys {
   }
 
   /**
-   * Adds the values at {@code path[i..]} below {@code value}; returns whether an array was
-   * traversed.
+   * Adds the values at {@code path[i..]} below {@code value}; returns the path of the first array
+   * traversed (for example "items"), or null if none was. With {@code nullForMissing}, an array
+   * element without the field adds a null, as an index holds it (so that {"a.b": null} finds it).
    */
-  private static boolean collect(BsonValue value, String[] path, int i, List<BsonValue> out) {
+  private static String collect(
+      BsonValue value, String[] path, int i, List<BsonValue> out, boolean nullForMissing) {
     if (i == path.length) {
       if (value instanceof BsonArray array) {
         if (array.isEmpty()) {
@@ -94,34 +100,34 @@ public final class IndexKeys {
         } else {
           out.addAll(array.getValues());
         }
-        return true;
+        return String.join(".", java.util.Arrays.copyOf(path, i));
       }
       out.add(value);
-      return false;
+      return null;
     }
     if (value instanceof BsonDocument d) {
       BsonValue child = d.get(path[i]);
-      if (child == null) {
-        return false;
-      }
-      return collect(child, path, i + 1, out);
+      return child == null ? null : collect(child, path, i + 1, out, nullForMissing);
     }
     if (value instanceof BsonArray array) {
-      boolean any = true;
       if (isIndex(path[i])) {
         int idx = Integer.parseInt(path[i]);
         if (idx < array.size()) {
-          collect(array.get(idx), path, i + 1, out);
+          collect(array.get(idx), path, i + 1, out, nullForMissing);
         }
       }
       for (BsonValue element : array) {
         if (element instanceof BsonDocument) {
-          collect(element, path, i, out);
+          int before = out.size();
+          collect(element, path, i, out, nullForMissing);
+          if (nullForMissing && out.size() == before && !isIndex(path[i])) {
+            out.add(BsonNull.VALUE);
+          }
         }
       }
-      return any;
+      return String.join(".", java.util.Arrays.copyOf(path, i));
     }
-    return false;
+    return null;
   }
 
   private static boolean isIndex(String component) {

@@ -71,6 +71,14 @@ final class RangeScan implements Iterator<byte[][]> {
       if (n < PAGE) {
         exhausted = true;
       }
+      try {
+        it.status();
+      } catch (org.rocksdb.RocksDBException e) {
+        // A read error must not look like the end of the data.
+        throw new dev.starling.node.error.MongoServerException(
+            dev.starling.node.error.ErrorCode.INTERNAL_ERROR,
+            "storage read error: " + e.getMessage());
+      }
     }
   }
 }

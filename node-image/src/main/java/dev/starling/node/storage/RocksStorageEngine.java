@@ -267,20 +267,36 @@ public final class RocksStorageEngine implements StorageEngine {
   @Override
   public CollectionMeta renameCollection(
       CollectionMeta collection, String toDb, String toName, boolean dropTarget) {
+    // Lock order everywhere: collection locks (by id), then the catalog lock.
+    CollectionMeta target = collection(toDb, toName);
+    List<ReentrantLock> locks = new ArrayList<>();
+    locks.add(lockFor(collection));
+    if (target != null) {
+      locks.add(target.id() < collection.id() ? 0 : 1, lockFor(target));
+    }
+    locks.forEach(ReentrantLock::lock);
     catalogLock.lock();
     try {
-      CollectionMeta target = collection(toDb, toName);
-      if (target != null) {
+      CollectionMeta source = require(collection);
+      CollectionMeta currentTarget = collection(toDb, toName);
+      if (currentTarget != null && (target == null || currentTarget.id() != target.id())) {
+        throw new MongoServerException(
+            ErrorCode.NAMESPACE_EXISTS, "target namespace changed during the rename; retry");
+      }
+      if (currentTarget != null) {
         if (!dropTarget) {
           throw new MongoServerException(ErrorCode.NAMESPACE_EXISTS, "target namespace exists");
         }
-        dropCollection(target);
+        dropCollection(currentTarget);
       }
-      CollectionMeta renamed = collection.renamed(toDb, toName);
-      saveCatalog(renamed, collection);
+      CollectionMeta renamed = source.renamed(toDb, toName);
+      saveCatalog(renamed, source);
       return renamed;
     } finally {
       catalogLock.unlock();
+      for (int i = locks.size() - 1; i >= 0; i--) {
+        locks.get(i).unlock();
+      }
     }
   }
 
@@ -291,6 +307,19 @@ public final class RocksStorageEngine implements StorageEngine {
     lock.lock();
     try {
       CollectionMeta current = require(collection);
+      IndexMeta existing = current.index(name);
+      if (existing != null) {
+        // Another createIndexes got here first: the same index is no change; a different one is a
+        // conflict.
+        if (existing.key().equals(key)
+            && existing.unique() == unique
+            && existing.sparse() == sparse) {
+          return current;
+        }
+        throw new MongoServerException(
+            ErrorCode.INDEX_KEY_SPECS_CONFLICT,
+            "An index named " + name + " already exists with a different spec");
+      }
       IndexMeta index;
       catalogLock.lock();
       try {
@@ -543,6 +572,12 @@ public final class RocksStorageEngine implements StorageEngine {
     private boolean wrote;
     private boolean closed;
 
+    /**
+     * The collection as the write in progress would leave it (an index turned multikey), until it
+     * commits.
+     */
+    private CollectionMeta pendingMeta;
+
     Writer(CollectionMeta collection, Durability durability, ReentrantLock lock) {
       this.collection = collection;
       this.durability = durability;
@@ -556,6 +591,7 @@ public final class RocksStorageEngine implements StorageEngine {
 
     @Override
     public void insert(BsonDocument doc) {
+      pendingMeta = null;
       byte[] id = KeyEncoding.encode(doc.get("_id"));
       byte[] recordKey = Keys.concat(Keys.prefix(collection.id()), id);
       byte[] bytes = encodeForStorage(doc);
@@ -575,6 +611,7 @@ public final class RocksStorageEngine implements StorageEngine {
 
     @Override
     public void replace(BsonDocument before, BsonDocument after) {
+      pendingMeta = null;
       byte[] id = KeyEncoding.encode(before.get("_id"));
       byte[] recordKey = Keys.concat(Keys.prefix(collection.id()), id);
       byte[] bytes = encodeForStorage(after);
@@ -593,6 +630,7 @@ public final class RocksStorageEngine implements StorageEngine {
 
     @Override
     public void delete(BsonDocument doc) {
+      pendingMeta = null;
       byte[] id = KeyEncoding.encode(doc.get("_id"));
       try (WriteBatch batch = new WriteBatch()) {
         removeIndexEntries(batch, doc, id, null);
@@ -649,19 +687,19 @@ public final class RocksStorageEngine implements StorageEngine {
       return keys;
     }
 
+    /**
+     * Records in the batch that an index became multikey. Memory follows only once the batch has
+     * committed: a write that fails later (a duplicate key on another index, say) must leave no
+     * trace, in memory or on disk.
+     */
     private void markMultikey(WriteBatch batch, IndexMeta index) throws RocksDBException {
-      catalogLock.lock();
-      try {
-        CollectionMeta updated = collection.withIndex(index.withMultikey());
-        batch.put(
-            cf(Column.CATALOG),
-            catalogKey(updated.ns()),
-            BsonCodec.encode(CatalogEntries.encode(updated)));
-        catalog.put(updated.ns(), updated);
-        collection = updated;
-      } finally {
-        catalogLock.unlock();
-      }
+      CollectionMeta base = pendingMeta != null ? pendingMeta : collection;
+      CollectionMeta updated = base.withIndex(index.withMultikey());
+      batch.put(
+          cf(Column.CATALOG),
+          catalogKey(updated.ns()),
+          BsonCodec.encode(CatalogEntries.encode(updated)));
+      pendingMeta = updated;
     }
 
     private void count(WriteBatch batch, long documents, long bytes) throws RocksDBException {
@@ -687,6 +725,16 @@ public final class RocksStorageEngine implements StorageEngine {
           });
       db.write(writeOptions, batch);
       wrote = true;
+      if (pendingMeta != null) {
+        catalogLock.lock();
+        try {
+          catalog.put(pendingMeta.ns(), pendingMeta);
+        } finally {
+          catalogLock.unlock();
+        }
+        collection = pendingMeta;
+        pendingMeta = null;
+      }
     }
 
     @Override

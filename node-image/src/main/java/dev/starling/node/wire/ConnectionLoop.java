@@ -21,6 +21,7 @@ import org.bson.BsonString;
  */
 final class ConnectionLoop implements Runnable {
   private static final int BUFFER = 64 * 1024;
+  private static final int INITIAL_MESSAGE_BUFFER = 1024 * 1024;
 
   private final Socket socket;
   private final ClientConnection connection;
@@ -93,9 +94,18 @@ final class ConnectionLoop implements Runnable {
       throw new MalformedMessageException(
           "message length " + length + " is outside [16, " + WireLimits.MAX_MESSAGE_SIZE + "]");
     }
-    byte[] message = new byte[length];
+    // Grow the buffer as bytes arrive: a header alone must not make the node allocate 48 MB.
+    byte[] message = new byte[Math.min(length, INITIAL_MESSAGE_BUFFER)];
     System.arraycopy(header, 0, message, 0, 4);
-    readFully(in, message, 4, length - 4, false);
+    int have = 4;
+    while (have < length) {
+      if (have == message.length) {
+        message = java.util.Arrays.copyOf(message, (int) Math.min(length, 2L * message.length));
+      }
+      int chunk = message.length - have;
+      readFully(in, message, have, chunk, false);
+      have += chunk;
+    }
     return message;
   }
 

@@ -66,7 +66,7 @@ public final class WireDecoder {
           throw new MalformedMessageException("OP_MSG has two body sections");
         }
         int size = documentSize(bytes, pos, end, requestId);
-        body = document(bytes, pos, size, requestId, WireLimits.MAX_COMMAND_SIZE);
+        body = document(bytes, pos, size, requestId, OpCode.OP_MSG, WireLimits.MAX_COMMAND_SIZE);
         pos += size;
       } else if (kind == 1) {
         if (pos + 4 > end) {
@@ -90,7 +90,8 @@ public final class WireDecoder {
         BsonArray docs = new BsonArray();
         while (p < sectionEnd) {
           int size = documentSize(bytes, p, sectionEnd, requestId);
-          docs.add(document(bytes, p, size, requestId, WireLimits.MAX_BSON_OBJECT_SIZE));
+          docs.add(
+              document(bytes, p, size, requestId, OpCode.OP_MSG, WireLimits.MAX_BSON_OBJECT_SIZE));
           p += size;
         }
         if (sequences.containsKey(identifier)) {
@@ -146,7 +147,8 @@ public final class WireDecoder {
       throw new MalformedMessageException("OP_QUERY has no query document");
     }
     int size = documentSize(bytes, pos, bytes.length, requestId);
-    BsonDocument query = document(bytes, pos, size, requestId, WireLimits.MAX_COMMAND_SIZE);
+    BsonDocument query =
+        document(bytes, pos, size, requestId, OpCode.OP_QUERY, WireLimits.MAX_COMMAND_SIZE);
     int dot = namespace.indexOf('.');
     if (dot <= 0 || !namespace.substring(dot + 1).equals("$cmd")) {
       throw new RejectedRequestException(
@@ -174,11 +176,12 @@ public final class WireDecoder {
     return size;
   }
 
-  private static BsonDocument document(byte[] bytes, int pos, int size, int requestId, int max) {
+  private static BsonDocument document(
+      byte[] bytes, int pos, int size, int requestId, int opCode, int max) {
     if (size > max) {
       throw new RejectedRequestException(
           requestId,
-          OpCode.OP_MSG,
+          opCode,
           new MongoServerException(
               ErrorCode.BSON_OBJECT_TOO_LARGE,
               "BSONObj size: " + size + " is invalid. Size must be between 0 and " + max));
@@ -188,7 +191,7 @@ public final class WireDecoder {
     } catch (BSONException | IllegalStateException | IllegalArgumentException e) {
       throw new RejectedRequestException(
           requestId,
-          OpCode.OP_MSG,
+          opCode,
           new MongoServerException(ErrorCode.INVALID_BSON, "invalid BSON: " + e.getMessage()));
     }
   }

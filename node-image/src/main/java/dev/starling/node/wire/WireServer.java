@@ -44,6 +44,7 @@ public final class WireServer implements AutoCloseable {
       } catch (IOException e) {
         if (!closed) {
           Log.warn("accept on %s failed: %s", listener.getLocalSocketAddress(), e.getMessage());
+          pauseAfterAcceptFailure();
         }
         continue;
       }
@@ -64,6 +65,15 @@ public final class WireServer implements AutoCloseable {
                   clients.remove(socket);
                 }
               });
+    }
+  }
+
+  /** Out of file descriptors, say: retrying at once would only spin and flood the log. */
+  private static void pauseAfterAcceptFailure() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

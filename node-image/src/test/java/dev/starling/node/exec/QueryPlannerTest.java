@@ -108,6 +108,13 @@ class QueryPlannerTest {
   }
 
   @Test
+  void repeatedInValuesBecomeOnePointEach() {
+    List<List<Interval>> bounds =
+        Bounds.forIndex(json("{n: {$in: [1, 1, {$numberLong: '1'}, 2]}}"), BY_N.key(), false);
+    assertThat(bounds.get(0)).hasSize(2);
+  }
+
+  @Test
   void missingCollectionIsEof() {
     assertThat(QueryPlanner.plan(null, json("{}"), null).kind()).isEqualTo(QueryPlan.Kind.EOF);
   }

@@ -177,6 +177,56 @@ class RocksStorageEngineTest {
     assertThat(seen).containsExactly("INSERT test.c", "DELETE test.c");
   }
 
+  @Test
+  void aFailedWriteLeavesNoMultikeyFlagBehindAndALaterOnePersistsIt() {
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    c = engine.createIndex(c, "a_1", json("{a: 1}"), false, false);
+    c = engine.createIndex(c, "b_1", json("{b: 1}"), true, false);
+    insert(c, "{_id: 1, b: 1}");
+    CollectionMeta current = c;
+    assertThatThrownBy(() -> insert(current, "{_id: 2, a: [1, 2], b: 1}"))
+        .isInstanceOf(MongoServerException.class);
+    assertThat(engine.collection("test", "c").index("a_1").multikey()).isFalse();
+    insert(engine.collection("test", "c"), "{_id: 3, a: [1, 10], b: 2}");
+    engine.close();
+    engine = RocksStorageEngine.open(dir, WriteObserver.NONE);
+    assertThat(engine.collection("test", "c").index("a_1").multikey()).isTrue();
+  }
+
+  @Test
+  void arrayElementsWithoutTheFieldIndexAsNull() {
+    assertThat(IndexKeys.extract(json("{a: [{b: 1}, {c: 1}]}"), json("{'a.b': 1}")))
+        .extracting(t -> t[0])
+        .containsExactlyInAnyOrder(new BsonInt32(1), org.bson.BsonNull.VALUE);
+  }
+
+  @Test
+  void fieldsUnderOneArrayMayShareACompoundIndexButTwoArraysMayNot() {
+    assertThat(
+            IndexKeys.extract(
+                json("{items: [{sku: 1, qty: 2}, {sku: 3, qty: 4}]}"),
+                json("{'items.sku': 1, 'items.qty': 1}")))
+        .hasSize(4);
+    assertThatThrownBy(
+            () -> IndexKeys.extract(json("{a: [1, 2], b: [3, 4]}"), json("{a: 1, b: 1}")))
+        .isInstanceOfSatisfying(
+            MongoServerException.class, e -> assertThat(e.code()).isEqualTo(171));
+  }
+
+  @Test
+  void renameIntoAnExistingTargetWithDropTargetReplacesIt() {
+    CollectionMeta a = engine.collectionForWrite("test", "a");
+    CollectionMeta b = engine.collectionForWrite("test", "b");
+    insert(a, "{_id: 1}");
+    insert(b, "{_id: 2}");
+    assertThatThrownBy(() -> engine.renameCollection(a, "test", "b", false))
+        .isInstanceOfSatisfying(
+            MongoServerException.class, e -> assertThat(e.code()).isEqualTo(48));
+    CollectionMeta renamed = engine.renameCollection(a, "test", "b", true);
+    assertThat(ids(engine.scan(renamed))).containsExactly(1);
+    assertThat(engine.collections("test")).extracting(CollectionMeta::name).containsExactly("b");
+  }
+
   private void insert(CollectionMeta c, String... docs) {
     try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
       for (String doc : docs) {

@@ -60,7 +60,7 @@ public final class FindAndModifyCommand implements Command {
       if (remove) {
         context.node().opCounters().add(OpCounters.Kind.DELETE, 1);
         Iterator<BsonDocument> it =
-            QueryExecutor.find(context.node().storage(), collection, query).results();
+            QueryExecutor.find(context.node().storage(), writer.collection(), query).results();
         BsonDocument doc = it.hasNext() ? it.next() : null;
         if (doc != null) {
           writer.delete(doc);
