@@ -35,7 +35,14 @@ public final class CursorReplies {
   }
 
   public static BsonDocument nextBatch(CursorManager cursors, Cursor cursor, int batchSize) {
-    List<BsonDocument> batch = cursor.nextBatch(batchSize);
+    List<BsonDocument> batch;
+    try {
+      batch = cursor.nextBatch(batchSize);
+    } catch (RuntimeException e) {
+      // As mongod: a cursor whose getMore failed is dead.
+      cursors.close(cursor);
+      throw e;
+    }
     long id = cursor.id();
     if (!cursor.hasMore()) {
       cursors.close(cursor);

@@ -43,11 +43,12 @@ public final class IndexEntries {
     return direction.isNumber() && direction.asNumber().doubleValue() < 0;
   }
 
+  /**
+   * Whether a sparse index holds the document: some key field is present (an explicit null counts).
+   */
   static boolean hasAnyField(BsonDocument doc, BsonDocument keyPattern) {
     for (String field : keyPattern.keySet()) {
-      java.util.List<BsonValue[]> probe =
-          IndexKeys.extract(doc, new BsonDocument(field, new org.bson.BsonInt32(1)));
-      if (!(probe.size() == 1 && probe.get(0)[0].isNull())) {
+      if (!IndexKeys.valuesAt(doc, field).isEmpty()) {
         return true;
       }
     }

@@ -227,6 +227,18 @@ class RocksStorageEngineTest {
     assertThat(engine.collections("test")).extracting(CollectionMeta::name).containsExactly("b");
   }
 
+  @Test
+  void sparseUniqueIndexSkipsMissingFieldsButHoldsExplicitNulls() {
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    c = engine.createIndex(c, "s_1", json("{s: 1}"), true, true);
+    insert(c, "{_id: 1}", "{_id: 2}", "{_id: 3, s: null}");
+    CollectionMeta current = c;
+    assertThatThrownBy(() -> insert(current, "{_id: 4, s: null}"))
+        .isInstanceOfSatisfying(
+            MongoServerException.class, e -> assertThat(e.code()).isEqualTo(11000));
+    assertThat(ids(engine.scanIndex(c, c.index("s_1"), null, null))).containsExactly(3);
+  }
+
   private void insert(CollectionMeta c, String... docs) {
     try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
       for (String doc : docs) {
