@@ -1,5 +1,6 @@
 package dev.starling.node.command;
 
+import dev.starling.node.command.repl.ReplicaSetGate;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.server.Log;
@@ -39,6 +40,7 @@ public final class CommandDispatcher implements RequestHandler {
                 + name
                 + ". The client driver may require an upgrade.");
       }
+      ReplicaSetGate.check(node.replication(), name, request.database(), request.command());
       if (command.counterKind() == OpCounters.Kind.COMMAND) {
         node.opCounters().add(OpCounters.Kind.COMMAND, 1);
       }

@@ -33,6 +33,9 @@ import dev.starling.node.command.crud.GetMoreCommand;
 import dev.starling.node.command.crud.InsertCommand;
 import dev.starling.node.command.crud.KillCursorsCommand;
 import dev.starling.node.command.crud.UpdateCommand;
+import dev.starling.node.command.repl.ReplSetGetConfigCommand;
+import dev.starling.node.command.repl.ReplSetGetStatusCommand;
+import dev.starling.node.command.repl.ReplSetInitiateCommand;
 import java.util.List;
 
 /** Every command this node serves. */
@@ -75,6 +78,9 @@ public final class Commands {
                 new DbStatsCommand(),
                 new CreateIndexesCommand(),
                 new ListIndexesCommand(),
-                new DropIndexesCommand()));
+                new DropIndexesCommand(),
+                new ReplSetInitiateCommand(),
+                new ReplSetGetConfigCommand(),
+                new ReplSetGetStatusCommand()));
   }
 }

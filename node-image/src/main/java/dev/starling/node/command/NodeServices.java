@@ -1,6 +1,7 @@
 package dev.starling.node.command;
 
 import dev.starling.node.exec.CursorManager;
+import dev.starling.node.repl.ReplicationCoordinator;
 import dev.starling.node.server.NodeOptions;
 import dev.starling.node.server.ServerParameters;
 import dev.starling.node.storage.StorageEngine;
@@ -10,7 +11,7 @@ import java.time.Instant;
 
 /**
  * The node's shared services that commands use. Time comes from the clock here, never from the
- * system directly.
+ * system directly. {@code replication} is null unless the node runs with {@code --replSet}.
  */
 public record NodeServices(
     StorageEngine storage,
@@ -21,7 +22,8 @@ public record NodeServices(
     OpCounters opCounters,
     Clock clock,
     Instant startedAt,
-    String hostName) {
+    String hostName,
+    ReplicationCoordinator replication) {
 
   /** "host:port" as this node names itself. */
   public String me() {

@@ -15,6 +15,7 @@ public enum ErrorCode {
   ILLEGAL_OPERATION(20, "IllegalOperation"),
   EMPTY_ARRAY_OPERATION(21, "EmptyArrayOperation"),
   INVALID_BSON(22, "InvalidBSON"),
+  ALREADY_INITIALIZED(23, "AlreadyInitialized"),
   NAMESPACE_NOT_FOUND(26, "NamespaceNotFound"),
   INDEX_NOT_FOUND(27, "IndexNotFound"),
   PATH_NOT_VIABLE(28, "PathNotViable"),

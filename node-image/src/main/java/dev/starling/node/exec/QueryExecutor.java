@@ -32,7 +32,21 @@ public final class QueryExecutor {
     BsonDocument filterSpec = spec.filter() == null ? new BsonDocument() : spec.filter();
     Filter filter = Filter.compile(filterSpec);
     QueryPlan plan = QueryPlanner.plan(collection, filterSpec, spec.hint());
-    Iterator<BsonDocument> matching = Iterators.filter(plan.candidates(storage), filter::matches);
+    return new Execution(plan, finish(plan.candidates(storage), filter, spec));
+  }
+
+  /**
+   * Runs a spec over documents from a source that is not a collection (a virtual collection such as
+   * {@code local.oplog.rs}); the caller has already applied any {@code $natural} order.
+   */
+  public static Iterator<BsonDocument> findIn(Iterator<BsonDocument> source, FindSpec spec) {
+    BsonDocument filterSpec = spec.filter() == null ? new BsonDocument() : spec.filter();
+    return finish(source, Filter.compile(filterSpec), spec);
+  }
+
+  private static Iterator<BsonDocument> finish(
+      Iterator<BsonDocument> candidates, Filter filter, FindSpec spec) {
+    Iterator<BsonDocument> matching = Iterators.filter(candidates, filter::matches);
     Iterator<BsonDocument> results;
     if (spec.sort() != null && !spec.sort().isEmpty()) {
       Comparator<BsonDocument> order = SortOrder.compile(spec.sort());
@@ -46,7 +60,7 @@ public final class QueryExecutor {
       Projection projection = Projection.compile(spec.projection());
       results = Iterators.map(results, projection::apply);
     }
-    return new Execution(plan, results);
+    return results;
   }
 
   /**

@@ -219,13 +219,12 @@ public final class NodeOptions {
     if (help || version) {
       return;
     }
-    if (replSetName != null) {
-      throw new OptionsException(
-          "--replSet is not supported yet: this build of starling-node runs standalone only");
+    if (replSetName != null && replSetName.isBlank()) {
+      throw new OptionsException("--replSet needs a replica set name");
     }
-    if (oplogSizeMB != null) {
+    if (oplogSizeMB != null && replSetName == null) {
       throw new OptionsException(
-          "--oplogSize is not supported yet: this build of starling-node has no replication");
+          "--oplogSize (replication.oplogSizeMB) is only allowed with --replSet");
     }
     if (keyFile != null) {
       throw new OptionsException(
@@ -287,6 +286,13 @@ public final class NodeOptions {
     BsonDocument parsed =
         new BsonDocument("net", net)
             .append("storage", new BsonDocument("dbPath", new BsonString(dbPath.toString())));
+    if (replSetName != null) {
+      BsonDocument replication = new BsonDocument("replSet", new BsonString(replSetName));
+      if (oplogSizeMB != null) {
+        replication.append("oplogSizeMB", new BsonInt32(oplogSizeMB));
+      }
+      parsed.append("replication", replication);
+    }
     if (!setParameters.isEmpty()) {
       BsonDocument params = new BsonDocument();
       setParameters.forEach((k, v) -> params.append(k, new BsonString(v)));

@@ -5,6 +5,8 @@ import dev.starling.node.command.Commands;
 import dev.starling.node.command.NodeServices;
 import dev.starling.node.command.OpCounters;
 import dev.starling.node.exec.CursorManager;
+import dev.starling.node.repl.OplogWriter;
+import dev.starling.node.repl.ReplicationCoordinator;
 import dev.starling.node.storage.RocksStorageEngine;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.storage.WriteObserver;
@@ -33,6 +35,8 @@ public final class StarlingNode implements AutoCloseable {
 
   private final NodeOptions options;
   private final StorageEngine storage;
+  private final OplogWriter oplog;
+  private ReplicationCoordinator replication;
   private final WireServer wire = new WireServer();
   private final ScheduledExecutorService housekeeping =
       Executors.newSingleThreadScheduledExecutor(
@@ -40,9 +44,10 @@ public final class StarlingNode implements AutoCloseable {
   private HealthEndpoint health;
   private volatile boolean accepting;
 
-  private StarlingNode(NodeOptions options, StorageEngine storage) {
+  private StarlingNode(NodeOptions options, StorageEngine storage, OplogWriter oplog) {
     this.options = options;
     this.storage = storage;
+    this.oplog = oplog;
   }
 
   public static void main(String[] args) {
@@ -104,13 +109,14 @@ public final class StarlingNode implements AutoCloseable {
               + " --dbpath option.",
           EXIT_DATA_DIR);
     }
+    OplogWriter oplog = options.replSetName != null ? new OplogWriter(Clock.systemUTC()) : null;
     StorageEngine storage;
     try {
-      storage = RocksStorageEngine.open(options.dbPath, WriteObserver.NONE);
+      storage = RocksStorageEngine.open(options.dbPath, oplog != null ? oplog : WriteObserver.NONE);
     } catch (IllegalStateException e) {
       throw new OptionsException(e.getMessage(), EXIT_DATA_DIR);
     }
-    StarlingNode node = new StarlingNode(options, storage);
+    StarlingNode node = new StarlingNode(options, storage, oplog);
     try {
       node.serve();
     } catch (OptionsException e) {
@@ -124,6 +130,18 @@ public final class StarlingNode implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     ServerParameters parameters = new ServerParameters(options);
     CursorManager cursors = new CursorManager(clock, parameters.cursorTimeoutMillis());
+    String hostName = hostName();
+    if (options.replSetName != null) {
+      replication =
+          new ReplicationCoordinator(
+              options.replSetName, selfHosts(hostName), storage, oplog, clock);
+      replication.start();
+      if (options.oplogSizeMB != null) {
+        Log.info(
+            "oplogSize %d MB recorded; the oplog is not capped yet in this build",
+            options.oplogSizeMB);
+      }
+    }
     NodeServices services =
         new NodeServices(
             storage,
@@ -134,7 +152,8 @@ public final class StarlingNode implements AutoCloseable {
             new OpCounters(),
             clock,
             clock.instant(),
-            hostName());
+            hostName,
+            replication);
     List<InetSocketAddress> addresses = new ArrayList<>();
     List<InetSocketAddress> httpAddresses = new ArrayList<>();
     List<String> ips = options.bindIpAll ? List.of("0.0.0.0") : options.bindIps;
@@ -149,7 +168,11 @@ public final class StarlingNode implements AutoCloseable {
           "Failed to bind " + addresses + ": " + e.getMessage(), EXIT_NET_ERROR);
     }
     try {
-      health = new HealthEndpoint(httpAddresses.get(0), services, () -> accepting);
+      health =
+          new HealthEndpoint(
+              httpAddresses.get(0),
+              services,
+              () -> accepting && (replication == null || replication.state().readable()));
       health.start();
     } catch (Exception e) {
       throw new OptionsException(
@@ -174,6 +197,23 @@ public final class StarlingNode implements AutoCloseable {
     }
   }
 
+  /** The names this node answers to in a replica-set config, the default one first. */
+  private List<String> selfHosts(String hostName) {
+    List<String> hosts = new ArrayList<>();
+    hosts.add(hostName + ":" + options.port);
+    hosts.add("localhost:" + options.port);
+    hosts.add("127.0.0.1:" + options.port);
+    try {
+      hosts.add(InetAddress.getLocalHost().getHostName() + ":" + options.port);
+    } catch (UnknownHostException e) {
+      // loopback names only
+    }
+    if (!options.bindIpAll) {
+      options.bindIps.forEach(ip -> hosts.add(ip + ":" + options.port));
+    }
+    return hosts.stream().distinct().toList();
+  }
+
   private static boolean isLoopback(String ip) {
     return ip.equals("localhost") || ip.startsWith("127.") || ip.equals("::1");
   }
@@ -187,6 +227,9 @@ public final class StarlingNode implements AutoCloseable {
     }
     wire.close();
     housekeeping.shutdownNow();
+    if (replication != null) {
+      replication.close();
+    }
     storage.close();
     Log.info("shutdown complete");
   }

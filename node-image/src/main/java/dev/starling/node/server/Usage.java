@@ -15,10 +15,12 @@ final class Usage {
         --httpPort N             /healthz, /readyz and /metrics (default port + 1000)
         --config, -f FILE        mongod.conf-style YAML (net.port, net.bindIp, storage.dbPath, ...)
         --setParameter N=V       server parameter, e.g. enableTestCommands=1
+        --replSet NAME           run as a member of replica set NAME (single member only so far)
+        --oplogSize MB           recorded with --replSet; the oplog is not capped yet
         --quiet                  log less
         --version, --help
 
-      Not supported yet (refused): --replSet, --oplogSize, --keyFile.
+      Not supported yet (refused): --keyFile.
       """;
 
   private Usage() {}

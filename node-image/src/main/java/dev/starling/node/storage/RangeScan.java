@@ -22,12 +22,19 @@ final class RangeScan implements Iterator<byte[][]> {
   private byte[] resumeAfter;
   private byte[] start;
   private boolean exhausted;
+  private final boolean reverse;
 
   RangeScan(RocksDB db, ColumnFamilyHandle family, byte[] lower, byte[] upper) {
+    this(db, family, lower, upper, false);
+  }
+
+  /** With {@code reverse}, the whole family from its last key down (bounds are ignored). */
+  RangeScan(RocksDB db, ColumnFamilyHandle family, byte[] lower, byte[] upper, boolean reverse) {
     this.db = db;
     this.family = family;
     this.start = lower;
     this.upper = upper;
+    this.reverse = reverse;
   }
 
   @Override
@@ -47,6 +54,10 @@ final class RangeScan implements Iterator<byte[][]> {
   }
 
   private void fill() {
+    if (reverse) {
+      fillReverse();
+      return;
+    }
     try (RocksIterator it = db.newIterator(family)) {
       if (resumeAfter != null) {
         it.seek(resumeAfter);
@@ -75,6 +86,37 @@ final class RangeScan implements Iterator<byte[][]> {
         it.status();
       } catch (org.rocksdb.RocksDBException e) {
         // A read error must not look like the end of the data.
+        throw new dev.starling.node.error.MongoServerException(
+            dev.starling.node.error.ErrorCode.INTERNAL_ERROR,
+            "storage read error: " + e.getMessage());
+      }
+    }
+  }
+
+  private void fillReverse() {
+    try (RocksIterator it = db.newIterator(family)) {
+      if (resumeAfter != null) {
+        it.seekForPrev(resumeAfter);
+        if (it.isValid() && Arrays.equals(it.key(), resumeAfter)) {
+          it.prev();
+        }
+      } else {
+        it.seekToLast();
+      }
+      int n = 0;
+      while (it.isValid() && n < PAGE) {
+        byte[] key = it.key();
+        page.add(new byte[][] {key, it.value()});
+        resumeAfter = key;
+        n++;
+        it.prev();
+      }
+      if (n < PAGE) {
+        exhausted = true;
+      }
+      try {
+        it.status();
+      } catch (org.rocksdb.RocksDBException e) {
         throw new dev.starling.node.error.MongoServerException(
             dev.starling.node.error.ErrorCode.INTERNAL_ERROR,
             "storage read error: " + e.getMessage());

@@ -714,7 +714,7 @@ public final class RocksStorageEngine implements StorageEngine {
 
     private void commit(WriteBatch batch, WriteObserver.DocumentWrite write)
         throws RocksDBException {
-      observer.onWrite(
+      observer.commit(
           write,
           (column, key, value) -> {
             try {
@@ -722,8 +722,14 @@ public final class RocksStorageEngine implements StorageEngine {
             } catch (RocksDBException e) {
               throw storageError(e);
             }
+          },
+          () -> {
+            try {
+              db.write(writeOptions, batch);
+            } catch (RocksDBException e) {
+              throw storageError(e);
+            }
           });
-      db.write(writeOptions, batch);
       wrote = true;
       if (pendingMeta != null) {
         catalogLock.lock();
@@ -769,6 +775,32 @@ public final class RocksStorageEngine implements StorageEngine {
 
   private static MongoServerException storageError(RocksDBException e) {
     return new MongoServerException(ErrorCode.INTERNAL_ERROR, "storage error: " + e.getMessage());
+  }
+
+  @Override
+  public byte[] get(Column column, byte[] key) {
+    try {
+      return db.get(cf(column), key);
+    } catch (RocksDBException e) {
+      throw storageError(e);
+    }
+  }
+
+  @Override
+  public void put(Column column, byte[] key, byte[] value, boolean sync) {
+    try {
+      db.put(cf(column), writeOptions, key, value);
+      if (sync) {
+        db.flushWal(true);
+      }
+    } catch (RocksDBException e) {
+      throw storageError(e);
+    }
+  }
+
+  @Override
+  public Iterator<byte[][]> scanColumn(Column column, boolean reverse) {
+    return new RangeScan(db, cf(column), new byte[0], null, reverse);
   }
 
   @Override

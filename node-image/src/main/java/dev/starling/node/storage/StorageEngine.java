@@ -73,6 +73,17 @@ public interface StorageEngine extends AutoCloseable {
    */
   CollectionWriter writer(CollectionMeta collection, Durability durability);
 
+  // ---- replication state (Column.LOCAL, Column.OPLOG): raw keys and values
+
+  /** The value under {@code key} in a raw column, or null. */
+  byte[] get(Column column, byte[] key);
+
+  /** Writes one raw key; with {@code sync} the WAL is synced before returning. */
+  void put(Column column, byte[] key, byte[] value, boolean sync);
+
+  /** Every key and value of a raw column, ascending or (reverse) descending, read lazily. */
+  Iterator<byte[][]> scanColumn(Column column, boolean reverse);
+
   /** Whether storage is open and usable (for /healthz). */
   boolean isOpen();
 

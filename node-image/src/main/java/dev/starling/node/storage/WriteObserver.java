@@ -26,4 +26,14 @@ public interface WriteObserver {
   }
 
   void onWrite(DocumentWrite write, Batch batch);
+
+  /**
+   * Adds to the batch, then commits it by running {@code commit}. An observer that must order
+   * commits (the oplog: an entry with a smaller timestamp never becomes visible after one with a
+   * larger) overrides this to hold its lock across both.
+   */
+  default void commit(DocumentWrite write, Batch batch, Runnable commit) {
+    onWrite(write, batch);
+    commit.run();
+  }
 }

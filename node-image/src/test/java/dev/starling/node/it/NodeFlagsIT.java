@@ -81,12 +81,12 @@ class NodeFlagsIT {
   }
 
   @Test
-  void replSetIsRefused() throws Exception {
+  void keyFileIsRefused() throws Exception {
     Exit exit =
-        runToExit("--port", port(), "--dbpath", dataDir("db").toString(), "--replSet", "rs0");
+        runToExit("--port", port(), "--dbpath", dataDir("db").toString(), "--keyFile", "/k");
 
     assertThat(exit.code()).isNotZero();
-    assertThat(exit.stderr()).contains("replSet");
+    assertThat(exit.stderr()).contains("keyFile");
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,17 +66,30 @@ class NodeOptionsTest {
   }
 
   @Test
-  void unbuiltFeaturesAreRefusedNotIgnored() {
-    for (List<String> args :
-        List.of(
-            List.of("--replSet", "rs0"),
-            List.of("--keyFile", "/k"),
-            List.of("--oplogSize", "990"))) {
-      assertThatThrownBy(() -> NodeOptions.parse(args.toArray(String[]::new)))
-          .isInstanceOf(OptionsException.class)
-          .hasMessageContaining(args.get(0))
-          .hasMessageContaining("not supported yet");
-    }
+  void keyFileIsRefusedNotIgnored() {
+    assertThatThrownBy(() -> NodeOptions.parse("--keyFile", "/k"))
+        .isInstanceOf(OptionsException.class)
+        .hasMessageContaining("--keyFile")
+        .hasMessageContaining("not supported yet");
+  }
+
+  @Test
+  void replSetAndOplogSizeAreAccepted(@TempDir Path dir) throws Exception {
+    NodeOptions flags = NodeOptions.parse("--replSet", "rs0", "--oplogSize", "990");
+    assertThat(flags.replSetName).isEqualTo("rs0");
+    assertThat(flags.oplogSizeMB).isEqualTo(990);
+    Path config = dir.resolve("mongod.conf");
+    Files.writeString(config, "replication:\n  replSetName: rs1\n  oplogSizeMB: 50\n");
+    NodeOptions yaml = NodeOptions.parse("--config", config.toString());
+    assertThat(yaml.replSetName).isEqualTo("rs1");
+    assertThat(yaml.oplogSizeMB).isEqualTo(50);
+  }
+
+  @Test
+  void oplogSizeWithoutReplSetIsRefused() {
+    assertThatThrownBy(() -> NodeOptions.parse("--oplogSize", "990"))
+        .isInstanceOf(OptionsException.class)
+        .hasMessageContaining("--replSet");
   }
 
   @Test

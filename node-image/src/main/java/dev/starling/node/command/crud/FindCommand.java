@@ -8,8 +8,11 @@ import dev.starling.node.command.Namespaces;
 import dev.starling.node.command.OpCounters;
 import dev.starling.node.exec.FindSpec;
 import dev.starling.node.exec.QueryExecutor;
+import dev.starling.node.repl.OplogWriter;
+import java.util.Iterator;
 import java.util.List;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 
 /**
  * find: filter, projection, sort, skip, limit, batchSize, singleBatch, hint; results through a
@@ -37,14 +40,43 @@ public final class FindCommand implements Command {
         && (batchSize == CursorReplies.DEFAULT_FIRST_BATCH || batchSize > spec.limit())) {
       batchSize = (int) Math.min(spec.limit(), Integer.MAX_VALUE);
     }
-    QueryExecutor.Execution execution =
-        QueryExecutor.find(context.node().storage(), Namespaces.existing(context, command), spec);
+    Iterator<BsonDocument> results;
+    if (context.node().replication() != null && Namespaces.ns(context, command).equals(OPLOG_NS)) {
+      results = oplog(context, spec);
+    } else {
+      results =
+          QueryExecutor.find(context.node().storage(), Namespaces.existing(context, command), spec)
+              .results();
+    }
     return CursorReplies.firstBatch(
-        context.node().cursors(),
-        Namespaces.ns(context, command),
-        execution.results(),
-        batchSize,
-        singleBatch);
+        context.node().cursors(), Namespaces.ns(context, command), results, batchSize, singleBatch);
+  }
+
+  static final String OPLOG_NS = "local.oplog.rs";
+
+  /**
+   * local.oplog.rs, a read-only view of the oplog column in timestamp order. A sort of {@code
+   * {$natural: ±1}} or {@code {ts: ±1}} is the storage order, read forwards or backwards.
+   */
+  private static Iterator<BsonDocument> oplog(CommandContext context, FindSpec spec) {
+    BsonDocument sort = spec.sort();
+    boolean reverse = false;
+    if (sort != null && sort.size() == 1) {
+      String field = sort.getFirstKey();
+      BsonValue direction = sort.get(field);
+      if ((field.equals("$natural") || field.equals("ts")) && direction.isNumber()) {
+        reverse = direction.asNumber().doubleValue() < 0;
+        sort = null;
+      }
+    } else if (sort != null && sort.containsKey("$natural")) {
+      throw new dev.starling.node.error.MongoServerException(
+          dev.starling.node.error.ErrorCode.BAD_VALUE,
+          "$natural cannot be combined with other sort fields");
+    }
+    FindSpec unsorted =
+        new FindSpec(
+            spec.filter(), sort, spec.projection(), spec.skip(), spec.limit(), spec.hint());
+    return QueryExecutor.findIn(OplogWriter.read(context.node().storage(), reverse), unsorted);
   }
 
   /** The query a find command describes (shared with explain). */

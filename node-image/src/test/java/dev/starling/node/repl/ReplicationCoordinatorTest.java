@@ -1,0 +1,134 @@
+package dev.starling.node.repl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.repl.core.MemberState;
+import dev.starling.node.storage.RocksStorageEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplicationCoordinatorTest {
+  static final List<String> SELF = List.of("localhost:27017", "127.0.0.1:27017");
+  @TempDir Path dir;
+  RocksStorageEngine engine;
+  ReplicationCoordinator coordinator;
+
+  @AfterEach
+  void close() {
+    stop();
+  }
+
+  private void start() {
+    OplogWriter oplog = new OplogWriter(Clock.systemUTC());
+    engine = RocksStorageEngine.open(dir, oplog);
+    coordinator = new ReplicationCoordinator("rs0", SELF, engine, oplog, Clock.systemUTC());
+    coordinator.start();
+  }
+
+  private void stop() {
+    if (coordinator != null) {
+      coordinator.close();
+      coordinator = null;
+    }
+    if (engine != null) {
+      engine.close();
+      engine = null;
+    }
+  }
+
+  @Test
+  void uninitiatedMemberIsInStartupWithNoConfig() {
+    start();
+    assertThat(coordinator.state()).isEqualTo(MemberState.STARTUP);
+    assertThat(coordinator.isWritablePrimary()).isFalse();
+    assertThat(coordinator.snapshot().config()).isNull();
+  }
+
+  @Test
+  void initiateWithoutConfigElectsThisNodeAndWritesTheNewPrimaryEntry() {
+    start();
+    coordinator.initiate(null);
+    await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
+    ReplicationCoordinator.Snapshot s = coordinator.snapshot();
+    assertThat(s.state()).isEqualTo(MemberState.PRIMARY);
+    assertThat(s.config().name()).isEqualTo("rs0");
+    assertThat(s.config().members()).hasSize(1);
+    assertThat(s.config().members().get(0).host()).isEqualTo("localhost:27017");
+    assertThat(s.config().replicaSetId()).isPresent();
+    assertThat(s.self()).isEqualTo("localhost:27017");
+    assertThat(s.primary()).isEqualTo("localhost:27017");
+    assertThat(s.term()).isEqualTo(1);
+    BsonDocument last = OplogWriter.read(engine, true).next();
+    assertThat(last.getString("op").getValue()).isEqualTo("n");
+    assertThat(last.getDocument("o")).isEqualTo(BsonDocument.parse("{msg: 'new primary'}"));
+    assertThat(last.getInt64("t").getValue()).isEqualTo(1);
+    assertThat(s.applied().ts()).isEqualTo(last.getTimestamp("ts"));
+    assertThat(s.committed()).isEqualTo(s.applied());
+  }
+
+  @Test
+  void configAndTermSurviveAReopenAndTheNodeIsElectedAgainInAHigherTerm() {
+    start();
+    coordinator.initiate(
+        BsonDocument.parse("{_id: 'rs0', members: [{_id: 7, host: '127.0.0.1:27017'}]}"));
+    await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
+    BsonDocument config = coordinator.config().toBsonDocument();
+    stop();
+
+    start();
+    assertThat(coordinator.config().toBsonDocument()).isEqualTo(config);
+    await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
+    assertThat(coordinator.snapshot().term()).isEqualTo(2);
+    assertThat(coordinator.snapshot().self()).isEqualTo("127.0.0.1:27017");
+    assertThat(OplogWriter.read(engine, true).next().getInt64("t").getValue()).isEqualTo(2);
+  }
+
+  @Test
+  void initiateRefusesBadConfigs() {
+    start();
+    assertError(
+        () ->
+            coordinator.initiate(
+                BsonDocument.parse(
+                    "{_id: 'rs0', members: [{_id: 0, host: 'localhost:27017'},"
+                        + " {_id: 1, host: 'other:27017'}]}")),
+        ErrorCode.INVALID_REPLICA_SET_CONFIG,
+        "multi-member replica sets are not supported");
+    assertError(
+        () ->
+            coordinator.initiate(
+                BsonDocument.parse("{_id: 'rs1', members: [{_id: 0, host: 'localhost:27017'}]}")),
+        ErrorCode.INVALID_REPLICA_SET_CONFIG,
+        "rs1");
+    assertError(
+        () ->
+            coordinator.initiate(
+                BsonDocument.parse("{_id: 'rs0', members: [{_id: 0, host: 'elsewhere:1'}]}")),
+        ErrorCode.NODE_NOT_FOUND,
+        "maps to this node");
+    assertError(
+        () -> coordinator.initiate(BsonDocument.parse("{_id: 'rs0', members: []}")),
+        ErrorCode.INVALID_REPLICA_SET_CONFIG,
+        "");
+    assertThat(coordinator.config()).isNull();
+    coordinator.initiate(null);
+    assertError(() -> coordinator.initiate(null), ErrorCode.ALREADY_INITIALIZED, "already");
+  }
+
+  private static void assertError(Runnable r, ErrorCode code, String message) {
+    assertThatThrownBy(r::run)
+        .isInstanceOfSatisfying(
+            MongoServerException.class, e -> assertThat(e.error()).isEqualTo(code))
+        .hasMessageContaining(message);
+  }
+}
