@@ -31,7 +31,7 @@ class MongoshIT {
     }
   }
 
-  private static Path clients() {
+  static Path clients() {
     String dir = System.getProperty("starling.clients.dir");
     Path path = dir != null ? Path.of(dir) : Path.of("..", "test-clients");
     Path modules = path.resolve("node_modules");

@@ -159,13 +159,34 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the node again on the same data directory and the same ports (a replica-set member names
+   * itself by host and port) after it was stopped; a running node is terminated first.
+   */
+  public void restartOnSamePorts() {
+    if (process.isAlive()) {
+      terminate();
+    }
+    launch(port, httpPort);
+  }
+
   private void launch() {
+    launch(0, 0);
+  }
+
+  /** Launches on the given ports, or (0) on free ones. */
+  private void launch(int fixedPort, int fixedHttpPort) {
     // A port found free can be taken by someone else before the node binds it: try again then.
     for (int attempt = 1; ; attempt++) {
-      port = freePort();
-      httpPort = freePort();
-      while (httpPort == port) {
+      if (fixedPort != 0) {
+        port = fixedPort;
+        httpPort = fixedHttpPort;
+      } else {
+        port = freePort();
         httpPort = freePort();
+        while (httpPort == port) {
+          httpPort = freePort();
+        }
       }
       logFile = logDir().resolve(name + "-" + SEQUENCE.incrementAndGet() + ".log");
       try {

@@ -24,7 +24,8 @@ public final class ReplSetInitiateCommand implements Command {
     BsonValue config = command.get("replSetInitiate");
     BsonDocument requested = null;
     if (config instanceof BsonDocument doc) {
-      requested = doc;
+      // mongosh's rs.initiate() sends an empty document: the default config, as in mongod.
+      requested = doc.isEmpty() ? null : doc;
     } else if (config != null && !config.isNull() && !config.isNumber() && !config.isBoolean()) {
       throw new MongoServerException(
           ErrorCode.TYPE_MISMATCH, "replSetInitiate takes a config document");
