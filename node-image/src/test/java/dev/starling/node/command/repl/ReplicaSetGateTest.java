@@ -1,0 +1,86 @@
+package dev.starling.node.command.repl;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.repl.OplogWriter;
+import dev.starling.node.repl.ReplicationCoordinator;
+import dev.starling.node.storage.RocksStorageEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplicaSetGateTest {
+  @TempDir Path dir;
+  RocksStorageEngine engine;
+  ReplicationCoordinator replication;
+
+  @BeforeEach
+  void start() {
+    OplogWriter oplog = new OplogWriter(Clock.systemUTC());
+    engine = RocksStorageEngine.open(dir, oplog);
+    replication =
+        new ReplicationCoordinator(
+            "rs0", List.of("localhost:27017"), engine, oplog, Clock.systemUTC());
+    replication.start();
+  }
+
+  @AfterEach
+  void stop() {
+    replication.close();
+    engine.close();
+  }
+
+  private void check(String json, String db) {
+    BsonDocument command = BsonDocument.parse(json);
+    ReplicaSetGate.check(replication, command.getFirstKey(), db, command);
+  }
+
+  private void assertRefused(String json, ErrorCode code) {
+    assertThatThrownBy(() -> check(json, "test"))
+        .isInstanceOfSatisfying(
+            MongoServerException.class,
+            e -> org.assertj.core.api.Assertions.assertThat(e.error()).isEqualTo(code));
+  }
+
+  @Test
+  void uninitiatedMemberRefusesWritesAndReadsButNotLocalOrAdminCommands() {
+    assertRefused("{insert: 'c', documents: [{}]}", ErrorCode.NOT_WRITABLE_PRIMARY);
+    assertRefused("{createIndexes: 'c', indexes: []}", ErrorCode.NOT_WRITABLE_PRIMARY);
+    assertRefused("{find: 'c'}", ErrorCode.NOT_PRIMARY_NO_SECONDARY_OK);
+    assertRefused(
+        "{find: 'c', $readPreference: {mode: 'primary'}}", ErrorCode.NOT_PRIMARY_NO_SECONDARY_OK);
+    assertRefused(
+        "{find: 'c', $readPreference: {mode: 'secondaryPreferred'}}",
+        ErrorCode.NOT_PRIMARY_OR_SECONDARY);
+    assertThatCode(() -> check("{insert: 'c', documents: [{}]}", "local"))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> check("{find: 'oplog.rs'}", "local")).doesNotThrowAnyException();
+    assertThatCode(() -> check("{hello: 1}", "admin")).doesNotThrowAnyException();
+    assertThatCode(() -> check("{ping: 1}", "test")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void primaryAcceptsEverything() {
+    replication.initiate(null);
+    await().until(replication::isWritablePrimary);
+    assertThatCode(() -> check("{insert: 'c', documents: [{}]}", "test"))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> check("{find: 'c'}", "test")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void standaloneIsNeverGated() {
+    BsonDocument insert = BsonDocument.parse("{insert: 'c', documents: [{}]}");
+    assertThatCode(() -> ReplicaSetGate.check(null, "insert", "test", insert))
+        .doesNotThrowAnyException();
+  }
+}
