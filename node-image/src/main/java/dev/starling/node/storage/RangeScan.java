@@ -82,14 +82,7 @@ final class RangeScan implements Iterator<byte[][]> {
       if (n < PAGE) {
         exhausted = true;
       }
-      try {
-        it.status();
-      } catch (org.rocksdb.RocksDBException e) {
-        // A read error must not look like the end of the data.
-        throw new dev.starling.node.error.MongoServerException(
-            dev.starling.node.error.ErrorCode.INTERNAL_ERROR,
-            "storage read error: " + e.getMessage());
-      }
+      checkStatus(it);
     }
   }
 
@@ -114,13 +107,18 @@ final class RangeScan implements Iterator<byte[][]> {
       if (n < PAGE) {
         exhausted = true;
       }
-      try {
-        it.status();
-      } catch (org.rocksdb.RocksDBException e) {
-        throw new dev.starling.node.error.MongoServerException(
-            dev.starling.node.error.ErrorCode.INTERNAL_ERROR,
-            "storage read error: " + e.getMessage());
-      }
+      checkStatus(it);
+    }
+  }
+
+  /** A read error must not look like the end of the data. */
+  private static void checkStatus(RocksIterator it) {
+    try {
+      it.status();
+    } catch (org.rocksdb.RocksDBException e) {
+      throw new dev.starling.node.error.MongoServerException(
+          dev.starling.node.error.ErrorCode.INTERNAL_ERROR,
+          "storage read error: " + e.getMessage());
     }
   }
 }
