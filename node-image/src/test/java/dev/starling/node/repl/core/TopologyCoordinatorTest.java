@@ -182,15 +182,18 @@ class TopologyCoordinatorTest {
     assertThat(tc.isWritablePrimary()).isFalse();
   }
 
+  /** Three members; this node (a:1, id 0) has priority 2, the others 1. */
+  private static ReplSetConfig selfHasPriorityTwo() {
+    return ReplSetConfig.builder("rs")
+        .member(MemberConfig.of(0, "a:1").withPriority(2))
+        .member(MemberConfig.of(1, "b:1"))
+        .member(MemberConfig.of(2, "c:1"))
+        .build();
+  }
+
   @Test
   void aCaughtUpHigherPrioritySecondarySchedulesAPriorityTakeover() {
-    ReplSetConfig c =
-        ReplSetConfig.builder("rs")
-            .member(MemberConfig.of(0, "a:1").withPriority(2))
-            .member(MemberConfig.of(1, "b:1"))
-            .member(MemberConfig.of(2, "c:1"))
-            .build();
-    TopologyCoordinator tc = node(c);
+    TopologyCoordinator tc = node(selfHasPriorityTwo());
     tc.setMyLastOpTimes(op(100, 1), op(100, 1));
     tc.processVoteRequest(0, vote(false, 1, 1, op(100, 1)));
     HeartbeatResult r =
@@ -207,13 +210,7 @@ class TopologyCoordinatorTest {
 
   @Test
   void aLaggingHigherPrioritySecondaryDoesNotTakeOver() {
-    ReplSetConfig c =
-        ReplSetConfig.builder("rs")
-            .member(MemberConfig.of(0, "a:1").withPriority(2))
-            .member(MemberConfig.of(1, "b:1"))
-            .member(MemberConfig.of(2, "c:1"))
-            .build();
-    TopologyCoordinator tc = node(c);
+    TopologyCoordinator tc = node(selfHasPriorityTwo());
     tc.setMyLastOpTimes(op(90, 1), op(90, 1));
     tc.processVoteRequest(0, vote(false, 1, 1, op(90, 1)));
     HeartbeatResult r =
