@@ -33,7 +33,15 @@ import dev.starling.node.command.crud.GetMoreCommand;
 import dev.starling.node.command.crud.InsertCommand;
 import dev.starling.node.command.crud.KillCursorsCommand;
 import dev.starling.node.command.crud.UpdateCommand;
+import dev.starling.node.command.repl.ConfigureFailPointCommand;
+import dev.starling.node.command.repl.ReplSetFreezeCommand;
 import dev.starling.node.command.repl.ReplSetGetConfigCommand;
+import dev.starling.node.command.repl.ReplSetHeartbeatCommand;
+import dev.starling.node.command.repl.ReplSetReconfigCommand;
+import dev.starling.node.command.repl.ReplSetRequestVotesCommand;
+import dev.starling.node.command.repl.ReplSetStepDownCommand;
+import dev.starling.node.command.repl.ReplSetStepUpCommand;
+import dev.starling.node.command.repl.ReplSetUpdatePositionCommand;
 import dev.starling.node.command.repl.ReplSetGetStatusCommand;
 import dev.starling.node.command.repl.ReplSetInitiateCommand;
 import java.util.List;
@@ -81,6 +89,14 @@ public final class Commands {
                 new DropIndexesCommand(),
                 new ReplSetInitiateCommand(),
                 new ReplSetGetConfigCommand(),
-                new ReplSetGetStatusCommand()));
+                new ReplSetGetStatusCommand(),
+                new ReplSetHeartbeatCommand(),
+                new ReplSetRequestVotesCommand(),
+                new ReplSetUpdatePositionCommand(),
+                new ReplSetStepDownCommand(),
+                new ReplSetFreezeCommand(),
+                new ReplSetStepUpCommand(),
+                new ReplSetReconfigCommand(),
+                new ConfigureFailPointCommand()));
   }
 }

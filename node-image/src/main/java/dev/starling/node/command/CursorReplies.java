@@ -34,17 +34,51 @@ public final class CursorReplies {
     return reply("firstBatch", batch, id, ns);
   }
 
+  /**
+   * The first batch of a tailable cursor, which stays open at the end of its results. Tailable
+   * cursors end only when killed or timed out.
+   */
+  public static BsonDocument firstBatchTailable(
+      CursorManager cursors,
+      String ns,
+      Iterator<BsonDocument> results,
+      int batchSize,
+      Cursor.Tail tail) {
+    ResultBatches batches = new ResultBatches(results);
+    List<BsonDocument> batch = batchSize == 0 ? List.of() : batches.next(batchSize);
+    long id = cursors.open(ns, batches, tail).id();
+    return reply("firstBatch", batch, id, ns);
+  }
+
   public static BsonDocument nextBatch(CursorManager cursors, Cursor cursor, int batchSize) {
+    return nextBatch(cursors, cursor, batchSize, 0);
+  }
+
+  /**
+   * The next batch; for a tailable awaitData cursor that has nothing new, waits up to {@code
+   * maxAwaitMillis} first.
+   */
+  public static BsonDocument nextBatch(
+      CursorManager cursors, Cursor cursor, int batchSize, long maxAwaitMillis) {
     List<BsonDocument> batch;
     try {
       batch = cursor.nextBatch(batchSize);
+      if (batch.isEmpty() && cursor.tail() != null && maxAwaitMillis > 0) {
+        cursor.tail().awaitMore(maxAwaitMillis);
+        batch = cursor.nextBatch(batchSize);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cursors.close(cursor);
+      throw new dev.starling.node.error.MongoServerException(
+          dev.starling.node.error.ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
     } catch (RuntimeException e) {
       // As mongod: a cursor whose getMore failed is dead.
       cursors.close(cursor);
       throw e;
     }
     long id = cursor.id();
-    if (!cursor.hasMore()) {
+    if (cursor.tail() == null && !cursor.hasMore()) {
       cursors.close(cursor);
       id = 0;
     }

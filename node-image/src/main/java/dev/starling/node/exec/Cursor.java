@@ -8,13 +8,24 @@ public final class Cursor {
   private final long id;
   private final String ns;
   private final ResultBatches results;
+  private final Tail tail;
   private volatile long lastUsedMillis;
   private volatile String killedBecause;
 
-  Cursor(long id, String ns, ResultBatches results, long nowMillis) {
+  /**
+   * What makes a cursor tailable: it stays open at the end of its results, and (awaitData) a
+   * getMore that finds nothing waits up to its maxTimeMS for more.
+   */
+  public interface Tail {
+    /** Blocks until more results may exist or {@code maxMillis} passed. */
+    void awaitMore(long maxMillis) throws InterruptedException;
+  }
+
+  Cursor(long id, String ns, ResultBatches results, Tail tail, long nowMillis) {
     this.id = id;
     this.ns = ns;
     this.results = results;
+    this.tail = tail;
     this.lastUsedMillis = nowMillis;
   }
 
@@ -49,6 +60,11 @@ public final class Cursor {
   /** The next batch: at most {@code max} documents (0: no count limit) and about 16 MB. */
   public List<BsonDocument> nextBatch(int max) {
     return results.next(max);
+  }
+
+  /** The tail of a tailable cursor, or null. */
+  public Tail tail() {
+    return tail;
   }
 
   public boolean hasMore() {

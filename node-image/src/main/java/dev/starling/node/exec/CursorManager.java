@@ -22,11 +22,16 @@ public final class CursorManager {
 
   /** Registers a cursor over the remaining results. */
   public Cursor open(String ns, ResultBatches results) {
+    return open(ns, results, null);
+  }
+
+  /** Registers a cursor; a non-null {@code tail} makes it tailable. */
+  public Cursor open(String ns, ResultBatches results, Cursor.Tail tail) {
     long id;
     Cursor cursor;
     do {
       id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-      cursor = new Cursor(id, ns, results, clock.millis());
+      cursor = new Cursor(id, ns, results, tail, clock.millis());
     } while (cursors.putIfAbsent(id, cursor) != null);
     return cursor;
   }

@@ -6,6 +6,12 @@ import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
 import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.ElectionStep;
+import dev.starling.node.repl.core.HeartbeatRequest;
+import dev.starling.node.repl.core.HeartbeatResult;
+import dev.starling.node.repl.core.StepDownAttempt;
+import dev.starling.node.repl.core.SyncSourceMetadata;
+import dev.starling.node.repl.core.UpdateResult;
+import dev.starling.node.repl.core.VoteResult;
 import dev.starling.node.repl.core.LastVote;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
@@ -36,8 +42,11 @@ import org.bson.types.ObjectId;
  * {@link Column#LOCAL} before acting on them, restores them at startup, drives the core's timers
  * from a scheduled thread, and writes the new primary's no-op oplog entry.
  *
- * <p>Only single-member sets are supported: there are no heartbeats and no oplog fetching yet, so
- * replSetInitiate refuses configs with more than one member.
+ * <p>Around the core it runs: a heartbeat loop per member ({@link HeartbeatLoop}), vote requests
+ * on virtual threads, the {@link OplogFetcher} on a secondary, a position reporter that sends
+ * replSetUpdatePosition upstream, and write-concern waits. Node-to-node calls go through {@link
+ * PeerClients} (the MongoDB Java driver). Everything the core decides is taken under this object's
+ * monitor; network calls never hold it.
  *
  * <p>Lock order: the oplog lock (held while an entry commits and its listener runs) may be taken
  * before this object's monitor, never after it; so nothing here writes the oplog while holding the
@@ -46,7 +55,10 @@ import org.bson.types.ObjectId;
 public final class ReplicationCoordinator implements AutoCloseable {
   static final byte[] CONFIG_KEY = "config".getBytes(StandardCharsets.UTF_8);
   static final byte[] ELECTION_KEY = "election".getBytes(StandardCharsets.UTF_8);
+  static final byte[] APPLIED_KEY = "appliedThrough".getBytes(StandardCharsets.UTF_8);
   private static final long TICK_MILLIS = 100;
+  private static final long IDLE_NOOP_MILLIS = 10_000;
+  private static final ThreadLocal<OpTime> LAST_OP = new ThreadLocal<>();
 
   private final String setName;
   private final List<String> selfHosts;
@@ -65,6 +77,22 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private long lastWriteWallMillis;
   private OpTime electionOpTime = OpTime.NULL;
   private long electionWallMillis;
+  private volatile boolean closed;
+  private long stateGeneration;
+  private long configGeneration;
+  private final FailPoints failPoints = new FailPoints();
+  private final PeerClients peers =
+      new PeerClients(() -> failPoints.fires(FailPoints.DROP_REPLICATION_TRAFFIC));
+  private final java.util.Map<Integer, HeartbeatLoop> heartbeats = new java.util.HashMap<>();
+  private final java.util.Map<Integer, ReplMessages.Position> relayedPositions =
+      new java.util.HashMap<>();
+  private MemberState followerOverride;
+  private boolean positionDirty;
+  private OplogFetcher fetcher;
+  private OpTime minValid = OpTime.NULL;
+  private boolean initialSyncDone;
+  private final java.nio.file.Path dbPath;
+  private final OplogFetcher.Applier applier;
 
   /**
    * @param selfHosts the names this node answers to, the preferred one (as replSetInitiate without
@@ -75,7 +103,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
       List<String> selfHosts,
       StorageEngine storage,
       OplogWriter oplog,
+      OplogFetcher.Applier applier,
+      java.nio.file.Path dbPath,
       Clock clock) {
+    this.applier = applier;
+    this.dbPath = dbPath;
     this.setName = setName;
     this.selfHosts = List.copyOf(selfHosts);
     this.storage = storage;
@@ -117,6 +149,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
       }
     }
     timer.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    fetcher = new OplogFetcher(fetchTarget, peers, applier);
+    fetcher.start();
+    Thread.ofVirtual().name("repl-position-reporter").start(this::reportPositions);
   }
 
   private DurableState readDurableState() {
@@ -151,6 +186,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     topology = new TopologyCoordinator(self, random);
     topology.restore(durable, last, last);
     topology.installConfig(clock.millis(), config);
+    restartHeartbeats();
     publish();
   }
 
@@ -172,42 +208,675 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
   }
 
-  /** Runs the core's timers once; on winning an election, writes the new primary's entry. */
+  /** Runs the core's timers once and acts on what they decide; on an idle primary, a no-op. */
   void tick() {
-    boolean won = false;
+    boolean idleNoop = false;
     synchronized (this) {
-      if (topology == null || topology.config() == null) {
+      if (closed || topology == null || topology.config() == null) {
         return;
       }
-      Action action = topology.tick(clock.millis());
-      if (action instanceof Action.StartElection start) {
-        ElectionStep step = start.step();
-        persist(step.persist());
-        won = step.outcome() == ElectionStep.Outcome.WON;
-        if (won) {
-          Log.info(
-              "replica set %s: elected primary in term %d (%s)",
-              setName, step.term(), start.reason());
-        }
-      } else if (action instanceof Action.StepDownSelf down) {
-        Log.info("replica set %s: stepped down: %s", setName, down.reason());
-      }
+      long now = clock.millis();
+      handle(topology.tick(now));
       publish();
+      if (writablePrimary && now - lastWriteWallMillis >= IDLE_NOOP_MILLIS) {
+        lastWriteWallMillis = now;
+        idleNoop = true;
+      }
     }
-    if (won) {
+    if (idleNoop) {
+      oplog.appendNoop(storage, new BsonDocument("msg", new BsonString("periodic noop")));
+    }
+  }
+
+  /** Carries out what the core decided. Called holding the monitor; sends happen elsewhere. */
+  private void handle(Action action) {
+    if (action instanceof Action.StartElection start) {
+      Log.info("replica set %s: standing for election (%s)", setName, start.reason());
+      handleStep(start.step());
+    } else if (action instanceof Action.StepDownSelf down) {
+      Log.info("replica set %s: stepped down: %s", setName, down.reason());
+      steppedDown();
+    }
+  }
+
+  private void handleStep(ElectionStep step) {
+    persist(step.persist());
+    switch (step.outcome()) {
+      case SEND_REQUESTS -> sendVoteRequests(step);
+      case WON -> {
+        Log.info("replica set %s: elected primary in term %d", setName, step.term());
+        publish();
+        Thread.ofVirtual().name("repl-new-primary").start(this::writeNewPrimaryEntry);
+      }
+      case LOST ->
+          Log.info(
+              "replica set %s: election in term %d lost: %s", setName, step.term(), step.reason());
+      default -> {}
+    }
+  }
+
+  private void writeNewPrimaryEntry() {
+    try {
       OpTime opTime =
           oplog.appendNoop(storage, new BsonDocument("msg", new BsonString("new primary")));
       synchronized (this) {
         electionOpTime = opTime;
         electionWallMillis = clock.millis();
       }
+    } catch (RuntimeException e) {
+      Log.error(e, "could not write the new primary's oplog entry");
     }
+  }
+
+  private void sendVoteRequests(ElectionStep step) {
+    BsonDocument request = ReplMessages.voteRequest(step.request());
+    long timeout = topology.config().electionTimeoutMillis();
+    for (int target : step.targets()) {
+      String host = hostOf(target);
+      if (host == null) {
+        continue;
+      }
+      Thread.ofVirtual()
+          .name("repl-vote-" + target)
+          .start(
+              () -> {
+                BsonDocument reply;
+                try {
+                  reply = peers.call(host, "admin", request, timeout);
+                } catch (RuntimeException e) {
+                  return;
+                }
+                synchronized (this) {
+                  if (closed) {
+                    return;
+                  }
+                  handleStep(
+                      topology.processVoteResponse(
+                          clock.millis(), target, ReplMessages.voteResponse(reply)));
+                  publish();
+                }
+                notifyWaiters();
+              });
+    }
+  }
+
+  /** This node stopped being primary: wake write-concern waiters, which then fail with 11602. */
+  private void steppedDown() {
+    publish();
+    stateGeneration++;
+    notifyAll();
+  }
+
+  private String hostOf(int memberId) {
+    ReplSetConfig config = topology.config();
+    return config == null
+        ? null
+        : config.findMemberById(memberId).map(m -> m.host()).orElse(null);
+  }
+
+  private synchronized void notifyWaiters() {
+    notifyAll();
   }
 
   private synchronized void written(OplogWriter.OplogEntryWritten entry) {
     lastWriteWallMillis = entry.wallMillis();
+    LAST_OP.set(entry.opTime());
     if (topology != null) {
-      topology.setMyLastOpTimes(entry.opTime(), entry.opTime());
+      topology.setMyLastOpTimes(entry.opTime(), durableAfter(entry.opTime()));
+    }
+    notifyAll();
+  }
+
+  /**
+   * The durable OpTime after writing {@code written}: on a primary each acknowledged write is in
+   * the WAL of the process (RocksDB writes it before returning), and a process crash loses nothing
+   * the WAL holds; only a machine crash can. As mongod with j:false, that counts as durable for
+   * replication; j:true writes and applied batches also sync the WAL to disk.
+   */
+  private static OpTime durableAfter(OpTime written) {
+    return written;
+  }
+
+  // ---------------------------------------------------------------- heartbeats
+
+  private final HeartbeatLoop.Target heartbeatTarget =
+      new HeartbeatLoop.Target() {
+        @Override
+        public HeartbeatLoop.HeartbeatCall prepare(int memberId, long generation) {
+          synchronized (ReplicationCoordinator.this) {
+            if (closed || generation != configGeneration) {
+              return null;
+            }
+            String host = hostOf(memberId);
+            if (host == null) {
+              return null;
+            }
+            BsonDocument request =
+                ReplMessages.heartbeatRequest(
+                    topology.prepareHeartbeatRequest(clock.millis(), memberId), selfHost());
+            return new HeartbeatLoop.HeartbeatCall(
+                host, request, topology.config().heartbeatTimeoutMillis());
+          }
+        }
+
+        @Override
+        public long succeeded(int memberId, long generation, BsonDocument reply, long ping) {
+          BsonDocument newerConfig = null;
+          long next;
+          synchronized (ReplicationCoordinator.this) {
+            if (closed || generation != configGeneration) {
+              return Long.MAX_VALUE;
+            }
+            long now = clock.millis();
+            if (!isOk(reply)) {
+              return topology.processHeartbeatFailure(now, memberId, false).nextHeartbeatAtMillis();
+            }
+            HeartbeatResult result =
+                topology.processHeartbeatResponse(
+                    now, memberId, ReplMessages.heartbeatResponse(reply), ping);
+            persist(result.persist());
+            handle(result.action());
+            publish();
+            next = result.nextHeartbeatAtMillis();
+            if (reply.get("config") instanceof BsonDocument doc) {
+              newerConfig = doc;
+            }
+          }
+          notifyWaiters();
+          if (newerConfig != null) {
+            adoptConfig(newerConfig);
+          }
+          return next;
+        }
+
+        @Override
+        public long failed(int memberId, long generation, boolean refused) {
+          synchronized (ReplicationCoordinator.this) {
+            if (closed || generation != configGeneration) {
+              return Long.MAX_VALUE;
+            }
+            HeartbeatResult result =
+                topology.processHeartbeatFailure(clock.millis(), memberId, refused);
+            publish();
+            return result.nextHeartbeatAtMillis();
+          }
+        }
+      };
+
+  private static boolean isOk(BsonDocument reply) {
+    BsonValue ok = reply.get("ok");
+    return ok != null && ok.isNumber() && ok.asNumber().doubleValue() == 1;
+  }
+
+  /** (Re)starts one heartbeat loop per other member of the current config. Holds the monitor. */
+  private void restartHeartbeats() {
+    heartbeats.values().forEach(HeartbeatLoop::stop);
+    heartbeats.clear();
+    configGeneration++;
+    ReplSetConfig config = topology.config();
+    if (config == null || closed) {
+      return;
+    }
+    for (var m : config.members()) {
+      if (m.id() != topology.selfId()) {
+        HeartbeatLoop loop = new HeartbeatLoop(m.id(), configGeneration, heartbeatTarget, peers, clock);
+        heartbeats.put(m.id(), loop);
+        loop.start();
+      }
+    }
+  }
+
+  /** Makes the next heartbeat to {@code memberId} go now (its sync-source connection broke). */
+  public synchronized void heartbeatNow(int memberId) {
+    HeartbeatLoop loop = heartbeats.get(memberId);
+    if (loop != null) {
+      loop.now();
+    }
+  }
+
+  /**
+   * replSetHeartbeat received: updates the core, and replies with this node's view. A sender with
+   * an older config gets ours in {@code config}; a sender with a newer one makes this node fetch it
+   * (an uninitialized node learns its first config this way, after rs.add()).
+   */
+  public BsonDocument onHeartbeat(BsonDocument command) {
+    failPoints.refuseIncomingReplicationTraffic();
+    HeartbeatRequest request = ReplMessages.heartbeatRequest(command);
+    String from = command.get("from") instanceof BsonString f ? f.getValue() : null;
+    boolean fetchConfig;
+    BsonDocument reply;
+    synchronized (this) {
+      long now = clock.millis();
+      ReplSetConfig config = topology.config();
+      if (!request.setName().equals(setName)) {
+        throw new MongoServerException(
+            ErrorCode.INCONSISTENT_REPLICA_SET_NAMES,
+            "Our set name of " + setName + " does not match name " + request.setName()
+                + " reported by remote node");
+      }
+      if (config != null) {
+        UpdateResult result = topology.processHeartbeatRequest(now, request);
+        persist(result.persist());
+        handle(result.action());
+        publish();
+        reply = ReplMessages.heartbeatResponse(topology.prepareHeartbeatResponse(now));
+        int cmp =
+            ReplSetConfig.compareVersionAndTerm(
+                request.configVersion(), request.configTerm(), config.version(), config.term());
+        if (cmp < 0) {
+          reply.append("config", config.toBsonDocument());
+        }
+        fetchConfig = cmp > 0;
+        if (fetchConfig && request.senderId() >= 0) {
+          HeartbeatLoop loop = heartbeats.get(request.senderId());
+          if (loop != null) {
+            loop.now();
+            fetchConfig = false;
+          }
+        }
+      } else {
+        reply =
+            new BsonDocument("set", new BsonString(setName))
+                .append("state", new BsonInt32(MemberState.STARTUP.code()))
+                .append("term", new BsonInt64(topology.term()))
+                .append("configVersion", new BsonInt32(-2))
+                .append("configTerm", new BsonInt64(-1));
+        fetchConfig = request.configVersion() > 0;
+      }
+    }
+    if (fetchConfig && from != null) {
+      Thread.ofVirtual().name("repl-config-fetch").start(() -> fetchConfigFrom(from));
+    }
+    return reply;
+  }
+
+  /** Asks {@code host} for its config with a heartbeat that says ours is older. */
+  private void fetchConfigFrom(String host) {
+    BsonDocument request;
+    synchronized (this) {
+      ReplSetConfig config = topology.config();
+      request =
+          ReplMessages.heartbeatRequest(
+              new HeartbeatRequest(
+                  setName,
+                  topology.selfId(),
+                  topology.term(),
+                  config == null ? -2 : config.version(),
+                  config == null ? -1 : config.term()),
+              selfHost());
+    }
+    try {
+      BsonDocument reply = peers.call(host, "admin", request, 10_000);
+      if (reply.get("config") instanceof BsonDocument doc) {
+        adoptConfig(doc);
+      }
+    } catch (RuntimeException e) {
+      Log.info("replica set %s: could not fetch the config from %s: %s", setName, host, e);
+    }
+  }
+
+  /** Installs a newer config learned from a peer, if it is newer and valid. */
+  private void adoptConfig(BsonDocument doc) {
+    ReplSetConfig next;
+    try {
+      next = ReplSetConfig.parse(doc);
+    } catch (RuntimeException e) {
+      Log.info("replica set %s: ignoring an invalid config from a peer: %s", setName, e);
+      return;
+    }
+    synchronized (this) {
+      ReplSetConfig current = topology.config();
+      if (!next.name().equals(setName)
+          || (current != null
+              && ReplSetConfig.compareVersionAndTerm(
+                      next.version(), next.term(), current.version(), current.term())
+                  <= 0)) {
+        return;
+      }
+      boolean first = current == null;
+      storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(next.toBsonDocument()), true);
+      handle(installAndRestart(next));
+      if (first && topology.selfId() >= 0 && topology.myLastApplied().isNull()) {
+        followerOverride = MemberState.STARTUP2;
+        topology.setFollowerState(clock.millis(), MemberState.STARTUP2);
+      }
+      publish();
+      Log.info("replica set %s: installed config version %d from a peer", setName, next.version());
+      notifyAll();
+    }
+  }
+
+  /** Installs a config into the running core, keeps a data-state override, restarts heartbeats. */
+  private Action installAndRestart(ReplSetConfig config) {
+    Action action = topology.installConfig(clock.millis(), config);
+    if (followerOverride != null) {
+      topology.setFollowerState(clock.millis(), followerOverride);
+    }
+    restartHeartbeats();
+    return action;
+  }
+
+  private String selfHost() {
+    ReplSetConfig config = topology.config();
+    if (config != null && topology.selfId() >= 0) {
+      return config.findMemberById(topology.selfId()).get().host();
+    }
+    return selfHosts.get(0);
+  }
+
+  // ---------------------------------------------------------------- votes and positions
+
+  /** replSetRequestVotes received: the core decides; the vote is durable before the reply. */
+  public synchronized BsonDocument onRequestVotes(BsonDocument command) {
+    failPoints.refuseIncomingReplicationTraffic();
+    if (topology.config() == null) {
+      throw new MongoServerException(
+          ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");
+    }
+    VoteResult result =
+        topology.processVoteRequest(clock.millis(), ReplMessages.voteRequest(command));
+    persist(result.persist());
+    handle(result.action());
+    publish();
+    return ReplMessages.voteResponse(result.response());
+  }
+
+  /**
+   * replSetUpdatePosition received from a member syncing from us: records each position (a
+   * primary's commit point may advance and write-concern waiters wake); a non-primary relays them
+   * to its own sync source.
+   */
+  public synchronized void onUpdatePosition(List<ReplMessages.Position> positions, long senderTerm) {
+    failPoints.refuseIncomingReplicationTraffic();
+    if (topology.config() == null) {
+      throw new MongoServerException(
+          ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");
+    }
+    long now = clock.millis();
+    for (ReplMessages.Position p : positions) {
+      if (p.memberId() == topology.selfId()) {
+        continue;
+      }
+      UpdateResult result =
+          topology.processPositionReport(now, p.memberId(), senderTerm, p.applied(), p.durable());
+      persist(result.persist());
+      handle(result.action());
+      relayedPositions.put(p.memberId(), p);
+    }
+    publish();
+    positionDirty = true;
+    notifyAll();
+  }
+
+  /** The positions to report upstream: this node's, then those relayed through it. */
+  synchronized List<ReplMessages.Position> positionsToReport() {
+    List<ReplMessages.Position> out = new java.util.ArrayList<>();
+    int version = topology.config() == null ? -2 : topology.config().version();
+    out.add(
+        new ReplMessages.Position(
+            topology.selfId(), version, topology.myLastApplied(), topology.myLastDurable()));
+    out.addAll(relayedPositions.values());
+    return out;
+  }
+
+  /** Waits until the position changed or {@code millis} passed; returns whether it changed. */
+  synchronized boolean awaitPositionChange(long millis) throws InterruptedException {
+    long deadline = clock.millis() + millis;
+    while (!positionDirty && !closed) {
+      long wait = deadline - clock.millis();
+      if (wait <= 0) {
+        return false;
+      }
+      wait(wait);
+    }
+    positionDirty = false;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- oplog fetching
+
+  private final OplogFetcher.Coordinator fetchTarget =
+      new OplogFetcher.Coordinator() {
+        @Override
+        public OplogFetcher.FetchPlan nextFetch() throws InterruptedException {
+          synchronized (ReplicationCoordinator.this) {
+            long now = clock.millis();
+            ReplSetConfig config = topology.config();
+            if (closed
+                || failPoints.fires(FailPoints.STOP_REPL_PRODUCER)
+                || config == null
+                || topology.selfId() < 0
+                || writablePrimary
+                || topology.role() == TopologyCoordinator.Role.LEADER
+                || state == MemberState.ARBITER) {
+              ReplicationCoordinator.this.wait(500);
+              return null;
+            }
+            int source = topology.syncSourceId();
+            if (topology.shouldChangeSyncSource(now, source)) {
+              source = topology.chooseNewSyncSource(now);
+            }
+            if (source < 0) {
+              ReplicationCoordinator.this.wait(200);
+              return null;
+            }
+            long await = Math.max(50, Math.min(1000, config.electionTimeoutMillis() / 4));
+            boolean initialSync =
+                followerOverride == MemberState.STARTUP2
+                    && topology.myLastApplied().isNull()
+                    && !initialSyncDone;
+            return new OplogFetcher.FetchPlan(
+                source, hostOf(source), topology.myLastApplied(), await, initialSync);
+          }
+        }
+
+        @Override
+        public boolean keepFetching(int sourceId) {
+          synchronized (ReplicationCoordinator.this) {
+            return !closed
+                && !failPoints.fires(FailPoints.STOP_REPL_PRODUCER)
+                && !writablePrimary
+                && topology.role() != TopologyCoordinator.Role.LEADER
+                && !topology.shouldChangeSyncSource(clock.millis(), sourceId);
+          }
+        }
+
+        @Override
+        public void batchApplied(int sourceId, BsonDocument metadata) {
+          synchronized (ReplicationCoordinator.this) {
+            SyncSourceMetadata md = syncSourceMetadata(metadata);
+            if (md != null) {
+              UpdateResult result =
+                  topology.processSyncSourceMetadata(clock.millis(), sourceId, md);
+              persist(result.persist());
+              handle(result.action());
+            }
+            if ((followerOverride == MemberState.STARTUP2
+                    || followerOverride == MemberState.RECOVERING)
+                && !topology.myLastApplied().isBefore(minValid)) {
+              Log.info(
+                  "replica set %s: reached %s (minValid %s); now SECONDARY",
+                  setName, topology.myLastApplied(), minValid);
+              followerOverride = null;
+              topology.setFollowerState(clock.millis(), MemberState.SECONDARY);
+            }
+            publish();
+            positionDirty = true;
+            ReplicationCoordinator.this.notifyAll();
+          }
+        }
+
+        @Override
+        public void fetchFailed(int sourceId, String why) {
+          Log.info("replica set %s: oplog fetch from member %d failed: %s", setName, sourceId, why);
+          synchronized (ReplicationCoordinator.this) {
+            topology.denylistSyncSource(sourceId, clock.millis() + 1000);
+            heartbeatNow(sourceId);
+            try {
+              ReplicationCoordinator.this.wait(100);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        }
+
+        @Override
+        public void diverged(int sourceId, String host, OpTime lastApplied) {
+          rollBack(sourceId, host, lastApplied);
+        }
+
+        @Override
+        public void initialSync(int sourceId, String host) {
+          runInitialSync(sourceId, host);
+        }
+      };
+
+  /** Initial sync from {@code host}; STARTUP2 until the oplog is applied up to minValid. */
+  private void runInitialSync(int sourceId, String host) {
+    Log.info("replica set %s: initial sync from %s", setName, host);
+    BsonDocument begin = new InitialSync(peers, storage, oplog).run(host);
+    BsonDocument end = InitialSync.newestEntry(peers, host);
+    synchronized (this) {
+      if (end != null) {
+        minValid = new OpTime(end.getTimestamp("ts"), end.getNumber("t").longValue());
+      }
+      if (begin == null) {
+        // The source's oplog was empty: fetch from its start.
+        followerOverride = MemberState.STARTUP2;
+      }
+      initialSyncDone = true;
+      notifyAll();
+    }
+  }
+
+  /**
+   * Our oplog diverged from the source's: roll back by refetch ({@link Rollback}), then stay
+   * RECOVERING until the source's entries are applied up to its last entry when rollback began.
+   */
+  private void rollBack(int sourceId, String host, OpTime lastApplied) {
+    OpTime committed;
+    synchronized (this) {
+      committed = topology.commitPoint();
+      followerOverride = MemberState.ROLLBACK;
+      topology.setFollowerState(clock.millis(), MemberState.ROLLBACK);
+      publish();
+    }
+    Log.info("replica set %s: rolling back against %s from %s", setName, host, lastApplied);
+    try {
+      Rollback.Result result = new Rollback(peers, storage, oplog, dbPath).run(host, lastApplied, committed);
+      storage.put(Column.LOCAL, APPLIED_KEY, BsonCodec.encode(result.commonPoint().toBsonDocument()), true);
+      synchronized (this) {
+        topology.setMyLastOpTimes(result.commonPoint(), result.commonPoint());
+        minValid = result.minValid();
+        followerOverride = MemberState.RECOVERING;
+        topology.setFollowerState(clock.millis(), MemberState.RECOVERING);
+        publish();
+        notifyAll();
+      }
+    } catch (RuntimeException e) {
+      Log.error(e, "replica set %s: rollback against %s failed", setName, host);
+      synchronized (this) {
+        followerOverride = MemberState.RECOVERING;
+        topology.setFollowerState(clock.millis(), MemberState.RECOVERING);
+        topology.denylistSyncSource(sourceId, clock.millis() + 10_000);
+        publish();
+      }
+    }
+  }
+
+  private static SyncSourceMetadata syncSourceMetadata(BsonDocument metadata) {
+    if (!(metadata.get("$replData") instanceof BsonDocument repl)
+        || !(metadata.get("$oplogQueryData") instanceof BsonDocument query)) {
+      return null;
+    }
+    int stateCode = ReplMessages.intOf(query, "state", MemberState.UNKNOWN.code());
+    return new SyncSourceMetadata(
+        ReplMessages.longOf(repl, "term", -1),
+        ReplMessages.opTime(query.get("lastOpCommitted")),
+        ReplMessages.opTime(query.get("lastOpApplied")),
+        ReplMessages.intOf(query, "primaryIndex", -1),
+        MemberState.fromCode(stateCode));
+  }
+
+  /**
+   * The replication metadata an oplog query reply carries ({@code $replData} and {@code
+   * $oplogQueryData}), as this node sees itself now.
+   */
+  public synchronized BsonDocument oplogQueryMetadata() {
+    ReplSetConfig config = topology.config();
+    BsonDocument committed = ReplMessages.opTime(topology.commitPoint());
+    BsonDocument repl =
+        new BsonDocument("term", new BsonInt64(topology.term()))
+            .append("lastOpCommitted", committed)
+            .append("lastOpVisible", committed)
+            .append("configVersion", new BsonInt32(config == null ? -2 : config.version()))
+            .append("primaryIndex", new BsonInt32(topology.primaryId()))
+            .append("syncSourceIndex", new BsonInt32(topology.syncSourceId()));
+    BsonDocument query =
+        new BsonDocument("lastOpCommitted", committed)
+            .append("lastOpApplied", ReplMessages.opTime(topology.myLastApplied()))
+            .append("rbid", new BsonInt32(1))
+            .append("primaryIndex", new BsonInt32(topology.primaryId()))
+            .append("syncSourceIndex", new BsonInt32(topology.syncSourceId()))
+            .append("state", new BsonInt32(state.code()));
+    return new BsonDocument("$replData", repl).append("$oplogQueryData", query);
+  }
+
+  /**
+   * For an awaitData oplog cursor: waits up to {@code maxMillis} until an entry after {@code
+   * lastSeenTs} (a timestamp's 64-bit value) exists, or the commit point moves (so secondaries
+   * learn it promptly).
+   */
+  public synchronized void awaitOplogAfter(long lastSeenTs, long maxMillis)
+      throws InterruptedException {
+    long deadline = clock.millis() + maxMillis;
+    OpTime committed = topology.commitPoint();
+    while (!closed
+        && topology.myLastApplied().ts().getValue() <= lastSeenTs
+        && topology.commitPoint().equals(committed)) {
+      long wait = deadline - clock.millis();
+      if (wait <= 0) {
+        return;
+      }
+      wait(wait);
+    }
+  }
+
+  /** Sends this node's (and relayed) positions to its sync source whenever they change. */
+  private void reportPositions() {
+    while (!closed) {
+      try {
+        awaitPositionChange(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      String host;
+      long currentTerm;
+      synchronized (this) {
+        if (closed || writablePrimary || topology.syncSourceId() < 0) {
+          continue;
+        }
+        host = hostOf(topology.syncSourceId());
+        currentTerm = topology.term();
+      }
+      if (host == null) {
+        continue;
+      }
+      BsonArray optimes = new BsonArray();
+      for (ReplMessages.Position p : positionsToReport()) {
+        optimes.add(ReplMessages.position(p));
+      }
+      try {
+        peers.call(
+            host,
+            "admin",
+            new BsonDocument("replSetUpdatePosition", new BsonInt32(1))
+                .append("optimes", optimes)
+                .append("$replData", new BsonDocument("term", new BsonInt64(currentTerm))),
+            5_000);
+      } catch (RuntimeException e) {
+        // The next change or the periodic report tries again.
+      }
     }
   }
 
@@ -242,12 +911,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
                 + setName
                 + "; rejecting");
       }
-      if (config.members().size() > 1) {
-        throw new MongoServerException(
-            ErrorCode.INVALID_REPLICA_SET_CONFIG,
-            "multi-member replica sets are not supported by this build yet: it has no heartbeats"
-                + " or oplog fetching; initiate with this member only");
-      }
       if (config.members().stream().noneMatch(m -> isSelf(m.host()))) {
         throw new MongoServerException(
             ErrorCode.NODE_NOT_FOUND,
@@ -270,6 +933,218 @@ public final class ReplicationCoordinator implements AutoCloseable {
       Log.info("replica set %s: initiated with %s", setName, config);
     }
     tick();
+  }
+
+  /**
+   * Waits until this request's last write satisfies {@code writeConcern}; returns the
+   * writeConcernError to put on the reply, or null. A request that wrote nothing waits for the
+   * node's last applied entry, as mongod waits for the client's last OpTime.
+   */
+  public BsonDocument awaitWriteConcern(BsonDocument writeConcern) {
+    OpTime mine = LAST_OP.get();
+    LAST_OP.remove();
+    BsonValue w = writeConcern.get("w");
+    boolean journal = writeConcern.getBoolean("j", org.bson.BsonBoolean.FALSE).getValue();
+    long wtimeout =
+        writeConcern.get("wtimeout") instanceof BsonValue t && t.isNumber()
+            ? t.asNumber().longValue()
+            : 0;
+    boolean majority = w != null && w.isString() && w.asString().getValue().equals("majority");
+    int count = w != null && w.isNumber() ? w.asNumber().intValue() : 1;
+    if (w != null && w.isString() && !majority) {
+      return writeConcernError(
+          ErrorCode.UNKNOWN_REPL_WRITE_CONCERN,
+          "No write concern mode named '" + w.asString().getValue() + "' found in replica set"
+              + " configuration",
+          null);
+    }
+    long deadline = wtimeout > 0 ? clock.millis() + wtimeout : Long.MAX_VALUE;
+    synchronized (this) {
+      ReplSetConfig config = topology.config();
+      if (config == null) {
+        return null;
+      }
+      if (!majority) {
+        long dataBearing = config.members().stream().filter(m -> m.isDataBearing()).count();
+        if (count > dataBearing) {
+          return writeConcernError(
+              ErrorCode.UNSATISFIABLE_WRITE_CONCERN, "Not enough data-bearing nodes", null);
+        }
+        if (count <= 1) {
+          return null;
+        }
+      }
+      OpTime target = mine != null ? mine : topology.myLastApplied();
+      long generation = stateGeneration;
+      while (true) {
+        boolean done =
+            majority
+                ? !topology.commitPoint().isBefore(target)
+                : topology.membersAt(target, journal) >= count;
+        if (done) {
+          return null;
+        }
+        if (generation != stateGeneration || closed) {
+          return writeConcernError(
+              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
+              "operation was interrupted because the node stepped down while waiting for"
+                  + " replication",
+              null);
+        }
+        long wait = deadline - clock.millis();
+        if (wait <= 0) {
+          return writeConcernError(
+              ErrorCode.WRITE_CONCERN_FAILED,
+              "waiting for replication timed out",
+              new BsonDocument("wtimeout", org.bson.BsonBoolean.TRUE)
+                  .append("writeConcern", writeConcern.clone()));
+        }
+        try {
+          wait(Math.min(wait, 1000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return writeConcernError(
+              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted", null);
+        }
+      }
+    }
+  }
+
+  private static BsonDocument writeConcernError(
+      ErrorCode code, String message, BsonDocument errInfo) {
+    BsonDocument error =
+        new BsonDocument("code", new BsonInt32(code.code()))
+            .append("codeName", new BsonString(code.codeName()))
+            .append("errmsg", new BsonString(message));
+    if (errInfo != null) {
+      error.append("errInfo", errInfo);
+    }
+    return error;
+  }
+
+  /**
+   * replSetStepDown: waits up to {@code catchUpSecs} for an electable secondary to catch up, then
+   * steps down and stays out of elections for {@code stepDownSecs}. 262 when none caught up (unless
+   * {@code force}); 10107 when not primary.
+   */
+  public void stepDown(long stepDownSecs, long catchUpSecs, boolean force) {
+    TopologyCoordinator.validateStepDownArgs(stepDownSecs, catchUpSecs);
+    long now = clock.millis();
+    long waitUntil = now + catchUpSecs * 1000;
+    long until = now + stepDownSecs * 1000;
+    synchronized (this) {
+      while (true) {
+        StepDownAttempt attempt = topology.tryStepDown(clock.millis(), force, waitUntil, until);
+        if (attempt == StepDownAttempt.SUCCEEDED) {
+          Log.info("replica set %s: stepped down by replSetStepDown", setName);
+          steppedDown();
+          return;
+        }
+        try {
+          wait(Math.max(1, Math.min(100, waitUntil - clock.millis())));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new MongoServerException(
+              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
+        }
+      }
+    }
+  }
+
+  /** replSetFreeze; returns mongod's "info" text or null. */
+  public synchronized String freeze(long secs) {
+    requireConfig();
+    String info = topology.freeze(clock.millis(), secs);
+    publish();
+    return info;
+  }
+
+  /** replSetStepUp: stands for election now and waits for the outcome. */
+  public void stepUp() {
+    long deadline;
+    synchronized (this) {
+      requireConfig();
+      if (writablePrimary) {
+        return;
+      }
+      handle(topology.stepUp(clock.millis()));
+      publish();
+      deadline = clock.millis() + topology.config().electionTimeoutMillis();
+      while (!writablePrimary && topology.role() == TopologyCoordinator.Role.CANDIDATE) {
+        long wait = deadline - clock.millis();
+        if (wait <= 0) {
+          break;
+        }
+        try {
+          wait(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      if (!writablePrimary) {
+        throw new MongoServerException(
+            ErrorCode.COMMAND_FAILED, "Election failed: not enough votes in term " + term);
+      }
+    }
+  }
+
+  /**
+   * replSetReconfig: on the primary (or anywhere with {@code force}), validates the new config
+   * against the current one, stores it and installs it; heartbeats carry it to the other members.
+   */
+  public void reconfig(BsonDocument requested, boolean force) {
+    synchronized (this) {
+      ReplSetConfig current = requireConfig();
+      if (!force && !writablePrimary) {
+        throw new MongoServerException(
+            ErrorCode.NOT_WRITABLE_PRIMARY,
+            "replSetReconfig should only be run on a writable PRIMARY. Current state "
+                + state.stateStr()
+                + ";");
+      }
+      BsonDocument doc = requested.clone();
+      doc.remove("term");
+      if (force) {
+        doc.put("version", new BsonInt32(current.version() + 10_000 + random.nextInt(90_000)));
+      }
+      ReplSetConfig next = ReplSetConfig.parse(doc);
+      if (current.replicaSetId().isPresent()) {
+        next = next.withReplicaSetId(current.replicaSetId().get());
+      }
+      next = next.withTerm(force ? -1 : topology.term());
+      ReplSetConfig.validateReconfig(current, next, force);
+      if (next.members().stream().noneMatch(m -> isSelf(m.host()))) {
+        throw new MongoServerException(
+            ErrorCode.NODE_NOT_FOUND,
+            "No host described in new configuration with {version: "
+                + next.version()
+                + ", term: "
+                + next.term()
+                + "} for replica set "
+                + setName
+                + " maps to this node");
+      }
+      storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(next.toBsonDocument()), true);
+      handle(installAndRestart(next));
+      publish();
+      Log.info("replica set %s: reconfigured to %s", setName, next);
+      notifyAll();
+    }
+  }
+
+  private ReplSetConfig requireConfig() {
+    ReplSetConfig config = topology.config();
+    if (config == null) {
+      throw new MongoServerException(
+          ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");
+    }
+    return config;
+  }
+
+  /** The replication fail points (configureFailPoint). */
+  public FailPoints failPoints() {
+    return failPoints;
   }
 
   public String setName() {
@@ -310,7 +1185,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
         topology.commitPoint(),
         lastWriteWallMillis,
         electionOpTime,
-        electionWallMillis);
+        electionWallMillis,
+        topology.memberStatuses(clock.millis()),
+        topology.syncSourceId());
   }
 
   /** A consistent view of the replication state. */
@@ -325,7 +1202,17 @@ public final class ReplicationCoordinator implements AutoCloseable {
       OpTime committed,
       long lastWriteWallMillis,
       OpTime electionOpTime,
-      long electionWallMillis) {
+      long electionWallMillis,
+      List<dev.starling.node.repl.core.MemberStatus> members,
+      int syncSourceId) {
+
+    /** The host of the member with {@code id}, or "" (as replSetGetStatus shows no source). */
+    public String hostOf(int id) {
+      if (config == null || id < 0) {
+        return "";
+      }
+      return config.findMemberById(id).map(m -> m.host()).orElse("");
+    }
 
     /** mongod's electionId: the max timestamp, then the term. */
     public ObjectId electionId() {
@@ -340,6 +1227,16 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      heartbeats.values().forEach(HeartbeatLoop::stop);
+      heartbeats.clear();
+      notifyAll();
+    }
+    if (fetcher != null) {
+      fetcher.stop();
+    }
+    peers.close();
     timer.shutdownNow();
     try {
       timer.awaitTermination(5, TimeUnit.SECONDS);

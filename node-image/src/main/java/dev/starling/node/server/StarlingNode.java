@@ -50,8 +50,14 @@ public final class StarlingNode implements AutoCloseable {
     this.oplog = oplog;
   }
 
+  /** Held so the setting is not lost when the logger is collected. */
+  private static final java.util.logging.Logger DRIVER_LOG =
+      java.util.logging.Logger.getLogger("org.mongodb.driver");
+
   public static void main(String[] args) {
     widenVirtualThreadScheduler();
+    // The driver that carries node-to-node calls logs every connection at INFO; keep warnings.
+    DRIVER_LOG.setLevel(java.util.logging.Level.WARNING);
     NodeOptions options;
     try {
       options = NodeOptions.parse(args);
@@ -134,7 +140,15 @@ public final class StarlingNode implements AutoCloseable {
     if (options.replSetName != null) {
       replication =
           new ReplicationCoordinator(
-              options.replSetName, selfHosts(hostName), storage, oplog, clock);
+              options.replSetName,
+              selfHosts(hostName),
+              storage,
+              oplog,
+              batch -> {
+                throw new IllegalStateException("no oplog applier yet");
+              },
+              options.dbPath,
+              clock);
       replication.start();
       if (options.oplogSizeMB != null) {
         Log.info(

@@ -804,6 +804,11 @@ public final class RocksStorageEngine implements StorageEngine {
   }
 
   @Override
+  public Iterator<byte[][]> scanColumnFrom(Column column, byte[] fromKey) {
+    return new RangeScan(db, cf(column), fromKey, null, false);
+  }
+
+  @Override
   public boolean isOpen() {
     return open;
   }

@@ -84,6 +84,9 @@ public interface StorageEngine extends AutoCloseable {
   /** Every key and value of a raw column, ascending or (reverse) descending, read lazily. */
   Iterator<byte[][]> scanColumn(Column column, boolean reverse);
 
+  /** The keys and values of a raw column from {@code fromKey} (inclusive) up, read lazily. */
+  Iterator<byte[][]> scanColumnFrom(Column column, byte[] fromKey);
+
   /** Whether storage is open and usable (for /healthz). */
   boolean isOpen();
 

@@ -288,6 +288,30 @@ public final class NodeProcess implements AutoCloseable {
     waitForExit();
   }
 
+  /** SIGSTOP: the process stays, its sockets accept, but it answers nothing until resumed. */
+  public void pause() {
+    signal("-STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(pid())).start();
+      if (kill.waitFor() != 0) {
+        throw new AssertionError("kill " + signal + " " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** SIGTERM on the node's pid; waits for it to exit and returns its exit code. */
   public int terminate() {
     process.toHandle().destroy();

@@ -31,7 +31,7 @@ class ReplicationCoordinatorTest {
   private void start() {
     OplogWriter oplog = new OplogWriter(Clock.systemUTC());
     engine = RocksStorageEngine.open(dir, oplog);
-    coordinator = new ReplicationCoordinator("rs0", SELF, engine, oplog, Clock.systemUTC());
+    coordinator = new ReplicationCoordinator("rs0", SELF, engine, oplog, batch -> {}, dir, Clock.systemUTC());
     coordinator.start();
   }
 

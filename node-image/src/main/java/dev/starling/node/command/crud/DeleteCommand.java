@@ -61,7 +61,7 @@ public final class DeleteCommand implements Command {
     if (!errors.isEmpty()) {
       reply.append("writeErrors", errors);
     }
-    return WriteConcerns.finish(command, reply);
+    return WriteConcerns.finish(context, command, reply);
   }
 
   private static long deleteMatching(

@@ -93,6 +93,6 @@ public final class FindAndModifyCommand implements Command {
     BsonDocument reply =
         new BsonDocument("lastErrorObject", lastError)
             .append("value", value == null ? BsonNull.VALUE : value);
-    return WriteConcerns.finish(command, reply);
+    return WriteConcerns.finish(context, command, reply);
   }
 }

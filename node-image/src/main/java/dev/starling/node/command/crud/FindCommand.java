@@ -6,12 +6,15 @@ import dev.starling.node.command.CommandContext;
 import dev.starling.node.command.CursorReplies;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.command.OpCounters;
+import dev.starling.node.exec.Cursor;
 import dev.starling.node.exec.FindSpec;
 import dev.starling.node.exec.QueryExecutor;
+import dev.starling.node.repl.OplogTail;
 import dev.starling.node.repl.OplogWriter;
 import java.util.Iterator;
 import java.util.List;
 import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 
 /**
@@ -42,14 +45,92 @@ public final class FindCommand implements Command {
     }
     Iterator<BsonDocument> results;
     if (context.node().replication() != null && Namespaces.ns(context, command).equals(OPLOG_NS)) {
-      results = oplog(context, spec);
-    } else {
-      results =
-          QueryExecutor.find(context.node().storage(), Namespaces.existing(context, command), spec)
-              .results();
+      return oplogFind(context, command, spec, batchSize, singleBatch);
     }
+    results =
+        QueryExecutor.find(context.node().storage(), Namespaces.existing(context, command), spec)
+            .results();
     return CursorReplies.firstBatch(
         context.node().cursors(), Namespaces.ns(context, command), results, batchSize, singleBatch);
+  }
+
+  /**
+   * A find on local.oplog.rs. A filter with a lower bound on {@code ts} seeks to it; {@code
+   * tailable} keeps the cursor open at the end, and {@code awaitData} getMores wait for new entries.
+   * A query that asks for {@code $replData} gets this node's replication metadata on the reply, as
+   * an oplog fetcher needs.
+   */
+  private static BsonDocument oplogFind(
+      CommandContext context,
+      BsonDocument command,
+      FindSpec spec,
+      int batchSize,
+      boolean singleBatch) {
+    var replication = context.node().replication();
+    if (command.containsKey("$replData")) {
+      replication.failPoints().refuseIncomingReplicationTraffic();
+    }
+    boolean tailable = Args.bool(command, "tailable", false);
+    boolean awaitData = Args.bool(command, "awaitData", false);
+    BsonDocument reply;
+    BsonTimestamp from = lowerTsBound(spec.filter());
+    boolean forward = spec.sort() == null || isNaturalForward(spec.sort());
+    if (from != null && forward || tailable) {
+      if (tailable && (spec.sort() != null && !forward)) {
+        throw new dev.starling.node.error.MongoServerException(
+            dev.starling.node.error.ErrorCode.BAD_VALUE,
+            "error processing query: tailable cursor requested on a non-natural sort");
+      }
+      boolean inclusive =
+          from == null || spec.filter().getDocument("ts").containsKey("$gte");
+      OplogTail tail =
+          new OplogTail(context.node().storage(), from == null ? new BsonTimestamp(0) : from, inclusive);
+      FindSpec rest =
+          new FindSpec(spec.filter(), null, spec.projection(), spec.skip(), spec.limit(), spec.hint());
+      Iterator<BsonDocument> results = QueryExecutor.findIn(tail, rest);
+      if (tailable) {
+        Cursor.Tail waiter =
+            awaitData ? millis -> replication.awaitOplogAfter(tail.lastSeen(), millis) : millis -> {};
+        reply =
+            CursorReplies.firstBatchTailable(
+                context.node().cursors(), OPLOG_NS, results, batchSize, waiter);
+      } else {
+        reply =
+            CursorReplies.firstBatch(
+                context.node().cursors(), OPLOG_NS, results, batchSize, singleBatch);
+      }
+    } else {
+      reply =
+          CursorReplies.firstBatch(
+              context.node().cursors(), OPLOG_NS, oplog(context, spec), batchSize, singleBatch);
+    }
+    if (command.containsKey("$replData")) {
+      reply.putAll(replication.oplogQueryMetadata());
+    }
+    return reply;
+  }
+
+  private static boolean isNaturalForward(BsonDocument sort) {
+    if (sort.size() != 1) {
+      return false;
+    }
+    String field = sort.getFirstKey();
+    BsonValue direction = sort.get(field);
+    return (field.equals("$natural") || field.equals("ts"))
+        && direction.isNumber()
+        && direction.asNumber().doubleValue() > 0;
+  }
+
+  /** The timestamp of a {@code ts: {$gte|$gt: T}} condition in the filter, or null. */
+  private static BsonTimestamp lowerTsBound(BsonDocument filter) {
+    if (filter.get("ts") instanceof BsonDocument cond) {
+      for (String op : List.of("$gte", "$gt")) {
+        if (cond.get(op) instanceof BsonTimestamp ts) {
+          return ts;
+        }
+      }
+    }
+    return null;
   }
 
   static final String OPLOG_NS = "local.oplog.rs";

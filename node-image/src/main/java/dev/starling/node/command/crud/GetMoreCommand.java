@@ -38,12 +38,25 @@ public final class GetMoreCommand implements Command {
           ErrorCode.FAILED_TO_PARSE,
           "BSON field 'getMore.collection' is missing but a required field");
     }
+    if (context.node().replication() != null && command.containsKey("$replData")) {
+      context.node().replication().failPoints().refuseIncomingReplicationTraffic();
+    }
     Cursor cursor =
         context
             .node()
             .cursors()
             .get(id.asInt64().getValue(), context.database() + "." + collection);
-    return CursorReplies.nextBatch(
-        context.node().cursors(), cursor, CursorReplies.batchSize(command, 0));
+    BsonDocument reply =
+        CursorReplies.nextBatch(
+            context.node().cursors(),
+            cursor,
+            CursorReplies.batchSize(command, 0),
+            Args.number(command, "maxTimeMS", 1000));
+    if (context.node().replication() != null
+        && cursor.ns().equals(FindCommand.OPLOG_NS)
+        && command.containsKey("$replData")) {
+      reply.putAll(context.node().replication().oplogQueryMetadata());
+    }
+    return reply;
   }
 }

@@ -49,6 +49,6 @@ public final class InsertCommand implements Command {
     if (!errors.isEmpty()) {
       reply.append("writeErrors", errors);
     }
-    return WriteConcerns.finish(command, reply);
+    return WriteConcerns.finish(context, command, reply);
   }
 }

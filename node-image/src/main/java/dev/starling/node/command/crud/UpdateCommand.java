@@ -50,6 +50,7 @@ public final class UpdateCommand implements Command {
       // Nothing can match in a collection that does not exist, and nothing creates it.
       context.node().opCounters().add(OpCounters.Kind.UPDATE, updates.size());
       return WriteConcerns.finish(
+          context,
           command, new BsonDocument("n", new BsonInt32(0)).append("nModified", new BsonInt32(0)));
     }
     long[] counts = {0, 0}; // n, nModified
@@ -100,6 +101,6 @@ public final class UpdateCommand implements Command {
     if (!errors.isEmpty()) {
       reply.append("writeErrors", errors);
     }
-    return WriteConcerns.finish(command, reply);
+    return WriteConcerns.finish(context, command, reply);
   }
 }

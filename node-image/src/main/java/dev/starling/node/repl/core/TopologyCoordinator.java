@@ -396,15 +396,64 @@ public final class TopologyCoordinator {
 
   /** A heartbeat to {@code targetId} failed or timed out. */
   public HeartbeatResult processHeartbeatFailure(long now, int targetId) {
+    return processHeartbeatFailure(now, targetId, false);
+  }
+
+  /**
+   * A heartbeat to {@code targetId} failed. With {@code refused} its host actively refused the
+   * connection: the process is gone, not just slow, so the member is DOWN at once; if it was the
+   * primary, an electable follower stands for election after a short random delay instead of the
+   * whole election timeout. The election itself is unchanged (dry run, then votes), so this only
+   * makes a dead primary's replacement faster, never less safe.
+   */
+  public HeartbeatResult processHeartbeatFailure(long now, int targetId, boolean refused) {
     MemberData d = members.get(targetId);
     long next = now + (config == null ? 2000 : config.heartbeatIntervalMillis());
+    Action action = Action.NONE;
     if (d != null) {
       d.lastHeartbeat = now;
-      if (now - d.lastUpdate >= config.heartbeatTimeoutMillis()) {
+      boolean wasPrimary = primaryId == targetId;
+      if (refused || now - d.lastUpdate >= config.heartbeatTimeoutMillis()) {
         markDown(d);
       }
+      if (refused && wasPrimary && role == Role.FOLLOWER && canElect(now)) {
+        long prompt = now + random.nextLong(PROMPT_ELECTION_SPREAD_MILLIS + 1);
+        if (prompt < electionTimeoutAt) {
+          electionTimeoutAt = prompt;
+        }
+      }
     }
-    return new HeartbeatResult(Action.NONE, next, null);
+    return new HeartbeatResult(action, next, null);
+  }
+
+  /** The random spread of prompt elections after a dead primary, so candidates rarely collide. */
+  public static final long PROMPT_ELECTION_SPREAD_MILLIS = 250;
+
+  /**
+   * How many data-bearing members (this node included) have {@code opTime}: applied, or durable
+   * when {@code durable}. For {@code w: N} write concerns.
+   */
+  public int membersAt(OpTime opTime, boolean durable) {
+    if (config == null) {
+      return 0;
+    }
+    int count = 0;
+    for (MemberConfig m : config.members()) {
+      if (!m.isDataBearing()) {
+        continue;
+      }
+      OpTime at;
+      if (m.id() == selfId) {
+        at = durable ? myDurable : myApplied;
+      } else {
+        MemberData d = members.get(m.id());
+        at = d == null ? OpTime.NULL : durable ? d.durable : d.applied;
+      }
+      if (!at.isBefore(opTime)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private void markDown(MemberData d) {
@@ -1050,6 +1099,22 @@ public final class TopologyCoordinator {
   }
 
   // ---------------------------------------------------------------- status
+
+  /**
+   * Moves a non-primary between the data states the I/O layer decides: STARTUP2 (initial sync),
+   * RECOVERING, ROLLBACK and SECONDARY. Only SECONDARY may stand for election.
+   */
+  public void setFollowerState(long now, MemberState newState) {
+    if (role == Role.LEADER || config == null || selfId < 0 || selfConfig().arbiterOnly()) {
+      return;
+    }
+    if (role == Role.CANDIDATE) {
+      election = null;
+      role = Role.FOLLOWER;
+    }
+    state = newState;
+    scheduleElectionTimeout(now);
+  }
 
   /** Every member as this node sees it, self included, in config order (replSetGetStatus). */
   public List<MemberStatus> memberStatuses(long now) {

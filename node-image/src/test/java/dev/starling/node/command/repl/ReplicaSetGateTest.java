@@ -29,7 +29,7 @@ class ReplicaSetGateTest {
     engine = RocksStorageEngine.open(dir, oplog);
     replication =
         new ReplicationCoordinator(
-            "rs0", List.of("localhost:27017"), engine, oplog, Clock.systemUTC());
+            "rs0", List.of("localhost:27017"), engine, oplog, batch -> {}, dir, Clock.systemUTC());
     replication.start();
   }
 

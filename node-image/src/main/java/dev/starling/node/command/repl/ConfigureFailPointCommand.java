@@ -1,0 +1,37 @@
+package dev.starling.node.command.repl;
+
+import dev.starling.node.command.Command;
+import dev.starling.node.command.CommandContext;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.repl.FailPoints;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+
+/** configureFailPoint: switches a replication fail point (test command). */
+public final class ConfigureFailPointCommand implements Command {
+  @Override
+  public List<String> names() {
+    return List.of("configureFailPoint");
+  }
+
+  @Override
+  public boolean testOnly() {
+    return true;
+  }
+
+  @Override
+  public BsonDocument run(CommandContext context, BsonDocument command) {
+    var replication = ReplCommands.replication(context, "configureFailPoint");
+    if (!(command.get("configureFailPoint") instanceof BsonString name)) {
+      throw new MongoServerException(
+          ErrorCode.TYPE_MISMATCH, "configureFailPoint takes the fail point's name");
+    }
+    if (!command.containsKey("mode")) {
+      throw new MongoServerException(ErrorCode.BAD_VALUE, "configureFailPoint needs a mode");
+    }
+    long count = replication.failPoints().configure(name.getValue(), command.get("mode"));
+    return FailPoints.reply(count);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.starling.node.command.repl;
+
+import dev.starling.node.command.Args;
+import dev.starling.node.command.Command;
+import dev.starling.node.command.CommandContext;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+/** replSetHeartbeat: a member's periodic status exchange (node to node). */
+public final class ReplSetHeartbeatCommand implements Command {
+  @Override
+  public List<String> names() {
+    return List.of("replSetHeartbeat");
+  }
+
+  @Override
+  public BsonDocument run(CommandContext context, BsonDocument command) {
+    return ReplCommands.replication(context, "replSetHeartbeat").onHeartbeat(command);
+  }
+}

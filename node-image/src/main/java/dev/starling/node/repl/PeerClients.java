@@ -1,0 +1,117 @@
+package dev.starling.node.repl;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.connection.ClusterConnectionMode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.bson.BsonDocument;
+
+/**
+ * Node-to-node calls over the MongoDB Java sync driver: one client per peer, directly connected
+ * (no discovery), each call bounded by its own timeout.
+ */
+public final class PeerClients implements AutoCloseable {
+  private final Map<String, MongoClient> clients = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+  private final java.util.function.BooleanSupplier dropTraffic;
+
+  /** @param dropTraffic while true, every call fails as if the network were cut (a fail point) */
+  public PeerClients(java.util.function.BooleanSupplier dropTraffic) {
+    this.dropTraffic = dropTraffic;
+  }
+
+  /** Runs {@code command} on {@code host}'s {@code db}; the reply, or the driver's exception. */
+  public BsonDocument call(String host, String db, BsonDocument command, long timeoutMillis) {
+    if (dropTraffic.getAsBoolean()) {
+      throw new com.mongodb.MongoSocketException(
+          "replication traffic is dropped by a fail point", new com.mongodb.ServerAddress(host));
+    }
+    return client(host)
+        .getDatabase(db)
+        .withTimeout(Math.max(1, timeoutMillis), TimeUnit.MILLISECONDS)
+        .runCommand(command, BsonDocument.class);
+  }
+
+  /**
+   * Runs a read {@code command} on {@code host}'s {@code db} with a secondary-friendly read
+   * preference, so a sync source that is a secondary serves it.
+   */
+  public BsonDocument read(String host, String db, BsonDocument command, long timeoutMillis) {
+    if (dropTraffic.getAsBoolean()) {
+      throw new com.mongodb.MongoSocketException(
+          "replication traffic is dropped by a fail point", new com.mongodb.ServerAddress(host));
+    }
+    return client(host)
+        .getDatabase(db)
+        .withTimeout(Math.max(1, timeoutMillis), TimeUnit.MILLISECONDS)
+        .runCommand(command, com.mongodb.ReadPreference.primaryPreferred(), BsonDocument.class);
+  }
+
+  /**
+   * Whether {@code host} refuses TCP connections right now: its process is gone (a paused or
+   * partitioned process still accepts, or times out). Peers use this to tell a dead primary from a
+   * silent one, and hold an election at once for the first.
+   */
+  public static boolean refusesConnections(String host, int timeoutMillis) {
+    int colon = host.lastIndexOf(':');
+    String name = colon < 0 ? host : host.substring(0, colon);
+    int port = colon < 0 ? 27017 : Integer.parseInt(host.substring(colon + 1));
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(name, port), timeoutMillis);
+      return false;
+    } catch (ConnectException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private MongoClient client(String host) {
+    if (closed) {
+      throw new IllegalStateException("peer clients are closed");
+    }
+    return clients.computeIfAbsent(host, PeerClients::open);
+  }
+
+  private static MongoClient open(String host) {
+    MongoClientSettings settings =
+        MongoClientSettings.builder()
+            .applyConnectionString(new ConnectionString("mongodb://" + host))
+            .applyToClusterSettings(
+                b ->
+                    b.hosts(List.of(new com.mongodb.ServerAddress(host)))
+                        .mode(ClusterConnectionMode.SINGLE))
+            .applyToServerSettings(
+                b ->
+                    b.heartbeatFrequency(1000, TimeUnit.MILLISECONDS)
+                        .minHeartbeatFrequency(100, TimeUnit.MILLISECONDS))
+            .applyToSocketSettings(b -> b.connectTimeout(2000, TimeUnit.MILLISECONDS))
+            .applicationName("starling-replication")
+            .build();
+    return MongoClients.create(settings);
+  }
+
+  /** Drops the client of a host no longer in the config. */
+  public void forget(String host) {
+    MongoClient client = clients.remove(host);
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    clients.values().forEach(MongoClient::close);
+    clients.clear();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.starling.node.repl;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+/**
+ * The documents of a find run on a peer, fetched batch by batch with getMore as they are read.
+ * Used by initial sync (cloning collections) and rollback (reading the source's oplog backwards).
+ */
+final class RemoteCursor implements Iterator<BsonDocument>, AutoCloseable {
+  private static final long TIMEOUT_MILLIS = 60_000;
+
+  private final PeerClients peers;
+  private final String host;
+  private final String db;
+  private final String collection;
+  private final Deque<BsonDocument> buffer = new ArrayDeque<>();
+  private final BsonDocument firstReply;
+  private long cursorId;
+
+  /** Runs {@code find} (a full find command) on {@code host}'s {@code db}. */
+  RemoteCursor(PeerClients peers, String host, String db, BsonDocument find) {
+    this.peers = peers;
+    this.host = host;
+    this.db = db;
+    this.collection = find.getString("find").getValue();
+    this.firstReply = peers.read(host, db, find, TIMEOUT_MILLIS);
+    take(firstReply.getDocument("cursor"), "firstBatch");
+  }
+
+  /** The reply to the find itself (with any metadata the peer added). */
+  BsonDocument firstReply() {
+    return firstReply;
+  }
+
+  private void take(BsonDocument cursor, String field) {
+    cursorId = cursor.getInt64("id").getValue();
+    for (BsonValue v : cursor.getArray(field)) {
+      buffer.add(v.asDocument());
+    }
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (buffer.isEmpty() && cursorId != 0) {
+      BsonDocument reply =
+          peers.read(
+              host,
+              db,
+              new BsonDocument("getMore", new BsonInt64(cursorId))
+                  .append("collection", new BsonString(collection)),
+              TIMEOUT_MILLIS);
+      take(reply.getDocument("cursor"), "nextBatch");
+    }
+    return !buffer.isEmpty();
+  }
+
+  @Override
+  public BsonDocument next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return buffer.poll();
+  }
+
+  @Override
+  public void close() {
+    if (cursorId == 0) {
+      return;
+    }
+    try {
+      peers.read(
+          host,
+          db,
+          new BsonDocument("killCursors", new BsonString(collection))
+              .append("cursors", new BsonArray(java.util.List.of(new BsonInt64(cursorId)))),
+          TIMEOUT_MILLIS);
+    } catch (RuntimeException e) {
+      // the peer reaps idle cursors
+    }
+    cursorId = 0;
+  }
+}
