@@ -33,6 +33,7 @@ import dev.starling.node.command.crud.GetMoreCommand;
 import dev.starling.node.command.crud.InsertCommand;
 import dev.starling.node.command.crud.KillCursorsCommand;
 import dev.starling.node.command.crud.UpdateCommand;
+import dev.starling.node.command.repl.DbHashCommand;
 import dev.starling.node.command.repl.ReplSetGetConfigCommand;
 import dev.starling.node.command.repl.ReplSetGetStatusCommand;
 import dev.starling.node.command.repl.ReplSetInitiateCommand;
@@ -81,6 +82,7 @@ public final class Commands {
                 new DropIndexesCommand(),
                 new ReplSetInitiateCommand(),
                 new ReplSetGetConfigCommand(),
-                new ReplSetGetStatusCommand()));
+                new ReplSetGetStatusCommand(),
+                new DbHashCommand()));
   }
 }
