@@ -35,6 +35,7 @@ import dev.starling.node.command.crud.KillCursorsCommand;
 import dev.starling.node.command.crud.UpdateCommand;
 import dev.starling.node.command.repl.ConfigureFailPointCommand;
 import dev.starling.node.command.repl.ReplSetFreezeCommand;
+import dev.starling.node.command.repl.DbHashCommand;
 import dev.starling.node.command.repl.ReplSetGetConfigCommand;
 import dev.starling.node.command.repl.ReplSetHeartbeatCommand;
 import dev.starling.node.command.repl.ReplSetReconfigCommand;
@@ -97,6 +98,8 @@ public final class Commands {
                 new ReplSetFreezeCommand(),
                 new ReplSetStepUpCommand(),
                 new ReplSetReconfigCommand(),
-                new ConfigureFailPointCommand()));
+                new ConfigureFailPointCommand(),
+
+                new DbHashCommand()));
   }
 }

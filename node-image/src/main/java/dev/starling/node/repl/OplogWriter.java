@@ -20,8 +20,8 @@ import org.bson.BsonTimestamp;
 import org.bson.UuidRepresentation;
 
 /**
- * Adds each document write's oplog entry to the write's own batch, keyed by its 8-byte big-endian
- * timestamp in {@link Column#OPLOG}.
+ * Adds each document write's and catalog change's oplog entry to the change's own batch, keyed by
+ * its 8-byte big-endian timestamp in {@link Column#OPLOG}.
  *
  * <p>Ordering: the timestamp is allocated and the batch committed under one lock, so commits of
  * document writes (to any collection) are serialised in timestamp order and an entry with a smaller
@@ -30,14 +30,37 @@ import org.bson.UuidRepresentation;
  * index checks or the WAL sync) of all collections is serialised while replication is on.
  *
  * <p>Writes to the {@code local} database are not logged, as in mongod.
+ *
+ * <p>On a secondary, {@link #applying} makes the one write a received entry causes commit that
+ * entry (same timestamp, term, wall time and fields) instead of a new one, and {@link #unlogged}
+ * runs writes that log nothing (a collection a replayed insert needs, an initial sync's cloner).
  */
 public final class OplogWriter implements WriteObserver {
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile LongSupplier term = () -> -1;
   private volatile Consumer<OplogEntryWritten> listener = e -> {};
+  private final ThreadLocal<Applying> applying = new ThreadLocal<>();
   private int lastSeconds;
   private int lastIncrement;
+
+  /**
+   * What this thread's writes log instead of new entries: a received entry, once, or (null entry)
+   * nothing.
+   */
+  private static final class Applying {
+    final BsonDocument entry;
+    boolean written;
+
+    Applying(BsonDocument entry) {
+      this.entry = entry;
+    }
+  }
+
+  /** Builds an entry once its timestamp, term and wall-clock time are known. */
+  private interface EntryBuilder {
+    BsonDocument build(BsonTimestamp ts, long term, long wallMillis);
+  }
 
   /** A committed entry: its OpTime and wall-clock time. */
   public record OplogEntryWritten(OpTime opTime, long wallMillis) {}
@@ -74,20 +97,102 @@ public final class OplogWriter implements WriteObserver {
 
   @Override
   public void commit(DocumentWrite write, Batch batch, Runnable commit) {
-    if (write.collection().db().equals("local")) {
+    log(write.collection().db(), batch, commit, (ts, t, wall) -> entry(ts, t, wall, write));
+  }
+
+  @Override
+  public void commitCatalog(CatalogWrite write, Batch batch, Runnable commit) {
+    log(write.db(), batch, commit, (ts, t, wall) -> catalogEntry(ts, t, wall, write));
+  }
+
+  private void log(String db, Batch batch, Runnable commit, EntryBuilder builder) {
+    Applying received = applying.get();
+    if (db.equals("local") || (received != null && received.entry == null)) {
       commit.run();
       return;
     }
     lock.lock();
     try {
+      if (received != null) {
+        commitReceived(received, batch, commit);
+        return;
+      }
       BsonTimestamp ts = nextTimestamp();
       long wall = clock.millis();
       long t = term.getAsLong();
-      batch.put(Column.OPLOG, key(ts), BsonCodec.encode(entry(ts, t, wall, write)));
+      batch.put(Column.OPLOG, key(ts), BsonCodec.encode(builder.build(ts, t, wall)));
       commit.run();
       listener.accept(new OplogEntryWritten(new OpTime(ts, t), wall));
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void commitReceived(Applying received, Batch batch, Runnable commit) {
+    if (received.written) {
+      throw new IllegalStateException(
+          "a second logged write while applying " + received.entry.toJson());
+    }
+    BsonTimestamp ts = received.entry.getTimestamp("ts");
+    batch.put(Column.OPLOG, key(ts), BsonCodec.encode(received.entry));
+    commit.run();
+    received.written = true;
+    written(received.entry);
+  }
+
+  /** After a received entry commits: allocate after it, and tell the listener. Under the lock. */
+  private void written(BsonDocument entry) {
+    BsonTimestamp ts = entry.getTimestamp("ts");
+    if (ts.compareTo(new BsonTimestamp(lastSeconds, lastIncrement)) > 0) {
+      resumeAfter(ts);
+    }
+    listener.accept(
+        new OplogEntryWritten(
+            new OpTime(ts, entry.getNumber("t").longValue()),
+            entry.getDateTime("wall").getValue()));
+  }
+
+  /**
+   * Runs {@code work}, which makes at most one logged write, so that the write commits {@code
+   * entry} (a primary's, as received) in its own batch instead of a new entry; if {@code work}
+   * writes nothing (the change was already there), commits the entry alone. Either way the oplog
+   * then allocates after the entry's timestamp and the listener hears of it. If {@code work} throws
+   * before its write, nothing is recorded.
+   *
+   * @return whether the entry committed with a write of {@code work} (false: alone)
+   */
+  public boolean applying(StorageEngine storage, BsonDocument entry, Runnable work) {
+    Applying received = new Applying(entry);
+    within(received, work);
+    if (received.written) {
+      return true;
+    }
+    lock.lock();
+    try {
+      storage.put(Column.OPLOG, key(entry.getTimestamp("ts")), BsonCodec.encode(entry), false);
+      written(entry);
+    } finally {
+      lock.unlock();
+    }
+    return false;
+  }
+
+  /** Runs {@code work} on this thread with none of its writes logged. */
+  public void unlogged(Runnable work) {
+    within(new Applying(null), work);
+  }
+
+  private void within(Applying mode, Runnable work) {
+    Applying previous = applying.get();
+    applying.set(mode);
+    try {
+      work.run();
+    } finally {
+      if (previous == null) {
+        applying.remove();
+      } else {
+        applying.set(previous);
+      }
     }
   }
 
@@ -161,9 +266,48 @@ public final class OplogWriter implements WriteObserver {
         .append("wall", new BsonDateTime(wallMillis));
   }
 
+  /** A catalog change's entry: {@code op: "c"} on {@code <db>.$cmd}, fields in mongod's order. */
+  public static BsonDocument catalogEntry(
+      BsonTimestamp ts, long term, long wallMillis, CatalogWrite w) {
+    BsonDocument entry =
+        new BsonDocument("op", new BsonString("c")).append("ns", new BsonString(w.db() + ".$cmd"));
+    if (w.uuid() != null) {
+      entry.append("ui", new BsonBinary(w.uuid(), UuidRepresentation.STANDARD));
+    }
+    return entry
+        .append("o", w.command())
+        .append("ts", ts)
+        .append("t", new BsonInt64(term))
+        .append("v", new BsonInt64(2))
+        .append("wall", new BsonDateTime(wallMillis));
+  }
+
   /** The oplog's entries, decoded, ascending or (reverse) descending by timestamp. */
   public static Iterator<BsonDocument> read(StorageEngine storage, boolean reverse) {
-    Iterator<byte[][]> raw = storage.scanColumn(Column.OPLOG, reverse);
+    return decoded(storage.scanColumn(Column.OPLOG, reverse));
+  }
+
+  /** The entries from {@code from} (inclusive) on, ascending, found by seeking. */
+  public static Iterator<BsonDocument> readFrom(StorageEngine storage, BsonTimestamp from) {
+    return decoded(storage.scanColumnFrom(Column.OPLOG, key(from), false));
+  }
+
+  /** Whether the oplog holds an entry with this timestamp. */
+  public static boolean contains(StorageEngine storage, BsonTimestamp ts) {
+    return storage.get(Column.OPLOG, key(ts)) != null;
+  }
+
+  /**
+   * Deletes every entry after {@code ts} (for rollback). Allocation is unchanged: call {@link
+   * #resumeAfter} if new entries should follow {@code ts}.
+   */
+  public static void truncateAfter(StorageEngine storage, BsonTimestamp ts) {
+    if (ts.getValue() != -1L) {
+      storage.deleteColumnRange(Column.OPLOG, key(new BsonTimestamp(ts.getValue() + 1)), null);
+    }
+  }
+
+  private static Iterator<BsonDocument> decoded(Iterator<byte[][]> raw) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

@@ -23,6 +23,7 @@ final class RangeScan implements Iterator<byte[][]> {
   private byte[] start;
   private boolean exhausted;
   private final boolean reverse;
+  private byte[] descendFrom;
 
   RangeScan(RocksDB db, ColumnFamilyHandle family, byte[] lower, byte[] upper) {
     this(db, family, lower, upper, false);
@@ -35,6 +36,13 @@ final class RangeScan implements Iterator<byte[][]> {
     this.start = lower;
     this.upper = upper;
     this.reverse = reverse;
+  }
+
+  /** Descending from {@code fromInclusive} (the last key at or before it) down to the first key. */
+  static RangeScan descendingFrom(RocksDB db, ColumnFamilyHandle family, byte[] fromInclusive) {
+    RangeScan scan = new RangeScan(db, family, new byte[0], null, true);
+    scan.descendFrom = fromInclusive;
+    return scan;
   }
 
   @Override
@@ -93,6 +101,8 @@ final class RangeScan implements Iterator<byte[][]> {
         if (it.isValid() && Arrays.equals(it.key(), resumeAfter)) {
           it.prev();
         }
+      } else if (descendFrom != null) {
+        it.seekForPrev(descendFrom);
       } else {
         it.seekToLast();
       }

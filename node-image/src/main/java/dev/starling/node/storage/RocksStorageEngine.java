@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -23,6 +24,7 @@ import org.bson.BsonArray;
 import org.bson.BsonBinary;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
@@ -168,7 +170,23 @@ public final class RocksStorageEngine implements StorageEngine {
   }
 
   @Override
+  public CollectionMeta collection(UUID uuid) {
+    for (CollectionMeta meta : catalog.values()) {
+      if (meta.uuid().equals(uuid)) {
+        return meta;
+      }
+    }
+    return null;
+  }
+
+  @Override
   public CollectionMeta createCollection(String dbName, String name, BsonDocument options) {
+    return createCollection(dbName, name, options, UUID.randomUUID());
+  }
+
+  @Override
+  public CollectionMeta createCollection(
+      String dbName, String name, BsonDocument options, UUID uuid) {
     catalogLock.lock();
     try {
       if (catalog.containsKey(dbName + "." + name)) {
@@ -176,8 +194,10 @@ public final class RocksStorageEngine implements StorageEngine {
             ErrorCode.NAMESPACE_EXISTS, "Collection " + dbName + "." + name + " already exists.");
       }
       CollectionMeta meta =
-          new CollectionMeta(dbName, name, UUID.randomUUID(), allocateId(), options, List.of());
-      saveCatalog(meta, null);
+          new CollectionMeta(dbName, name, uuid, allocateId(), options, List.of());
+      BsonDocument command = new BsonDocument("create", new BsonString(name));
+      command.putAll(options);
+      saveCatalog(meta, null, new WriteObserver.CatalogWrite(dbName, uuid, command), batch -> {});
       return meta;
     } finally {
       catalogLock.unlock();
@@ -209,15 +229,29 @@ public final class RocksStorageEngine implements StorageEngine {
     return id;
   }
 
-  /** Writes the catalog entry (and removes the old namespace's, if renamed) and publishes it. */
-  private void saveCatalog(CollectionMeta meta, CollectionMeta replaced) {
+  /** More of a catalog change's batch, written before the catalog entry. */
+  private interface BatchFiller {
+    void fill(WriteBatch batch) throws RocksDBException;
+  }
+
+  /**
+   * Writes the catalog entry (and removes the old namespace's, if renamed) with whatever {@code
+   * extra} adds, as one batch that the observer sees as {@code change}, and publishes it. Call with
+   * the catalog lock held.
+   */
+  private void saveCatalog(
+      CollectionMeta meta,
+      CollectionMeta replaced,
+      WriteObserver.CatalogWrite change,
+      BatchFiller extra) {
     try (WriteBatch batch = new WriteBatch()) {
+      extra.fill(batch);
       if (replaced != null && !replaced.ns().equals(meta.ns())) {
         batch.delete(cf(Column.CATALOG), catalogKey(replaced.ns()));
       }
       batch.put(
           cf(Column.CATALOG), catalogKey(meta.ns()), BsonCodec.encode(CatalogEntries.encode(meta)));
-      db.write(writeOptions, batch);
+      commitCatalog(batch, change);
     } catch (RocksDBException e) {
       throw storageError(e);
     }
@@ -227,36 +261,108 @@ public final class RocksStorageEngine implements StorageEngine {
     catalog.put(meta.ns(), meta);
   }
 
+  /** Commits a catalog change's batch through the observer, which adds the oplog entry. */
+  private void commitCatalog(WriteBatch batch, WriteObserver.CatalogWrite change) {
+    observer.commitCatalog(change, observed(batch), () -> write(batch));
+  }
+
+  private WriteObserver.Batch observed(WriteBatch batch) {
+    return (column, key, value) -> {
+      try {
+        batch.put(cf(column), key, value);
+      } catch (RocksDBException e) {
+        throw storageError(e);
+      }
+    };
+  }
+
+  private void write(WriteBatch batch) {
+    try {
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw storageError(e);
+    }
+  }
+
   private static byte[] catalogKey(String ns) {
     return ("n" + ns).getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
   public void dropCollection(CollectionMeta collection) {
+    drop(collection);
+  }
+
+  /** Drops the collection if it still exists; whether it did. */
+  private boolean drop(CollectionMeta collection) {
     ReentrantLock lock = lockFor(collection);
     lock.lock();
     catalogLock.lock();
     try {
       CollectionMeta current = catalog.get(collection.ns());
       if (current == null || current.id() != collection.id()) {
-        return;
+        return false;
       }
       try (WriteBatch batch = new WriteBatch()) {
-        batch.delete(cf(Column.CATALOG), catalogKey(current.ns()));
-        deleteRange(batch, Column.RECORDS, current.id());
-        for (IndexMeta index : current.indexes()) {
-          deleteRange(batch, Column.INDEXES, index.id());
-        }
-        batch.delete(cf(Column.COUNTERS), counterKey(current, COUNT_SUFFIX));
-        batch.delete(cf(Column.COUNTERS), counterKey(current, SIZE_SUFFIX));
-        db.write(writeOptions, batch);
+        addDrop(batch, current);
+        commitCatalog(
+            batch,
+            new WriteObserver.CatalogWrite(
+                current.db(),
+                current.uuid(),
+                new BsonDocument("drop", new BsonString(current.name()))));
       } catch (RocksDBException e) {
         throw storageError(e);
       }
       catalog.remove(current.ns());
+      return true;
     } finally {
       catalogLock.unlock();
       lock.unlock();
+    }
+  }
+
+  /** Adds the deletion of a collection's catalog entry, records, index entries and counters. */
+  private void addDrop(WriteBatch batch, CollectionMeta current) throws RocksDBException {
+    batch.delete(cf(Column.CATALOG), catalogKey(current.ns()));
+    deleteRange(batch, Column.RECORDS, current.id());
+    for (IndexMeta index : current.indexes()) {
+      deleteRange(batch, Column.INDEXES, index.id());
+    }
+    batch.delete(cf(Column.COUNTERS), counterKey(current, COUNT_SUFFIX));
+    batch.delete(cf(Column.COUNTERS), counterKey(current, SIZE_SUFFIX));
+  }
+
+  /**
+   * Drops each collection (each logged as a drop), then, once no collection of the database is
+   * left, commits the {@code dropDatabase} change under the catalog lock, so no create can slip in
+   * between the check and the entry. Nothing is logged for a database that had no collections.
+   */
+  @Override
+  public List<CollectionMeta> dropDatabase(String dbName) {
+    List<CollectionMeta> dropped = new ArrayList<>();
+    while (true) {
+      for (CollectionMeta collection : collections(dbName)) {
+        if (drop(collection)) {
+          dropped.add(collection);
+        }
+      }
+      catalogLock.lock();
+      try {
+        if (collections(dbName).isEmpty()) {
+          if (!dropped.isEmpty()) {
+            try (WriteBatch batch = new WriteBatch()) {
+              commitCatalog(
+                  batch,
+                  new WriteObserver.CatalogWrite(
+                      dbName, null, new BsonDocument("dropDatabase", new BsonInt32(1))));
+            }
+          }
+          return dropped;
+        }
+      } finally {
+        catalogLock.unlock();
+      }
     }
   }
 
@@ -283,14 +389,24 @@ public final class RocksStorageEngine implements StorageEngine {
         throw new MongoServerException(
             ErrorCode.NAMESPACE_EXISTS, "target namespace changed during the rename; retry");
       }
-      if (currentTarget != null) {
-        if (!dropTarget) {
-          throw new MongoServerException(ErrorCode.NAMESPACE_EXISTS, "target namespace exists");
-        }
-        dropCollection(currentTarget);
+      if (currentTarget != null && !dropTarget) {
+        throw new MongoServerException(ErrorCode.NAMESPACE_EXISTS, "target namespace exists");
       }
       CollectionMeta renamed = source.renamed(toDb, toName);
-      saveCatalog(renamed, source);
+      BsonDocument command =
+          new BsonDocument("renameCollection", new BsonString(source.ns()))
+              .append("to", new BsonString(renamed.ns()))
+              .append("dropTarget", BsonBoolean.valueOf(dropTarget));
+      // The target's drop commits in the rename's batch: one entry, as mongod logs it.
+      saveCatalog(
+          renamed,
+          source,
+          new WriteObserver.CatalogWrite(source.db(), source.uuid(), command),
+          batch -> {
+            if (currentTarget != null) {
+              addDrop(batch, currentTarget);
+            }
+          });
       return renamed;
     } finally {
       catalogLock.unlock();
@@ -364,9 +480,16 @@ public final class RocksStorageEngine implements StorageEngine {
         batch.close();
       }
       CollectionMeta updated = current.withIndex(multikey ? index.withMultikey() : index);
+      BsonDocument command = new BsonDocument("createIndexes", new BsonString(current.name()));
+      command.putAll(index.toListEntry());
       catalogLock.lock();
       try {
-        saveCatalog(updated, current);
+        // Logged when published: the collection lock has kept writers out since the build began.
+        saveCatalog(
+            updated,
+            current,
+            new WriteObserver.CatalogWrite(current.db(), current.uuid(), command),
+            unused -> {});
       } finally {
         catalogLock.unlock();
       }
@@ -391,13 +514,15 @@ public final class RocksStorageEngine implements StorageEngine {
       List<IndexMeta> remaining = new ArrayList<>(current.indexes());
       remaining.remove(index);
       CollectionMeta updated = current.withIndexes(remaining);
-      saveCatalog(updated, current);
-      try (WriteBatch batch = new WriteBatch()) {
-        deleteRange(batch, Column.INDEXES, index.id());
-        db.write(writeOptions, batch);
-      } catch (RocksDBException e) {
-        throw storageError(e);
-      }
+      saveCatalog(
+          updated,
+          current,
+          new WriteObserver.CatalogWrite(
+              current.db(),
+              current.uuid(),
+              new BsonDocument("dropIndexes", new BsonString(current.name()))
+                  .append("index", new BsonString(name))),
+          batch -> deleteRange(batch, Column.INDEXES, index.id()));
       return updated;
     } finally {
       catalogLock.unlock();
@@ -712,24 +837,8 @@ public final class RocksStorageEngine implements StorageEngine {
       }
     }
 
-    private void commit(WriteBatch batch, WriteObserver.DocumentWrite write)
-        throws RocksDBException {
-      observer.commit(
-          write,
-          (column, key, value) -> {
-            try {
-              batch.put(cf(column), key, value);
-            } catch (RocksDBException e) {
-              throw storageError(e);
-            }
-          },
-          () -> {
-            try {
-              db.write(writeOptions, batch);
-            } catch (RocksDBException e) {
-              throw storageError(e);
-            }
-          });
+    private void commit(WriteBatch batch, WriteObserver.DocumentWrite write) {
+      observer.commit(write, observed(batch), () -> write(batch));
       wrote = true;
       if (pendingMeta != null) {
         catalogLock.lock();
@@ -804,8 +913,35 @@ public final class RocksStorageEngine implements StorageEngine {
   }
 
   @Override
-  public Iterator<byte[][]> scanColumnFrom(Column column, byte[] fromKey) {
-    return new RangeScan(db, cf(column), fromKey, null, false);
+  public Iterator<byte[][]> scanColumnFrom(
+      Column column, byte[] fromKeyInclusive, boolean reverse) {
+    return reverse
+        ? RangeScan.descendingFrom(db, cf(column), fromKeyInclusive)
+        : new RangeScan(db, cf(column), fromKeyInclusive, null);
+  }
+
+  @Override
+  public void deleteColumnRange(Column column, byte[] fromInclusive, byte[] toExclusive) {
+    try (WriteBatch batch = new WriteBatch()) {
+      if (toExclusive != null) {
+        batch.deleteRange(cf(column), fromInclusive, toExclusive);
+      } else {
+        // No key bounds the end of the column: delete up to its last key, and that key.
+        Iterator<byte[][]> last = scanColumn(column, true);
+        if (!last.hasNext()) {
+          return;
+        }
+        byte[] lastKey = last.next()[0];
+        if (Arrays.compareUnsigned(lastKey, fromInclusive) < 0) {
+          return;
+        }
+        batch.deleteRange(cf(column), fromInclusive, lastKey);
+        batch.delete(cf(column), lastKey);
+      }
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw storageError(e);
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.storage;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.UUID;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -21,13 +22,22 @@ public interface StorageEngine extends AutoCloseable {
   /** The collection, or null if it does not exist. */
   CollectionMeta collection(String db, String name);
 
+  /** The collection with this UUID, whatever its name now, or null. */
+  CollectionMeta collection(UUID uuid);
+
   /** Creates a collection; NamespaceExists (48) if it exists. */
   CollectionMeta createCollection(String db, String name, BsonDocument options);
+
+  /** Creates a collection with a given UUID (a secondary's, the primary's); otherwise as above. */
+  CollectionMeta createCollection(String db, String name, BsonDocument options, UUID uuid);
 
   /** The collection, created with default options if missing (as an insert does implicitly). */
   CollectionMeta collectionForWrite(String db, String name);
 
   void dropCollection(CollectionMeta collection);
+
+  /** Drops every collection of the database; the collections it dropped. */
+  List<CollectionMeta> dropDatabase(String db);
 
   /**
    * Renames (or moves between databases) a collection; the target must not exist unless dropTarget.
@@ -84,8 +94,18 @@ public interface StorageEngine extends AutoCloseable {
   /** Every key and value of a raw column, ascending or (reverse) descending, read lazily. */
   Iterator<byte[][]> scanColumn(Column column, boolean reverse);
 
-  /** The keys and values of a raw column from {@code fromKey} (inclusive) up, read lazily. */
-  Iterator<byte[][]> scanColumnFrom(Column column, byte[] fromKey);
+  /**
+   * The keys from {@code fromKeyInclusive} on, read lazily: ascending to the end, or (reverse)
+   * descending from the last key at or before it to the first. The oplog is read from a timestamp
+   * this way without scanning from its start.
+   */
+  Iterator<byte[][]> scanColumnFrom(Column column, byte[] fromKeyInclusive, boolean reverse);
+
+  /**
+   * Deletes the keys in {@code [fromInclusive, toExclusive)} of a raw column, atomically; a null
+   * {@code toExclusive} deletes to the end (the oplog after a timestamp, for rollback).
+   */
+  void deleteColumnRange(Column column, byte[] fromInclusive, byte[] toExclusive);
 
   /** Whether storage is open and usable (for /healthz). */
   boolean isOpen();

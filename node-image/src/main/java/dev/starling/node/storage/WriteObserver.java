@@ -1,11 +1,12 @@
 package dev.starling.node.storage;
 
+import java.util.UUID;
 import org.bson.BsonDocument;
 
 /**
- * Sees each document write before it commits and may add to the same atomic batch: replication adds
- * the oplog entry here (and later the session record), so data and oplog can never disagree after a
- * crash.
+ * Sees each document write and each catalog change before it commits and may add to the same atomic
+ * batch: replication adds the oplog entry here (and later the session record), so data and oplog
+ * can never disagree after a crash.
  */
 public interface WriteObserver {
   WriteObserver NONE = (write, batch) -> {};
@@ -19,6 +20,16 @@ public interface WriteObserver {
 
   /** One document write: for DELETE, {@code after} is null; for INSERT, {@code before} is null. */
   record DocumentWrite(Op op, CollectionMeta collection, BsonDocument before, BsonDocument after) {}
+
+  /**
+   * One catalog change (create, drop, rename, createIndexes, dropIndexes, dropDatabase), described
+   * as the command document an oplog entry of {@code op: "c"} carries in {@code o}.
+   *
+   * @param db the database whose {@code $cmd} namespace the entry names (the source's, for a
+   *     rename)
+   * @param uuid the collection's UUID, or null (dropDatabase)
+   */
+  record CatalogWrite(String db, UUID uuid, BsonDocument command) {}
 
   /** Adds to the batch that commits the write. */
   interface Batch {
@@ -34,6 +45,14 @@ public interface WriteObserver {
    */
   default void commit(DocumentWrite write, Batch batch, Runnable commit) {
     onWrite(write, batch);
+    commit.run();
+  }
+
+  /**
+   * Adds to the batch of a catalog change, then commits it by running {@code commit}; by default
+   * only commits. The catalog lock is held throughout.
+   */
+  default void commitCatalog(CatalogWrite write, Batch batch, Runnable commit) {
     commit.run();
   }
 }

@@ -61,7 +61,7 @@ class OplogWriterTest {
   @Test
   void insertUpdateDeleteEntriesHaveMongodsIdempotentForm() {
     open();
-    CollectionMeta c = engine.collectionForWrite("test", "c");
+    CollectionMeta c = setUpCollection("test", "c");
     try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
       w.insert(json("{_id: 1, x: 1}"));
       w.replace(json("{_id: 1, x: 1}"), json("{_id: 1, x: 2}"));
@@ -94,7 +94,7 @@ class OplogWriterTest {
   @Test
   void timestampsIncreaseAcrossSecondsAndWhenTheClockStepsBack() {
     open();
-    CollectionMeta c = engine.collectionForWrite("test", "c");
+    CollectionMeta c = setUpCollection("test", "c");
     try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
       w.insert(json("{_id: 1}"));
       millis.addAndGet(1000);
@@ -128,7 +128,7 @@ class OplogWriterTest {
     oplog.onCommitted(e -> committed.add(e.opTime().ts()));
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      CollectionMeta c = engine.collectionForWrite("test", "c" + t);
+      CollectionMeta c = setUpCollection("test", "c" + t);
       threads.add(
           Thread.ofPlatform()
               .start(
@@ -151,7 +151,7 @@ class OplogWriterTest {
   @Test
   void resumesAfterTheLastTimestampOnReopen() {
     open();
-    CollectionMeta c = engine.collectionForWrite("test", "c");
+    CollectionMeta c = setUpCollection("test", "c");
     try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
       w.insert(json("{_id: 1}"));
       w.insert(json("{_id: 2}"));
@@ -166,6 +166,150 @@ class OplogWriterTest {
       w.insert(json("{_id: 3}"));
     }
     assertThat(timestamps(engine)).last().isEqualTo(new BsonTimestamp(1_700_000_000, 3));
+  }
+
+  @Test
+  void catalogChangesAreLoggedAsCommandEntriesOnTheDatabasesCmdNamespace() {
+    open();
+    CollectionMeta a = engine.createCollection("test", "a", json("{validationLevel: 'off'}"));
+    a = engine.createIndex(a, "x_1", json("{x: 1}"), true, true);
+    a = engine.dropIndex(a, "x_1");
+    a = engine.renameCollection(a, "test", "b", false);
+    engine.dropCollection(a);
+    engine.collectionForWrite("test", "c");
+    engine.dropDatabase("test");
+    List<BsonDocument> entries = all(OplogWriter.read(engine, false));
+    assertThat(entries)
+        .extracting(e -> e.getDocument("o"))
+        .containsExactly(
+            json("{create: 'a', validationLevel: 'off'}"),
+            json(
+                "{createIndexes: 'a', v: 2, key: {x: 1}, name: 'x_1', unique: true, sparse: true}"),
+            json("{dropIndexes: 'a', index: 'x_1'}"),
+            json("{renameCollection: 'test.a', to: 'test.b', dropTarget: false}"),
+            json("{drop: 'b'}"),
+            json("{create: 'c'}"),
+            json("{drop: 'c'}"),
+            json("{dropDatabase: 1}"));
+    BsonDocument create = entries.get(0);
+    assertThat(create.keySet()).containsExactly("op", "ns", "ui", "o", "ts", "t", "v", "wall");
+    assertThat(create.getString("op").getValue()).isEqualTo("c");
+    assertThat(create.getString("ns").getValue()).isEqualTo("test.$cmd");
+    assertThat(create.get("ui")).isEqualTo(new BsonBinary(a.uuid(), UuidRepresentation.STANDARD));
+    assertThat(entries.get(4).get("ui")).isEqualTo(create.get("ui"));
+    assertThat(entries.get(7).keySet()).containsExactly("op", "ns", "o", "ts", "t", "v", "wall");
+    assertThat(timestamps(engine)).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void anInsertIntoAMissingCollectionLogsItsCreateFirst() {
+    open();
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
+      w.insert(json("{_id: 1}"));
+    }
+    assertThat(all(OplogWriter.read(engine, false)))
+        .extracting(e -> e.getString("op").getValue() + " " + e.getDocument("o").toJson())
+        .containsExactly("c " + json("{create: 'c'}").toJson(), "i " + json("{_id: 1}").toJson());
+  }
+
+  @Test
+  void catalogChangesInLocalAreNotLogged() {
+    open();
+    CollectionMeta c = engine.collectionForWrite("local", "x");
+    engine.createIndex(c, "a_1", json("{a: 1}"), false, false);
+    engine.dropDatabase("local");
+    assertThat(OplogWriter.read(engine, false).hasNext()).isFalse();
+  }
+
+  @Test
+  void aReceivedEntryCommitsWithItsWriteAndAllocationContinuesAfterIt() {
+    open();
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    List<OplogWriter.OplogEntryWritten> heard = new ArrayList<>();
+    oplog.onCommitted(heard::add);
+    BsonDocument received =
+        json(
+            "{op: 'i', ns: 'test.c', o: {_id: 7}, ts: {$timestamp: {t: 1800000000, i: 5}},"
+                + " t: {$numberLong: '9'}, v: {$numberLong: '2'}, wall: {$date: 1234}, extra: 1}");
+    boolean withWrite =
+        oplog.applying(
+            engine,
+            received,
+            () -> {
+              try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
+                w.insert(json("{_id: 7}"));
+              }
+            });
+    assertThat(withWrite).isTrue();
+    assertThat(all(OplogWriter.readFrom(engine, new BsonTimestamp(1_800_000_000, 5))))
+        .containsExactly(received);
+    assertThat(heard)
+        .containsExactly(
+            new OplogWriter.OplogEntryWritten(
+                new dev.starling.node.repl.core.OpTime(new BsonTimestamp(1_800_000_000, 5), 9),
+                1234));
+    try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
+      w.insert(json("{_id: 8}"));
+    }
+    assertThat(timestamps(engine)).last().isEqualTo(new BsonTimestamp(1_800_000_000, 6));
+  }
+
+  @Test
+  void aReceivedEntryWithoutAWriteIsRecordedAlone() {
+    open();
+    BsonDocument received =
+        json(
+            "{op: 'n', ns: '', o: {msg: 'x'}, ts: {$timestamp: {t: 1800000000, i: 1}},"
+                + " t: {$numberLong: '2'}, v: {$numberLong: '2'}, wall: {$date: 1}}");
+    assertThat(oplog.applying(engine, received, () -> {})).isFalse();
+    assertThat(all(OplogWriter.read(engine, false))).containsExactly(received);
+    assertThat(OplogWriter.contains(engine, new BsonTimestamp(1_800_000_000, 1))).isTrue();
+  }
+
+  @Test
+  void unloggedWritesLogNothing() {
+    open();
+    oplog.unlogged(
+        () -> {
+          CollectionMeta c = engine.collectionForWrite("test", "c");
+          try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
+            w.insert(json("{_id: 1}"));
+          }
+        });
+    assertThat(OplogWriter.read(engine, false).hasNext()).isFalse();
+    try (CollectionWriter w = engine.writer(engine.collection("test", "c"), Durability.WRITTEN)) {
+      w.insert(json("{_id: 2}"));
+    }
+    assertThat(all(OplogWriter.read(engine, false))).hasSize(1);
+  }
+
+  @Test
+  void readFromSeeksAndTruncateAfterDropsTheNewerEntries() {
+    open();
+    CollectionMeta c = engine.collectionForWrite("test", "c");
+    try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
+      for (int i = 0; i < 5; i++) {
+        w.insert(new BsonDocument("_id", new org.bson.BsonInt32(i)));
+      }
+    }
+    // ts 1 is the create; inserts are 2..6
+    assertThat(all(OplogWriter.readFrom(engine, new BsonTimestamp(1_700_000_000, 4))))
+        .extracting(e -> e.getTimestamp("ts").getInc())
+        .containsExactly(4, 5, 6);
+    OplogWriter.truncateAfter(engine, new BsonTimestamp(1_700_000_000, 3));
+    assertThat(timestamps(engine))
+        .containsExactly(
+            new BsonTimestamp(1_700_000_000, 1),
+            new BsonTimestamp(1_700_000_000, 2),
+            new BsonTimestamp(1_700_000_000, 3));
+  }
+
+  /** A collection created without its create entry, for tests about document entries. */
+  private CollectionMeta setUpCollection(String db, String name) {
+    CollectionMeta[] created = new CollectionMeta[1];
+    oplog.unlogged(() -> created[0] = engine.collectionForWrite(db, name));
+    return created[0];
   }
 
   private static List<BsonTimestamp> timestamps(RocksStorageEngine engine) {

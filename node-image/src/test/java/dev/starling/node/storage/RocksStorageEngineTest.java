@@ -239,6 +239,136 @@ class RocksStorageEngineTest {
     assertThat(ids(engine.scanIndex(c, c.index("s_1"), null, null))).containsExactly(3);
   }
 
+  @Test
+  void catalogChangesReachTheObserverAsCommandsCommittedInTheirOwnBatch() {
+    engine.close();
+    List<WriteObserver.CatalogWrite> seen = new ArrayList<>();
+    engine = RocksStorageEngine.open(dir, recordingCatalog(seen));
+    CollectionMeta a = engine.createCollection("test", "a", json("{validationLevel: 'off'}"));
+    a = engine.createIndex(a, "x_1", json("{x: 1}"), true, false);
+    a = engine.dropIndex(a, "x_1");
+    engine.collectionForWrite("test", "b");
+    a = engine.renameCollection(a, "test", "b", true);
+    engine.dropCollection(a);
+    engine.collectionForWrite("test", "c");
+    engine.dropDatabase("test");
+    assertThat(seen)
+        .extracting(w -> w.command().toJson())
+        .containsExactly(
+            json("{create: 'a', validationLevel: 'off'}").toJson(),
+            json("{createIndexes: 'a', v: 2, key: {x: 1}, name: 'x_1', unique: true}").toJson(),
+            json("{dropIndexes: 'a', index: 'x_1'}").toJson(),
+            json("{create: 'b'}").toJson(),
+            json("{renameCollection: 'test.a', to: 'test.b', dropTarget: true}").toJson(),
+            json("{drop: 'b'}").toJson(),
+            json("{create: 'c'}").toJson(),
+            json("{drop: 'c'}").toJson(),
+            json("{dropDatabase: 1}").toJson());
+    assertThat(seen.get(4).uuid()).isEqualTo(a.uuid());
+    assertThat(seen.get(8).uuid()).isNull();
+    // Each change's batch carried the observer's marker.
+    for (int i = 0; i < seen.size(); i++) {
+      assertThat(engine.get(Column.LOCAL, new byte[] {(byte) i})).isNotNull();
+    }
+  }
+
+  @Test
+  void aCatalogChangeWhoseCommitFailsLeavesNoTrace() {
+    engine.close();
+    engine =
+        RocksStorageEngine.open(
+            dir,
+            new WriteObserver() {
+              @Override
+              public void onWrite(DocumentWrite write, Batch batch) {}
+
+              @Override
+              public void commitCatalog(CatalogWrite write, Batch batch, Runnable commit) {
+                throw new IllegalStateException("no");
+              }
+            });
+    assertThatThrownBy(() -> engine.createCollection("test", "a", new BsonDocument()))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(engine.collection("test", "a")).isNull();
+    engine.close();
+    engine = RocksStorageEngine.open(dir, WriteObserver.NONE);
+    assertThat(engine.collection("test", "a")).isNull();
+  }
+
+  @Test
+  void collectionsCanBeCreatedWithAGivenUuidAndFoundByIt() {
+    java.util.UUID uuid = java.util.UUID.randomUUID();
+    engine.createCollection("test", "a", new BsonDocument(), uuid);
+    CollectionMeta renamed = engine.renameCollection(engine.collection(uuid), "test", "b", false);
+    assertThat(engine.collection(uuid)).isEqualTo(renamed);
+    assertThat(engine.collection(java.util.UUID.randomUUID())).isNull();
+  }
+
+  @Test
+  void dropDatabaseDropsEveryCollectionOfThatDatabaseOnly() {
+    insert(engine.collectionForWrite("test", "a"), "{_id: 1}");
+    insert(engine.collectionForWrite("test", "b"), "{_id: 1}");
+    insert(engine.collectionForWrite("other", "a"), "{_id: 1}");
+    assertThat(engine.dropDatabase("test"))
+        .extracting(CollectionMeta::name)
+        .containsExactly("a", "b");
+    assertThat(engine.databaseNames()).containsExactly("other");
+    assertThat(engine.dropDatabase("test")).isEmpty();
+  }
+
+  @Test
+  void scanColumnFromSeeksAscendingAndDescending() {
+    for (int k : new int[] {10, 20, 30, 40}) {
+      engine.put(Column.OPLOG, new byte[] {(byte) k}, new byte[] {(byte) k}, false);
+    }
+    assertThat(keys(engine.scanColumnFrom(Column.OPLOG, new byte[] {20}, false)))
+        .containsExactly(20, 30, 40);
+    assertThat(keys(engine.scanColumnFrom(Column.OPLOG, new byte[] {25}, false)))
+        .containsExactly(30, 40);
+    assertThat(keys(engine.scanColumnFrom(Column.OPLOG, new byte[] {30}, true)))
+        .containsExactly(30, 20, 10);
+    assertThat(keys(engine.scanColumnFrom(Column.OPLOG, new byte[] {25}, true)))
+        .containsExactly(20, 10);
+    assertThat(keys(engine.scanColumnFrom(Column.OPLOG, new byte[] {5}, true))).isEmpty();
+    assertThat(keys(engine.scanColumnFrom(Column.OPLOG, new byte[] {50}, false))).isEmpty();
+  }
+
+  @Test
+  void deleteColumnRangeDeletesAHalfOpenRangeOrEverythingFromAKey() {
+    for (int k : new int[] {10, 20, 30, 40, 50}) {
+      engine.put(Column.OPLOG, new byte[] {(byte) k}, new byte[] {(byte) k}, false);
+    }
+    engine.deleteColumnRange(Column.OPLOG, new byte[] {20}, new byte[] {40});
+    assertThat(keys(engine.scanColumn(Column.OPLOG, false))).containsExactly(10, 40, 50);
+    engine.deleteColumnRange(Column.OPLOG, new byte[] {41}, null);
+    assertThat(keys(engine.scanColumn(Column.OPLOG, false))).containsExactly(10, 40);
+    engine.deleteColumnRange(Column.OPLOG, new byte[] {90}, null);
+    assertThat(keys(engine.scanColumn(Column.OPLOG, false))).containsExactly(10, 40);
+    engine.deleteColumnRange(Column.OPLOG, new byte[] {0}, null);
+    assertThat(keys(engine.scanColumn(Column.OPLOG, false))).isEmpty();
+  }
+
+  /** Records each catalog change and marks its batch with a key in LOCAL numbered in order. */
+  private static WriteObserver recordingCatalog(List<WriteObserver.CatalogWrite> seen) {
+    return new WriteObserver() {
+      @Override
+      public void onWrite(DocumentWrite write, Batch batch) {}
+
+      @Override
+      public void commitCatalog(CatalogWrite write, Batch batch, Runnable commit) {
+        batch.put(Column.LOCAL, new byte[] {(byte) seen.size()}, new byte[] {1});
+        seen.add(write);
+        commit.run();
+      }
+    };
+  }
+
+  private static List<Integer> keys(Iterator<byte[][]> it) {
+    List<Integer> keys = new ArrayList<>();
+    it.forEachRemaining(entry -> keys.add(entry[0][0] & 0xFF));
+    return keys;
+  }
+
   private void insert(CollectionMeta c, String... docs) {
     try (CollectionWriter w = engine.writer(c, Durability.WRITTEN)) {
       for (String doc : docs) {

@@ -18,8 +18,7 @@ public final class DropDatabaseCommand implements Command {
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
     Databases.validate(context.database());
-    for (CollectionMeta collection : context.node().storage().collections(context.database())) {
-      context.node().storage().dropCollection(collection);
+    for (CollectionMeta collection : context.node().storage().dropDatabase(context.database())) {
       context.node().cursors().killNamespace(collection.ns(), "database dropped");
     }
     return new BsonDocument("dropped", new BsonString(context.database()));
