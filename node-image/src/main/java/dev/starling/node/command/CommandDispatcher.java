@@ -15,6 +15,16 @@ import org.bson.BsonDocument;
  * MongoDB's error reply. Nothing a client sends escapes as an exception.
  */
 public final class CommandDispatcher implements RequestHandler {
+  /** Catalog commands whose write concern is waited for here (CRUD commands wait themselves). */
+  private static final java.util.Set<String> CATALOG_WRITES =
+      java.util.Set.of(
+          "create",
+          "drop",
+          "dropDatabase",
+          "renameCollection",
+          "createIndexes",
+          "dropIndexes");
+
   private final CommandRegistry registry;
   private final NodeServices node;
 
@@ -46,6 +56,10 @@ public final class CommandDispatcher implements RequestHandler {
       }
       BsonDocument reply =
           command.run(new CommandContext(request.database(), connection, node), request.command());
+      if (node.replication() != null && CATALOG_WRITES.contains(name)) {
+        WriteConcerns.finish(
+            new CommandContext(request.database(), connection, node), request.command(), reply);
+      }
       return Replies.ok(reply);
     } catch (MongoServerException e) {
       return Replies.error(e);

@@ -149,7 +149,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       }
     }
     timer.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    fetcher = new OplogFetcher(fetchTarget, peers, applier);
+    fetcher = new OplogFetcher(fetchTarget, peers, this::applyDurably);
     fetcher.start();
     Thread.ofVirtual().name("repl-position-reporter").start(this::reportPositions);
   }
@@ -535,7 +535,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
       }
       boolean first = current == null;
       storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(next.toBsonDocument()), true);
-      handle(installAndRestart(next));
+      if (first) {
+        install(next, topology.durableState(), topology.myLastApplied());
+      } else {
+        handle(installAndRestart(next));
+      }
       if (first && topology.selfId() >= 0 && topology.myLastApplied().isNull()) {
         followerOverride = MemberState.STARTUP2;
         topology.setFollowerState(clock.millis(), MemberState.STARTUP2);
@@ -730,6 +734,20 @@ public final class ReplicationCoordinator implements AutoCloseable {
           runInitialSync(sourceId, host);
         }
       };
+
+  /**
+   * Applies a fetched batch, then syncs the WAL (by a synced write of the last entry's position)
+   * so the position this node reports as durable is on disk.
+   */
+  private void applyDurably(List<BsonDocument> batch) {
+    applier.apply(batch);
+    BsonDocument last = batch.get(batch.size() - 1);
+    storage.put(
+        Column.LOCAL,
+        APPLIED_KEY,
+        BsonCodec.encode(new BsonDocument("ts", last.get("ts")).append("t", last.get("t"))),
+        true);
+  }
 
   /** Initial sync from {@code host}; STARTUP2 until the oplog is applied up to minValid. */
   private void runInitialSync(int sourceId, String host) {

@@ -54,10 +54,14 @@ public final class StarlingNode implements AutoCloseable {
   private static final java.util.logging.Logger DRIVER_LOG =
       java.util.logging.Logger.getLogger("org.mongodb.driver");
 
+  private static final java.util.logging.Logger DRIVER_INTERNAL_LOG =
+      java.util.logging.Logger.getLogger("com.mongodb");
+
   public static void main(String[] args) {
     widenVirtualThreadScheduler();
     // The driver that carries node-to-node calls logs every connection at INFO; keep warnings.
-    DRIVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    DRIVER_LOG.setLevel(java.util.logging.Level.SEVERE);
+    DRIVER_INTERNAL_LOG.setLevel(java.util.logging.Level.SEVERE);
     NodeOptions options;
     try {
       options = NodeOptions.parse(args);
@@ -144,9 +148,7 @@ public final class StarlingNode implements AutoCloseable {
               selfHosts(hostName),
               storage,
               oplog,
-              batch -> {
-                throw new IllegalStateException("no oplog applier yet");
-              },
+              new dev.starling.node.repl.OplogApplier(storage, oplog)::apply,
               options.dbPath,
               clock);
       replication.start();
