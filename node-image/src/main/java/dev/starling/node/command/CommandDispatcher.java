@@ -18,12 +18,7 @@ public final class CommandDispatcher implements RequestHandler {
   /** Catalog commands whose write concern is waited for here (CRUD commands wait themselves). */
   private static final java.util.Set<String> CATALOG_WRITES =
       java.util.Set.of(
-          "create",
-          "drop",
-          "dropDatabase",
-          "renameCollection",
-          "createIndexes",
-          "dropIndexes");
+          "create", "drop", "dropDatabase", "renameCollection", "createIndexes", "dropIndexes");
 
   private final CommandRegistry registry;
   private final NodeServices node;

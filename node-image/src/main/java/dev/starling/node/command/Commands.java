@@ -34,17 +34,17 @@ import dev.starling.node.command.crud.InsertCommand;
 import dev.starling.node.command.crud.KillCursorsCommand;
 import dev.starling.node.command.crud.UpdateCommand;
 import dev.starling.node.command.repl.ConfigureFailPointCommand;
-import dev.starling.node.command.repl.ReplSetFreezeCommand;
 import dev.starling.node.command.repl.DbHashCommand;
+import dev.starling.node.command.repl.ReplSetFreezeCommand;
 import dev.starling.node.command.repl.ReplSetGetConfigCommand;
+import dev.starling.node.command.repl.ReplSetGetStatusCommand;
 import dev.starling.node.command.repl.ReplSetHeartbeatCommand;
+import dev.starling.node.command.repl.ReplSetInitiateCommand;
 import dev.starling.node.command.repl.ReplSetReconfigCommand;
 import dev.starling.node.command.repl.ReplSetRequestVotesCommand;
 import dev.starling.node.command.repl.ReplSetStepDownCommand;
 import dev.starling.node.command.repl.ReplSetStepUpCommand;
 import dev.starling.node.command.repl.ReplSetUpdatePositionCommand;
-import dev.starling.node.command.repl.ReplSetGetStatusCommand;
-import dev.starling.node.command.repl.ReplSetInitiateCommand;
 import java.util.List;
 
 /** Every command this node serves. */
@@ -99,7 +99,6 @@ public final class Commands {
                 new ReplSetStepUpCommand(),
                 new ReplSetReconfigCommand(),
                 new ConfigureFailPointCommand(),
-
                 new DbHashCommand()));
   }
 }

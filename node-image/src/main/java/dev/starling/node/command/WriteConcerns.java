@@ -61,12 +61,11 @@ public final class WriteConcerns {
    * Adds a writeConcernError to a write reply when the concern cannot be satisfied. On a replica
    * set member this first waits for replication as the concern asks (w, wtimeout, j).
    */
-  public static BsonDocument finish(CommandContext context, BsonDocument command, BsonDocument reply) {
+  public static BsonDocument finish(
+      CommandContext context, BsonDocument command, BsonDocument reply) {
     var replication = context.node().replication();
     BsonDocument error =
-        replication != null
-            ? replication.awaitWriteConcern(writeConcern(command))
-            : error(command);
+        replication != null ? replication.awaitWriteConcern(writeConcern(command)) : error(command);
     if (error != null) {
       reply.append("writeConcernError", error);
     }

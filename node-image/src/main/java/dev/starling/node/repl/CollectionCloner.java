@@ -6,11 +6,13 @@ import dev.starling.node.storage.Durability;
 import dev.starling.node.storage.StorageEngine;
 import java.util.ArrayList;
 import java.util.List;
+import org.bson.BsonBinary;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.BsonValue;
+import org.bson.UuidRepresentation;
 
 /**
  * Copies databases and collections from a peer into local storage, writing nothing to the local
@@ -53,8 +55,7 @@ final class CollectionCloner {
   List<BsonDocument> collections(String db) {
     List<BsonDocument> out = new ArrayList<>();
     try (RemoteCursor cursor =
-        new RemoteCursor(
-            peers, host, db, new BsonDocument("listCollections", new BsonInt32(1)))) {
+        new RemoteCursor(peers, host, db, new BsonDocument("listCollections", new BsonInt32(1)))) {
       cursor.forEachRemaining(out::add);
     }
     return out;
@@ -79,16 +80,25 @@ final class CollectionCloner {
     String name = info.getString("name").getValue();
     BsonDocument options =
         info.get("options") instanceof BsonDocument o ? o.clone() : new BsonDocument();
+    // The source's UUID: oplog entries name collections by it ("ui").
+    java.util.UUID uuid =
+        info.get("info") instanceof BsonDocument i && i.get("uuid") instanceof BsonBinary b
+            ? b.asUuid(UuidRepresentation.STANDARD)
+            : java.util.UUID.randomUUID();
     oplog.unlogged(
         () -> {
-          if (storage.collection(db, name) == null) {
-            storage.createCollection(db, name, options);
+          CollectionMeta existing = storage.collection(db, name);
+          if (existing != null && !existing.uuid().equals(uuid)) {
+            storage.dropCollection(existing);
+            existing = null;
+          }
+          if (existing == null) {
+            storage.createCollection(db, name, options, uuid);
           }
         });
     List<BsonDocument> indexes = new ArrayList<>();
     try (RemoteCursor cursor =
-        new RemoteCursor(
-            peers, host, db, new BsonDocument("listIndexes", new BsonString(name)))) {
+        new RemoteCursor(peers, host, db, new BsonDocument("listIndexes", new BsonString(name)))) {
       cursor.forEachRemaining(indexes::add);
     }
     for (BsonDocument index : indexes) {

@@ -48,7 +48,9 @@ public final class FailPoints {
       remaining = Long.MAX_VALUE;
     } else if (mode instanceof BsonString s && s.getValue().equals("off")) {
       remaining = 0;
-    } else if (mode instanceof BsonDocument d && d.get("times") instanceof BsonValue t && t.isNumber()) {
+    } else if (mode instanceof BsonDocument d
+        && d.get("times") instanceof BsonValue t
+        && t.isNumber()) {
       remaining = t.asNumber().longValue();
     } else {
       throw new MongoServerException(

@@ -33,6 +33,7 @@ final class HeartbeatLoop implements Runnable {
   private final Clock clock;
   private long nextAtMillis;
   private boolean urgent;
+  private boolean probeFirst;
   private boolean stopped;
 
   HeartbeatLoop(int memberId, long generation, Target target, PeerClients peers, Clock clock) {
@@ -63,11 +64,29 @@ final class HeartbeatLoop implements Runnable {
     while (!stopped) {
       long wait = nextAtMillis - clock.millis();
       if (wait <= 0) {
+        probeFirst = urgent;
+        urgent = false;
         return true;
       }
       wait(wait);
     }
     return false;
+  }
+
+  /** Sends one heartbeat; returns when the next one is due. */
+  private long beat(HeartbeatCall call) {
+    // An urgent heartbeat follows a broken connection: a refused TCP connect settles it at once,
+    // where the driver would keep retrying until the call's timeout.
+    if (probeFirst && PeerClients.refusesConnections(call.host(), 250)) {
+      return target.failed(memberId, generation, true);
+    }
+    long sent = clock.millis();
+    try {
+      BsonDocument reply = peers.call(call.host(), "admin", call.request(), call.timeoutMillis());
+      return target.succeeded(memberId, generation, reply, clock.millis() - sent);
+    } catch (RuntimeException e) {
+      return target.failed(memberId, generation, PeerClients.refusesConnections(call.host(), 250));
+    }
   }
 
   @Override
@@ -78,15 +97,7 @@ final class HeartbeatLoop implements Runnable {
         if (call == null) {
           return;
         }
-        long sent = clock.millis();
-        long next;
-        try {
-          BsonDocument reply = peers.call(call.host(), "admin", call.request(), call.timeoutMillis());
-          next = target.succeeded(memberId, generation, reply, clock.millis() - sent);
-        } catch (RuntimeException e) {
-          boolean refused = PeerClients.refusesConnections(call.host(), 250);
-          next = target.failed(memberId, generation, refused);
-        }
+        long next = beat(call);
         synchronized (this) {
           nextAtMillis = urgent ? Math.min(next, clock.millis() + 50) : next;
           urgent = false;

@@ -28,7 +28,9 @@ public final class OplogFetcher implements Runnable {
     /** Whether fetching from {@code sourceId} should go on. */
     boolean keepFetching(int sourceId);
 
-    /** A batch from {@code sourceId} was applied; {@code metadata} is the reply's replication data. */
+    /**
+     * A batch from {@code sourceId} was applied; {@code metadata} is the reply's replication data.
+     */
     void batchApplied(int sourceId, BsonDocument metadata);
 
     /** Fetching from {@code sourceId} failed. */
@@ -100,9 +102,7 @@ public final class OplogFetcher implements Runnable {
     BsonDocument find =
         new BsonDocument("find", new BsonString("oplog.rs"))
             .append(
-                "filter",
-                new BsonDocument(
-                    "ts", new BsonDocument("$gte", plan.lastApplied().ts())))
+                "filter", new BsonDocument("ts", new BsonDocument("$gte", plan.lastApplied().ts())))
             .append("tailable", BsonBoolean.TRUE)
             .append("awaitData", BsonBoolean.TRUE)
             .append("batchSize", new BsonInt32(1000))

@@ -36,8 +36,8 @@ public final class OplogTail implements Iterator<BsonDocument> {
       return true;
     }
     if (scan == null || !scan.hasNext()) {
-      scan = storage.scanColumnFrom(
-              Column.OPLOG, OplogWriter.key(new BsonTimestamp(nextKey)), false);
+      scan =
+          storage.scanColumnFrom(Column.OPLOG, OplogWriter.key(new BsonTimestamp(nextKey)), false);
     }
     if (!scan.hasNext()) {
       scan = null;

@@ -16,15 +16,17 @@ import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 
 /**
- * Node-to-node calls over the MongoDB Java sync driver: one client per peer, directly connected
- * (no discovery), each call bounded by its own timeout.
+ * Node-to-node calls over the MongoDB Java sync driver: one client per peer, directly connected (no
+ * discovery), each call bounded by its own timeout.
  */
 public final class PeerClients implements AutoCloseable {
   private final Map<String, MongoClient> clients = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private final java.util.function.BooleanSupplier dropTraffic;
 
-  /** @param dropTraffic while true, every call fails as if the network were cut (a fail point) */
+  /**
+   * @param dropTraffic while true, every call fails as if the network were cut (a fail point)
+   */
   public PeerClients(java.util.function.BooleanSupplier dropTraffic) {
     this.dropTraffic = dropTraffic;
   }

@@ -11,8 +11,8 @@ import org.bson.BsonString;
 import org.bson.BsonValue;
 
 /**
- * The documents of a find run on a peer, fetched batch by batch with getMore as they are read.
- * Used by initial sync (cloning collections) and rollback (reading the source's oplog backwards).
+ * The documents of a find run on a peer, fetched batch by batch with getMore as they are read. Used
+ * by initial sync (cloning collections) and rollback (reading the source's oplog backwards).
  */
 final class RemoteCursor implements Iterator<BsonDocument>, AutoCloseable {
   private static final long TIMEOUT_MILLIS = 60_000;

@@ -8,15 +8,16 @@ import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.ElectionStep;
 import dev.starling.node.repl.core.HeartbeatRequest;
 import dev.starling.node.repl.core.HeartbeatResult;
-import dev.starling.node.repl.core.StepDownAttempt;
-import dev.starling.node.repl.core.SyncSourceMetadata;
-import dev.starling.node.repl.core.UpdateResult;
-import dev.starling.node.repl.core.VoteResult;
 import dev.starling.node.repl.core.LastVote;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
+import dev.starling.node.repl.core.StepDownAttempt;
+import dev.starling.node.repl.core.SyncSourceMetadata;
 import dev.starling.node.repl.core.TopologyCoordinator;
+import dev.starling.node.repl.core.UpdateResult;
+import dev.starling.node.repl.core.VoteResponse;
+import dev.starling.node.repl.core.VoteResult;
 import dev.starling.node.server.Log;
 import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
@@ -42,8 +43,8 @@ import org.bson.types.ObjectId;
  * {@link Column#LOCAL} before acting on them, restores them at startup, drives the core's timers
  * from a scheduled thread, and writes the new primary's no-op oplog entry.
  *
- * <p>Around the core it runs: a heartbeat loop per member ({@link HeartbeatLoop}), vote requests
- * on virtual threads, the {@link OplogFetcher} on a secondary, a position reporter that sends
+ * <p>Around the core it runs: a heartbeat loop per member ({@link HeartbeatLoop}), vote requests on
+ * virtual threads, the {@link OplogFetcher} on a secondary, a position reporter that sends
  * replSetUpdatePosition upstream, and write-concern waits. Node-to-node calls go through {@link
  * PeerClients} (the MongoDB Java driver). Everything the core decides is taken under this object's
  * monitor; network calls never hold it.
@@ -245,6 +246,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
       case SEND_REQUESTS -> sendVoteRequests(step);
       case WON -> {
         Log.info("replica set %s: elected primary in term %d", setName, step.term());
+        // The new primary's entry follows at once; the idle no-op clock starts now.
+        lastWriteWallMillis = clock.millis();
         publish();
         Thread.ofVirtual().name("repl-new-primary").start(this::writeNewPrimaryEntry);
       }
@@ -280,19 +283,22 @@ public final class ReplicationCoordinator implements AutoCloseable {
           .name("repl-vote-" + target)
           .start(
               () -> {
-                BsonDocument reply;
+                // A member that cannot answer counts as a refusal, so a lost election ends now
+                // instead of at its deadline; a refusal never helps a candidate win.
+                VoteResponse response;
                 try {
-                  reply = peers.call(host, "admin", request, timeout);
+                  response =
+                      PeerClients.refusesConnections(host, 250)
+                          ? new VoteResponse(step.term(), false, "member is down")
+                          : ReplMessages.voteResponse(peers.call(host, "admin", request, timeout));
                 } catch (RuntimeException e) {
-                  return;
+                  response = new VoteResponse(step.term(), false, "no reply: " + e.getMessage());
                 }
                 synchronized (this) {
                   if (closed) {
                     return;
                   }
-                  handleStep(
-                      topology.processVoteResponse(
-                          clock.millis(), target, ReplMessages.voteResponse(reply)));
+                  handleStep(topology.processVoteResponse(clock.millis(), target, response));
                   publish();
                 }
                 notifyWaiters();
@@ -309,9 +315,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   private String hostOf(int memberId) {
     ReplSetConfig config = topology.config();
-    return config == null
-        ? null
-        : config.findMemberById(memberId).map(m -> m.host()).orElse(null);
+    return config == null ? null : config.findMemberById(memberId).map(m -> m.host()).orElse(null);
   }
 
   private synchronized void notifyWaiters() {
@@ -419,7 +423,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
     for (var m : config.members()) {
       if (m.id() != topology.selfId()) {
-        HeartbeatLoop loop = new HeartbeatLoop(m.id(), configGeneration, heartbeatTarget, peers, clock);
+        HeartbeatLoop loop =
+            new HeartbeatLoop(m.id(), configGeneration, heartbeatTarget, peers, clock);
         heartbeats.put(m.id(), loop);
         loop.start();
       }
@@ -451,7 +456,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
       if (!request.setName().equals(setName)) {
         throw new MongoServerException(
             ErrorCode.INCONSISTENT_REPLICA_SET_NAMES,
-            "Our set name of " + setName + " does not match name " + request.setName()
+            "Our set name of "
+                + setName
+                + " does not match name "
+                + request.setName()
                 + " reported by remote node");
       }
       if (config != null) {
@@ -590,7 +598,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
    * primary's commit point may advance and write-concern waiters wake); a non-primary relays them
    * to its own sync source.
    */
-  public synchronized void onUpdatePosition(List<ReplMessages.Position> positions, long senderTerm) {
+  public synchronized void onUpdatePosition(
+      List<ReplMessages.Position> positions, long senderTerm) {
     failPoints.refuseIncomingReplicationTraffic();
     if (topology.config() == null) {
       throw new MongoServerException(
@@ -736,8 +745,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
       };
 
   /**
-   * Applies a fetched batch, then syncs the WAL (by a synced write of the last entry's position)
-   * so the position this node reports as durable is on disk.
+   * Applies a fetched batch, then syncs the WAL (by a synced write of the last entry's position) so
+   * the position this node reports as durable is on disk.
    */
   private void applyDurably(List<BsonDocument> batch) {
     applier.apply(batch);
@@ -781,8 +790,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
     Log.info("replica set %s: rolling back against %s from %s", setName, host, lastApplied);
     try {
-      Rollback.Result result = new Rollback(peers, storage, oplog, dbPath).run(host, lastApplied, committed);
-      storage.put(Column.LOCAL, APPLIED_KEY, BsonCodec.encode(result.commonPoint().toBsonDocument()), true);
+      Rollback.Result result =
+          new Rollback(peers, storage, oplog, dbPath).run(host, lastApplied, committed);
+      storage.put(
+          Column.LOCAL, APPLIED_KEY, BsonCodec.encode(result.commonPoint().toBsonDocument()), true);
       synchronized (this) {
         topology.setMyLastOpTimes(result.commonPoint(), result.commonPoint());
         minValid = result.minValid();
@@ -972,7 +983,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
     if (w != null && w.isString() && !majority) {
       return writeConcernError(
           ErrorCode.UNKNOWN_REPL_WRITE_CONCERN,
-          "No write concern mode named '" + w.asString().getValue() + "' found in replica set"
+          "No write concern mode named '"
+              + w.asString().getValue()
+              + "' found in replica set"
               + " configuration",
           null);
     }

@@ -32,8 +32,8 @@ import org.bson.BsonValue;
 
 /**
  * Rollback by refetch. A member whose oplog holds entries its sync source does not have (it was a
- * primary whose last writes never reached a majority) finds the newest entry both oplogs share,
- * the common point. For every document the entries after it touched, it reads the source's current
+ * primary whose last writes never reached a majority) finds the newest entry both oplogs share, the
+ * common point. For every document the entries after it touched, it reads the source's current
  * version and makes the local copy equal (inserting, replacing or deleting); a local version that
  * differs is first written as BSON to {@code <dbpath>/rollback/<db>.<collection>/removed.<time>
  * .bson}. Collections created after the common point that the source lacks are dropped (their
@@ -99,7 +99,8 @@ final class Rollback {
       String ns = entry.getString("ns").getValue();
       BsonDocument o = entry.getDocument("o", new BsonDocument());
       switch (op) {
-        case "i", "d" -> documents.computeIfAbsent(ns, k -> new LinkedHashSet<>()).add(o.get("_id"));
+        case "i", "d" ->
+            documents.computeIfAbsent(ns, k -> new LinkedHashSet<>()).add(o.get("_id"));
         case "u" ->
             documents
                 .computeIfAbsent(ns, k -> new LinkedHashSet<>())
@@ -123,7 +124,7 @@ final class Rollback {
     int refetched = 0;
     for (Map.Entry<String, Set<BsonValue>> e : documents.entrySet()) {
       if (!resync.contains(e.getKey())) {
-        refetched += refetch(host, e.getKey(), e.getValue());
+        refetched += refetch(cloner, host, e.getKey(), e.getValue());
       }
     }
     OplogWriter.truncateAfter(storage, common.ts());
@@ -144,8 +145,7 @@ final class Rollback {
             "local",
             new BsonDocument("find", new BsonString("oplog.rs"))
                 .append(
-                    "filter",
-                    new BsonDocument("ts", new BsonDocument("$lte", lastApplied.ts())))
+                    "filter", new BsonDocument("ts", new BsonDocument("$lte", lastApplied.ts())))
                 .append("sort", new BsonDocument("$natural", new BsonInt32(-1)))
                 .append("batchSize", new BsonInt32(1000)))) {
       BsonDocument l = local.hasNext() ? local.next() : null;
@@ -253,7 +253,7 @@ final class Rollback {
   }
 
   /** Makes each document equal to the source's version; returns how many were read. */
-  private int refetch(String host, String ns, Set<BsonValue> ids) {
+  private int refetch(CollectionCloner cloner, String host, String ns, Set<BsonValue> ids) {
     String db = ns.substring(0, ns.indexOf('.'));
     String name = ns.substring(ns.indexOf('.') + 1);
     int count = 0;
@@ -270,6 +270,15 @@ final class Rollback {
         remote = cursor.hasNext() ? cursor.next() : null;
       }
       count++;
+      if (remote != null && storage.collection(db, name) == null) {
+        // The source has a collection we lack: copy it whole (with its UUID).
+        for (BsonDocument info : cloner.collections(db)) {
+          if (info.getString("name").getValue().equals(name)) {
+            cloner.cloneCollection(db, info);
+          }
+        }
+        return count;
+      }
       CollectionMeta collection = storage.collection(db, name);
       BsonDocument local = collection == null ? null : storage.findById(collection, id);
       if (local != null && local.equals(remote)) {
@@ -280,8 +289,7 @@ final class Rollback {
       }
       oplog.unlogged(
           () -> {
-            CollectionMeta target =
-                remote == null ? storage.collection(db, name) : storage.collectionForWrite(db, name);
+            CollectionMeta target = storage.collection(db, name);
             if (target == null) {
               return;
             }

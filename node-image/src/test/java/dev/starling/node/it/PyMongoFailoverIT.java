@@ -52,7 +52,9 @@ class PyMongoFailoverIT {
       all.add(primary);
       assertThat(all).containsExactlyInAnyOrder(rs.host(0), rs.host(1), rs.host(2));
 
-      assertThat(r.getList("secondaryReads", String.class)).isNotEmpty().allMatch(secondaries::contains);
+      assertThat(r.getList("secondaryReads", String.class))
+          .isNotEmpty()
+          .allMatch(secondaries::contains);
       assertThat(r.getList("secondaryPreferredReads", String.class))
           .isNotEmpty()
           .allMatch(secondaries::contains);

@@ -99,7 +99,9 @@ public final class ReplicaSetCluster implements AutoCloseable {
               MongoClientSettings.builder()
                   .applyConnectionString(
                       new ConnectionString(
-                          "mongodb://" + host(i) + "/?directConnection=true&readPreference=primaryPreferred"))
+                          "mongodb://"
+                              + host(i)
+                              + "/?directConnection=true&readPreference=primaryPreferred"))
                   .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
                   .applyToSocketSettings(b -> b.readTimeout(30, TimeUnit.SECONDS))
                   .build()));
@@ -117,7 +119,11 @@ public final class ReplicaSetCluster implements AutoCloseable {
         MongoClientSettings.builder()
             .applyConnectionString(
                 new ConnectionString(
-                    "mongodb://" + hosts + "/?replicaSet=" + SET + (options.isEmpty() ? "" : "&" + options)))
+                    "mongodb://"
+                        + hosts
+                        + "/?replicaSet="
+                        + SET
+                        + (options.isEmpty() ? "" : "&" + options)))
             .applyToClusterSettings(b -> b.serverSelectionTimeout(20, TimeUnit.SECONDS))
             .build());
   }
@@ -171,9 +177,7 @@ public final class ReplicaSetCluster implements AutoCloseable {
         .pollInterval(Duration.ofMillis(50))
         .until(
             () ->
-                java.util.stream.IntStream.range(0, nodes.size())
-                        .filter(this::isSecondary)
-                        .count()
+                java.util.stream.IntStream.range(0, nodes.size()).filter(this::isSecondary).count()
                     >= count);
   }
 

@@ -66,7 +66,11 @@ class ReplicationIT {
               });
       for (int m = 0; m < 3; m++) {
         Document changed =
-            rs.direct(m).getDatabase("test").getCollection("docs").find(new Document("_id", 3)).first();
+            rs.direct(m)
+                .getDatabase("test")
+                .getCollection("docs")
+                .find(new Document("_id", 3))
+                .first();
         assertThat(changed).isNotNull();
         assertThat(changed.getString("v")).isEqualTo("changed");
         List<String> indexes = new ArrayList<>();
@@ -86,19 +90,19 @@ class ReplicationIT {
       int primary = rs.awaitPrimary();
       int stopped = others(rs, primary).get(0);
       rs.node(stopped).terminate();
-      MongoCollection<Document> docs =
-          rs.direct(primary).getDatabase("test").getCollection("docs");
+      MongoCollection<Document> docs = rs.direct(primary).getDatabase("test").getCollection("docs");
       docs.withWriteConcern(new WriteConcern(2).withWTimeout(10, TimeUnit.SECONDS))
           .insertOne(new Document("_id", "two"));
       assertThatThrownBy(
               () ->
-                  docs.withWriteConcern(new WriteConcern(3).withWTimeout(500, TimeUnit.MILLISECONDS))
+                  docs.withWriteConcern(
+                          new WriteConcern(3).withWTimeout(500, TimeUnit.MILLISECONDS))
                       .insertOne(new Document("_id", "three")))
           .isInstanceOfSatisfying(
               MongoWriteConcernException.class,
               e -> {
                 assertThat(e.getWriteConcernError().getCode()).isEqualTo(64);
-                assertThat(e.getWriteConcernError().getDetails().getBoolean("wtimeout"))
+                assertThat(e.getWriteConcernError().getDetails().getBoolean("wtimeout").getValue())
                     .isEqualTo(true);
               });
       assertThat(docs.countDocuments(new Document("_id", "three"))).isEqualTo(1);
@@ -129,7 +133,8 @@ class ReplicationIT {
           .atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> rs.isSecondary(survivor));
-      MongoCollection<Document> docs = rs.direct(survivor).getDatabase("test").getCollection("docs");
+      MongoCollection<Document> docs =
+          rs.direct(survivor).getDatabase("test").getCollection("docs");
       assertThatThrownBy(() -> docs.insertOne(new Document("_id", "refused")))
           .isInstanceOfSatisfying(
               com.mongodb.MongoException.class, e -> assertThat(e.getCode()).isEqualTo(10107));
@@ -172,8 +177,7 @@ class ReplicationIT {
                 docs.insertOne(new Document("_id", "after-failover"));
                 return true;
               });
-      assertThat(docs.countDocuments(new Document("_id", new Document("$lt", 100))))
-          .isEqualTo(100);
+      assertThat(docs.countDocuments(new Document("_id", new Document("$lt", 100)))).isEqualTo(100);
 
       rs.node(primary).restartOnSamePorts();
       await()
@@ -205,8 +209,7 @@ class ReplicationIT {
 
       rs.direct(primary)
           .getDatabase("admin")
-          .runCommand(
-              new Document("replSetStepDown", 60).append("secondaryCatchUpPeriodSecs", 10));
+          .runCommand(new Document("replSetStepDown", 60).append("secondaryCatchUpPeriodSecs", 10));
       assertThat(rs.awaitPrimaryAmong(List.of(heir))).isEqualTo(heir);
       assertThat(rs.isPrimary(frozen)).isFalse();
       // The old primary's connection stayed open and answers.
@@ -223,7 +226,8 @@ class ReplicationIT {
   }
 
   private static long termOf(ReplicaSetCluster rs, int i) {
-    Document status = rs.direct(i).getDatabase("admin").runCommand(new Document("replSetGetStatus", 1));
+    Document status =
+        rs.direct(i).getDatabase("admin").runCommand(new Document("replSetGetStatus", 1));
     return status.get("term", Number.class).longValue();
   }
 }

@@ -114,7 +114,7 @@ class SingleMemberReplicaSetIT {
                                             "members",
                                             List.of(
                                                 new Document("_id", 0).append("host", self),
-                                                new Document("_id", 1)
+                                                new Document("_id", 0)
                                                     .append("host", "other:27017")))))))
             .isEqualTo(93);
 

@@ -56,9 +56,9 @@ public final class FindCommand implements Command {
 
   /**
    * A find on local.oplog.rs. A filter with a lower bound on {@code ts} seeks to it; {@code
-   * tailable} keeps the cursor open at the end, and {@code awaitData} getMores wait for new entries.
-   * A query that asks for {@code $replData} gets this node's replication metadata on the reply, as
-   * an oplog fetcher needs.
+   * tailable} keeps the cursor open at the end, and {@code awaitData} getMores wait for new
+   * entries. A query that asks for {@code $replData} gets this node's replication metadata on the
+   * reply, as an oplog fetcher needs.
    */
   private static BsonDocument oplogFind(
       CommandContext context,
@@ -81,16 +81,19 @@ public final class FindCommand implements Command {
             dev.starling.node.error.ErrorCode.BAD_VALUE,
             "error processing query: tailable cursor requested on a non-natural sort");
       }
-      boolean inclusive =
-          from == null || spec.filter().getDocument("ts").containsKey("$gte");
+      boolean inclusive = from == null || spec.filter().getDocument("ts").containsKey("$gte");
       OplogTail tail =
-          new OplogTail(context.node().storage(), from == null ? new BsonTimestamp(0) : from, inclusive);
+          new OplogTail(
+              context.node().storage(), from == null ? new BsonTimestamp(0) : from, inclusive);
       FindSpec rest =
-          new FindSpec(spec.filter(), null, spec.projection(), spec.skip(), spec.limit(), spec.hint());
+          new FindSpec(
+              spec.filter(), null, spec.projection(), spec.skip(), spec.limit(), spec.hint());
       Iterator<BsonDocument> results = QueryExecutor.findIn(tail, rest);
       if (tailable) {
         Cursor.Tail waiter =
-            awaitData ? millis -> replication.awaitOplogAfter(tail.lastSeen(), millis) : millis -> {};
+            awaitData
+                ? millis -> replication.awaitOplogAfter(tail.lastSeen(), millis)
+                : millis -> {};
         reply =
             CursorReplies.firstBatchTailable(
                 context.node().cursors(), OPLOG_NS, results, batchSize, waiter);

@@ -51,7 +51,8 @@ public final class UpdateCommand implements Command {
       context.node().opCounters().add(OpCounters.Kind.UPDATE, updates.size());
       return WriteConcerns.finish(
           context,
-          command, new BsonDocument("n", new BsonInt32(0)).append("nModified", new BsonInt32(0)));
+          command,
+          new BsonDocument("n", new BsonInt32(0)).append("nModified", new BsonInt32(0)));
     }
     long[] counts = {0, 0}; // n, nModified
     BsonArray upserted = new BsonArray();

@@ -1,6 +1,5 @@
 package dev.starling.node.command.repl;
 
-import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.error.ErrorCode;
@@ -22,7 +21,8 @@ public final class ReplSetFreezeCommand implements Command {
     var replication = ReplCommands.replication(context, "replSetFreeze");
     BsonValue secs = command.get("replSetFreeze");
     if (secs == null || !secs.isNumber()) {
-      throw new MongoServerException(ErrorCode.TYPE_MISMATCH, "replSetFreeze takes a number of seconds");
+      throw new MongoServerException(
+          ErrorCode.TYPE_MISMATCH, "replSetFreeze takes a number of seconds");
     }
     String info = replication.freeze(secs.asNumber().longValue());
     BsonDocument reply = new BsonDocument();

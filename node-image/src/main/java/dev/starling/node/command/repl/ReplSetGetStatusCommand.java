@@ -3,8 +3,8 @@ package dev.starling.node.command.repl;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.repl.ReplicationCoordinator.Snapshot;
-import dev.starling.node.repl.core.MemberStatus;
 import dev.starling.node.repl.core.MemberState;
+import dev.starling.node.repl.core.MemberStatus;
 import dev.starling.node.repl.core.OpTime;
 import java.util.List;
 import org.bson.BsonArray;
@@ -66,7 +66,9 @@ public final class ReplSetGetStatusCommand implements Command {
             .append(
                 "stateStr",
                 new BsonString(
-                    m.state() == MemberState.DOWN ? "(not reachable/healthy)" : m.state().stateStr()));
+                    m.state() == MemberState.DOWN
+                        ? "(not reachable/healthy)"
+                        : m.state().stateStr()));
     if (m.self()) {
       member.append(
           "uptime", new BsonInt64((now - context.node().startedAt().toEpochMilli()) / 1000));
@@ -104,7 +106,9 @@ public final class ReplSetGetStatusCommand implements Command {
         .append("configVersion", new BsonInt32(m.configVersion()))
         .append("configTerm", new BsonInt64(m.self() ? s.config().term() : m.term()));
     if (m.self()) {
-      member.append("self", org.bson.BsonBoolean.TRUE).append("lastHeartbeatMessage", new BsonString(""));
+      member
+          .append("self", org.bson.BsonBoolean.TRUE)
+          .append("lastHeartbeatMessage", new BsonString(""));
     }
     return member;
   }

@@ -7,8 +7,6 @@ import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import java.util.List;
 import org.bson.BsonDocument;
-import org.bson.BsonString;
-import org.bson.BsonValue;
 
 /** replSetReconfig: installs a new config on the primary; heartbeats carry it to the members. */
 public final class ReplSetReconfigCommand implements Command {
@@ -21,7 +19,8 @@ public final class ReplSetReconfigCommand implements Command {
   public BsonDocument run(CommandContext context, BsonDocument command) {
     var replication = ReplCommands.replication(context, "replSetReconfig");
     if (!(command.get("replSetReconfig") instanceof BsonDocument config)) {
-      throw new MongoServerException(ErrorCode.TYPE_MISMATCH, "replSetReconfig takes a config document");
+      throw new MongoServerException(
+          ErrorCode.TYPE_MISMATCH, "replSetReconfig takes a config document");
     }
     replication.reconfig(config, Args.bool(command, "force", false));
     return new BsonDocument();

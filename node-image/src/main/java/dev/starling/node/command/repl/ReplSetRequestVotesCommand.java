@@ -1,14 +1,9 @@
 package dev.starling.node.command.repl;
 
-import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
-import dev.starling.node.error.ErrorCode;
-import dev.starling.node.error.MongoServerException;
 import java.util.List;
 import org.bson.BsonDocument;
-import org.bson.BsonString;
-import org.bson.BsonValue;
 
 /** replSetRequestVotes: a candidate asks for this member's vote (node to node). */
 public final class ReplSetRequestVotesCommand implements Command {

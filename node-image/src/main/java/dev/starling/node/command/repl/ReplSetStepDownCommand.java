@@ -3,11 +3,8 @@ package dev.starling.node.command.repl;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
-import dev.starling.node.error.ErrorCode;
-import dev.starling.node.error.MongoServerException;
 import java.util.List;
 import org.bson.BsonDocument;
-import org.bson.BsonString;
 import org.bson.BsonValue;
 
 /** replSetStepDown: the primary hands over to a caught-up secondary (connections stay open). */
@@ -22,7 +19,8 @@ public final class ReplSetStepDownCommand implements Command {
     var replication = ReplCommands.replication(context, "replSetStepDown");
     BsonValue secs = command.get("replSetStepDown");
     long stepDownSecs = secs != null && secs.isNumber() ? secs.asNumber().longValue() : 60;
-    long catchUp = Args.number(command, "secondaryCatchUpPeriodSecs", Math.min(10, stepDownSecs - 1));
+    long catchUp =
+        Args.number(command, "secondaryCatchUpPeriodSecs", Math.min(10, stepDownSecs - 1));
     replication.stepDown(stepDownSecs, catchUp, Args.bool(command, "force", false));
     return new BsonDocument();
   }

@@ -5,12 +5,12 @@ import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import java.util.List;
-import org.bson.BsonDocument;
-import org.bson.BsonString;
-import org.bson.BsonValue;
 import dev.starling.node.repl.ReplMessages;
 import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
 /** replSetUpdatePosition: members syncing from this node report how far they applied. */
 public final class ReplSetUpdatePositionCommand implements Command {
   @Override
@@ -29,7 +29,9 @@ public final class ReplSetUpdatePositionCommand implements Command {
       positions.add(ReplMessages.position(v.asDocument()));
     }
     long term = -1;
-    if (command.get("$replData") instanceof BsonDocument data && data.get("term") instanceof BsonValue t && t.isNumber()) {
+    if (command.get("$replData") instanceof BsonDocument data
+        && data.get("term") instanceof BsonValue t
+        && t.isNumber()) {
       term = t.asNumber().longValue();
     }
     replication.onUpdatePosition(positions, term);

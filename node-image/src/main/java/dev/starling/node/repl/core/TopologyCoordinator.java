@@ -319,6 +319,8 @@ public final class TopologyCoordinator {
     MemberData d = members.get(request.senderId());
     if (d != null) {
       d.lastHeartbeatRecv = now;
+      // Hearing from a member proves it is alive, as its heartbeat replies do.
+      d.lastUpdate = now;
     }
     Action action = Action.NONE;
     if (config != null && request.setName().equals(config.name()) && request.term() > term) {
@@ -352,7 +354,7 @@ public final class TopologyCoordinator {
       long now, int targetId, HeartbeatResponse r, long pingMillis) {
     boolean dirtyBefore = durableDirty;
     MemberData d = members.get(targetId);
-    long next = now + (config == null ? 2000 : config.heartbeatIntervalMillis());
+    long next = now + heartbeatIntervalMillis();
     if (d == null || config == null || !r.setName().equals(config.name())) {
       return new HeartbeatResult(Action.NONE, next, null);
     }
@@ -408,7 +410,7 @@ public final class TopologyCoordinator {
    */
   public HeartbeatResult processHeartbeatFailure(long now, int targetId, boolean refused) {
     MemberData d = members.get(targetId);
-    long next = now + (config == null ? 2000 : config.heartbeatIntervalMillis());
+    long next = now + heartbeatIntervalMillis();
     Action action = Action.NONE;
     if (d != null) {
       d.lastHeartbeat = now;
@@ -417,7 +419,10 @@ public final class TopologyCoordinator {
         markDown(d);
       }
       if (refused && wasPrimary && role == Role.FOLLOWER && canElect(now)) {
-        long prompt = now + random.nextLong(PROMPT_ELECTION_SPREAD_MILLIS + 1);
+        long prompt =
+            now
+                + promptElectionRank() * PROMPT_ELECTION_RANK_MILLIS
+                + random.nextLong(PROMPT_ELECTION_SPREAD_MILLIS + 1);
         if (prompt < electionTimeoutAt) {
           electionTimeoutAt = prompt;
         }
@@ -426,8 +431,49 @@ public final class TopologyCoordinator {
     return new HeartbeatResult(action, next, null);
   }
 
-  /** The random spread of prompt elections after a dead primary, so candidates rarely collide. */
-  public static final long PROMPT_ELECTION_SPREAD_MILLIS = 250;
+  /**
+   * The interval between heartbeats to one member: the config's, but at most half the election
+   * timeout, so a primary with a short election timeout hears from a healthy majority well within
+   * it and never steps down for silence between heartbeats.
+   */
+  public long heartbeatIntervalMillis() {
+    if (config == null) {
+      return 2000;
+    }
+    return Math.max(
+        1, Math.min(config.heartbeatIntervalMillis(), config.electionTimeoutMillis() / 2));
+  }
+
+  /** The random spread of prompt elections after a dead primary. */
+  public static final long PROMPT_ELECTION_SPREAD_MILLIS = 50;
+
+  /**
+   * How much later each rank stands after a dead primary: the freshest electable secondary (ties:
+   * the lowest _id) goes first, so two secondaries that both saw the primary die rarely split the
+   * vote.
+   */
+  public static final long PROMPT_ELECTION_RANK_MILLIS = 150;
+
+  /**
+   * This node's place among the healthy electable secondaries, freshest (then lowest _id) first.
+   */
+  private int promptElectionRank() {
+    int rank = 0;
+    for (MemberConfig m : config.members()) {
+      MemberData d = members.get(m.id());
+      if (m.id() == selfId || d == null || d.health != 1 || !m.isElectable()) {
+        continue;
+      }
+      if (d.state != MemberState.SECONDARY) {
+        continue;
+      }
+      int c = d.applied.compareTo(myApplied);
+      if (c > 0 || (c == 0 && m.id() < selfId)) {
+        rank++;
+      }
+    }
+    return rank;
+  }
 
   /**
    * How many data-bearing members (this node included) have {@code opTime}: applied, or durable
