@@ -25,14 +25,20 @@ final class RemoteCursor implements Iterator<BsonDocument>, AutoCloseable {
   private final BsonDocument firstReply;
   private long cursorId;
 
-  /** Runs {@code find} (a full find command) on {@code host}'s {@code db}. */
+  /**
+   * Runs {@code find} (a find, listCollections or listIndexes command) on {@code host}'s {@code
+   * db}.
+   */
   RemoteCursor(PeerClients peers, String host, String db, BsonDocument find) {
     this.peers = peers;
     this.host = host;
     this.db = db;
-    this.collection = find.getString("find").getValue();
     this.firstReply = peers.read(host, db, find, TIMEOUT_MILLIS);
-    take(firstReply.getDocument("cursor"), "firstBatch");
+    BsonDocument cursor = firstReply.getDocument("cursor");
+    // getMore names the cursor's collection: "coll", or "$cmd.listCollections" and the like.
+    String ns = cursor.getString("ns").getValue();
+    this.collection = ns.substring(ns.indexOf('.') + 1);
+    take(cursor, "firstBatch");
   }
 
   /** The reply to the find itself (with any metadata the peer added). */

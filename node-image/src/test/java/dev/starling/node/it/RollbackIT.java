@@ -1,0 +1,123 @@
+package dev.starling.node.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.mongodb.WriteConcern;
+import com.mongodb.client.MongoCollection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bson.BsonDocument;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Divergence made with fail points: a primary cut off from the set takes writes no one else gets,
+ * the others elect a new primary and take other writes; when the old primary rejoins it rolls its
+ * writes back, saves them under {@code <dbpath>/rollback/}, and every member ends with equal data.
+ */
+class RollbackIT {
+  private static void failPoint(ReplicaSetCluster rs, int member, String name, String mode) {
+    rs.direct(member)
+        .getDatabase("admin")
+        .runCommand(new Document("configureFailPoint", name).append("mode", mode));
+  }
+
+  @Test
+  void aFormerPrimaryRollsBackWritesThatNeverReachedAMajority() throws IOException {
+    try (ReplicaSetCluster rs =
+        ReplicaSetCluster.startInitiated(
+            "rollback", 3, 2000, "--setParameter", "enableTestCommands=1")) {
+      int old = rs.awaitPrimary();
+      MongoCollection<Document> oldDocs = rs.direct(old).getDatabase("test").getCollection("docs");
+      for (int i = 0; i < 20; i++) {
+        oldDocs
+            .withWriteConcern(WriteConcern.MAJORITY)
+            .insertOne(new Document("_id", "common-" + i).append("v", i));
+      }
+
+      failPoint(rs, old, "dropReplicationTraffic", "alwaysOn");
+      List<String> doomed = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        oldDocs.insertOne(new Document("_id", "doomed-" + i).append("v", i));
+        doomed.add("doomed-" + i);
+      }
+      oldDocs.updateOne(
+          new Document("_id", "common-1"), new Document("$set", new Document("v", "doomed")));
+
+      List<Integer> others = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        if (i != old) {
+          others.add(i);
+        }
+      }
+      int next = rs.awaitPrimaryAmong(others);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> !rs.isPrimary(old));
+      MongoCollection<Document> newDocs =
+          rs.direct(next)
+              .getDatabase("test")
+              .getCollection("docs")
+              .withWriteConcern(WriteConcern.MAJORITY);
+      for (int i = 0; i < 5; i++) {
+        newDocs.insertOne(new Document("_id", "winner-" + i));
+      }
+      assertThat(newDocs.countDocuments(new Document("_id", "doomed-0"))).isZero();
+
+      failPoint(rs, old, "dropReplicationTraffic", "off");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(rs.isSecondary(old)).isTrue();
+                String hash = rs.dbHash(next, "test");
+                for (int i = 0; i < 3; i++) {
+                  assertThat(rs.dbHash(i, "test")).as("dbHash of member %d", i).isEqualTo(hash);
+                }
+              });
+      for (int i = 0; i < 3; i++) {
+        MongoCollection<Document> docs = rs.direct(i).getDatabase("test").getCollection("docs");
+        assertThat(docs.countDocuments(new Document("_id", new Document("$in", doomed)))).isZero();
+        assertThat(docs.find(new Document("_id", "common-1")).first().getInteger("v")).isEqualTo(1);
+        assertThat(docs.countDocuments(new Document("_id", "winner-4"))).isEqualTo(1);
+      }
+
+      List<BsonDocument> saved = savedDocuments(rs.node(old).dbPath().resolve("rollback"));
+      assertThat(saved)
+          .extracting(d -> d.getString("_id").getValue())
+          .containsAll(doomed)
+          .contains("common-1");
+    }
+  }
+
+  /** Every document in the BSON files under {@code dir}. */
+  private static List<BsonDocument> savedDocuments(Path dir) throws IOException {
+    List<BsonDocument> out = new ArrayList<>();
+    assertThat(dir.resolve("test.docs")).isDirectory();
+    try (Stream<Path> files = Files.list(dir.resolve("test.docs"))) {
+      for (Path f : files.toList()) {
+        assertThat(f.getFileName().toString()).startsWith("removed.").endsWith(".bson");
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        while (buf.remaining() > 0) {
+          int len = buf.getInt(buf.position());
+          byte[] doc = new byte[len];
+          buf.get(doc);
+          out.add(new RawBsonDocument(doc).decode(new org.bson.codecs.BsonDocumentCodec()));
+        }
+      }
+    }
+    return out;
+  }
+}
