@@ -1,6 +1,8 @@
 package dev.starling.node.repl;
 
 import dev.starling.node.bson.BsonCodec;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
@@ -39,6 +41,7 @@ public final class OplogWriter implements WriteObserver {
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile LongSupplier term = () -> -1;
+  private volatile java.util.function.BooleanSupplier writable = () -> true;
   private volatile Consumer<OplogEntryWritten> listener = e -> {};
   private final ThreadLocal<Applying> applying = new ThreadLocal<>();
   private int lastSeconds;
@@ -67,6 +70,15 @@ public final class OplogWriter implements WriteObserver {
 
   public OplogWriter(Clock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * While {@code writable} is false, client writes (not applied entries, not unlogged writes) fail
+   * with 11602 InterruptedDueToReplStateChange instead of committing: a write that began on a
+   * primary which has since stepped down.
+   */
+  public void acceptWritesWhile(java.util.function.BooleanSupplier writable) {
+    this.writable = writable;
   }
 
   /** Where entry terms come from (the coordinator's current term). */
@@ -116,6 +128,12 @@ public final class OplogWriter implements WriteObserver {
       if (received != null) {
         commitReceived(received, batch, commit);
         return;
+      }
+      if (!writable.getAsBoolean()) {
+        // The node stepped down after the write began: it must not log in a term it has left.
+        throw new MongoServerException(
+            ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
+            "operation was interrupted because the node stepped down");
       }
       BsonTimestamp ts = nextTimestamp();
       long wall = clock.millis();

@@ -115,6 +115,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.oplog = oplog;
     this.clock = clock;
     oplog.termSource(() -> term);
+    oplog.acceptWritesWhile(() -> writablePrimary);
     oplog.onCommitted(this::written);
   }
 
@@ -1069,6 +1070,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         if (attempt == StepDownAttempt.SUCCEEDED) {
           Log.info("replica set %s: stepped down by replSetStepDown", setName);
           steppedDown();
+          handOff();
           return;
         }
         try {
@@ -1079,6 +1081,60 @@ public final class ReplicationCoordinator implements AutoCloseable {
               ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
         }
       }
+    }
+  }
+
+  /**
+   * After a step-down, asks a caught-up electable secondary to stand for election now
+   * (replSetStepUp), as mongod's election handoff does, instead of everyone waiting out the election
+   * timeout. Holds the monitor; the call runs on its own thread.
+   */
+  private void handOff() {
+    List<String> hosts =
+        topology.handoffCandidates().stream().map(this::hostOf).filter(h -> h != null).toList();
+    Thread.ofVirtual()
+        .name("repl-election-handoff")
+        .start(
+            () -> {
+              for (String host : hosts) {
+                try {
+                  peers.call(
+                      host, "admin", new BsonDocument("replSetStepUp", new BsonInt32(1)), 5_000);
+                  Log.info("replica set %s: handed the primary to %s", setName, host);
+                  return;
+                } catch (RuntimeException e) {
+                  Log.info("replica set %s: election handoff to %s failed: %s", setName, host, e);
+                }
+              }
+            });
+  }
+
+  /**
+   * On shutdown a primary first steps down, waiting up to {@code catchUpMillis} for a secondary to
+   * catch up, and hands over, so the set has a new primary without waiting for an election timeout.
+   */
+  public void stepDownForShutdown(long catchUpMillis) {
+    if (!writablePrimary) {
+      return;
+    }
+    try {
+      long catchUpSecs = Math.max(0, catchUpMillis / 1000);
+      stepDown(catchUpSecs + 60, catchUpSecs, true);
+      // Give the handoff's replSetStepUp a moment to reach the heir before this node goes away.
+      synchronized (this) {
+        long deadline = clock.millis() + 2_000;
+        while (topology.primaryId() < 0 || topology.primaryId() == topology.selfId()) {
+          long wait = deadline - clock.millis();
+          if (wait <= 0) {
+            break;
+          }
+          wait(wait);
+        }
+      }
+    } catch (RuntimeException e) {
+      Log.info("replica set %s: step-down at shutdown failed: %s", setName, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -238,6 +238,10 @@ public final class StarlingNode implements AutoCloseable {
   @Override
   public synchronized void close() {
     accepting = false;
+    if (replication != null) {
+      // A primary hands over first, while secondaries can still fetch its last entries.
+      replication.stepDownForShutdown(10_000);
+    }
     if (health != null) {
       health.close();
     }

@@ -1009,6 +1009,27 @@ public final class TopologyCoordinator {
     return StepDownAttempt.WAITING;
   }
 
+  /**
+   * The members to hand the primary to after a step-down (mongod's election handoff), best first:
+   * electable, healthy secondaries that have everything this node applied, by priority.
+   */
+  public List<Integer> handoffCandidates() {
+    List<MemberConfig> candidates = new ArrayList<>();
+    for (MemberConfig m : config.members()) {
+      MemberData d = members.get(m.id());
+      if (m.id() != selfId
+          && d != null
+          && m.isElectable()
+          && d.health == 1
+          && d.state == MemberState.SECONDARY
+          && !d.applied.isBefore(myApplied)) {
+        candidates.add(m);
+      }
+    }
+    candidates.sort(java.util.Comparator.comparingDouble(MemberConfig::priority).reversed());
+    return candidates.stream().map(MemberConfig::id).toList();
+  }
+
   private boolean canCompleteStepDown() {
     int durableCount = 0;
     boolean electableCaughtUp = false;
