@@ -49,8 +49,13 @@ public final class CommandDispatcher implements RequestHandler {
       if (command.counterKind() == OpCounters.Kind.COMMAND) {
         node.opCounters().add(OpCounters.Kind.COMMAND, 1);
       }
+      CommandContext context = new CommandContext(request.database(), connection, node);
       BsonDocument reply =
-          command.run(new CommandContext(request.database(), connection, node), request.command());
+          node.replication() != null
+                  && ReadConcerns.isMajority(request.command())
+                  && !request.database().equals("local")
+              ? node.replication().readMajority(() -> command.run(context, request.command()))
+              : command.run(context, request.command());
       if (node.replication() != null && CATALOG_WRITES.contains(name)) {
         WriteConcerns.finish(
             new CommandContext(request.database(), connection, node), request.command(), reply);

@@ -63,6 +63,7 @@ public enum ErrorCode {
   PRIMARY_STEPPED_DOWN(189, "PrimarySteppedDown"),
   NOT_SECONDARY(136, "NotSecondary"),
   HOST_UNREACHABLE(6, "HostUnreachable"),
+  READ_CONCERN_MAJORITY_NOT_AVAILABLE_YET(134, "ReadConcernMajorityNotAvailableYet"),
   INCONSISTENT_REPLICA_SET_NAMES(185, "InconsistentReplicaSetNames"),
   UNKNOWN_REPL_WRITE_CONCERN(79, "UnknownReplWriteConcern"),
   COMMAND_FAILED(125, "CommandFailed"),

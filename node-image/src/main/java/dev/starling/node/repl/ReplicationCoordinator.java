@@ -20,6 +20,7 @@ import dev.starling.node.repl.core.VoteResponse;
 import dev.starling.node.repl.core.VoteResult;
 import dev.starling.node.server.Log;
 import dev.starling.node.storage.Column;
+import dev.starling.node.storage.ReadSnapshot;
 import dev.starling.node.storage.StorageEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -90,6 +91,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private MemberState followerOverride;
   private boolean positionDirty;
   private OplogFetcher fetcher;
+  private static final int MAX_SNAPSHOTS = 1000;
+  private final java.util.TreeMap<OpTime, ReadSnapshot> snapshots = new java.util.TreeMap<>();
+  private ReadSnapshot majorityView;
+  private OpTime majorityViewAt = OpTime.NULL;
   private OpTime minValid = OpTime.NULL;
   private boolean initialSyncDone;
   private final java.nio.file.Path dbPath;
@@ -197,6 +202,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   private void publish() {
+    advanceMajorityView();
     term = topology.term();
     state = topology.config() == null ? MemberState.STARTUP : topology.memberState();
     writablePrimary = topology.isWritablePrimary();
@@ -326,10 +332,89 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private synchronized void written(OplogWriter.OplogEntryWritten entry) {
     lastWriteWallMillis = entry.wallMillis();
     LAST_OP.set(entry.opTime());
+    // Runs under the oplog lock right after the entry committed: the snapshot is the data exactly
+    // as of this entry, which majority reads use once the commit point reaches it.
+    snapshots.put(entry.opTime(), storage.openSnapshot());
+    while (snapshots.size() > MAX_SNAPSHOTS) {
+      snapshots.pollFirstEntry().getValue().release();
+    }
     if (topology != null) {
       topology.setMyLastOpTimes(entry.opTime(), durableAfter(entry.opTime()));
+      advanceMajorityView();
     }
     notifyAll();
+  }
+
+  /**
+   * Moves the majority read view to the newest snapshot at or before the commit point, and releases
+   * the snapshots before it. Holds the monitor.
+   */
+  private void advanceMajorityView() {
+    if (topology == null) {
+      return;
+    }
+    OpTime committed = topology.commitPoint();
+    if (committed.isNull() || committed.equals(majorityViewAt)) {
+      return;
+    }
+    var floor = snapshots.floorEntry(committed);
+    ReadSnapshot next;
+    OpTime at;
+    if (floor != null) {
+      next = floor.getValue();
+      at = floor.getKey();
+      snapshots.headMap(at, true).clear();
+    } else if (!committed.isBefore(topology.myLastApplied()) && majorityView == null) {
+      // Everything applied is committed (after a restart, say): the data as it is now.
+      next = storage.openSnapshot();
+      at = committed;
+    } else {
+      return;
+    }
+    if (majorityView != null) {
+      majorityView.release();
+    }
+    majorityView = next;
+    majorityViewAt = at;
+  }
+
+  /** Drops the snapshots newer than the majority view (their data was rolled back). */
+  private void dropSnapshots() {
+    snapshots.values().forEach(ReadSnapshot::release);
+    snapshots.clear();
+  }
+
+  /**
+   * Runs {@code read} with readConcern "majority": every document it reads, now or through the
+   * cursor later, is as of the majority commit point, so it can never be rolled back.
+   */
+  public <T> T readMajority(java.util.function.Supplier<T> read) {
+    ReadSnapshot view;
+    synchronized (this) {
+      long deadline = clock.millis() + 2_000;
+      while (majorityView == null || !majorityView.retain()) {
+        long wait = deadline - clock.millis();
+        if (closed || wait <= 0) {
+          throw new MongoServerException(
+              ErrorCode.READ_CONCERN_MAJORITY_NOT_AVAILABLE_YET,
+              "Read concern majority reads are currently not possible: no majority-committed"
+                  + " snapshot yet");
+        }
+        try {
+          wait(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new MongoServerException(
+              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
+        }
+      }
+      view = majorityView;
+    }
+    try {
+      return storage.readAt(view, read);
+    } finally {
+      view.release();
+    }
   }
 
   /**
@@ -796,6 +881,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       storage.put(
           Column.LOCAL, APPLIED_KEY, BsonCodec.encode(result.commonPoint().toBsonDocument()), true);
       synchronized (this) {
+        dropSnapshots();
         topology.setMyLastOpTimes(result.commonPoint(), result.commonPoint());
         minValid = result.minValid();
         followerOverride = MemberState.RECOVERING;
@@ -1086,8 +1172,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   /**
    * After a step-down, asks a caught-up electable secondary to stand for election now
-   * (replSetStepUp), as mongod's election handoff does, instead of everyone waiting out the election
-   * timeout. Holds the monitor; the call runs on its own thread.
+   * (replSetStepUp), as mongod's election handoff does, instead of everyone waiting out the
+   * election timeout. Holds the monitor; the call runs on its own thread.
    */
   private void handOff() {
     List<String> hosts =
@@ -1322,6 +1408,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
     if (fetcher != null) {
       fetcher.stop();
+    }
+    synchronized (this) {
+      dropSnapshots();
+      if (majorityView != null) {
+        majorityView.release();
+        majorityView = null;
+      }
     }
     peers.close();
     timer.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.starling.node.storage;
 
+import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -24,6 +25,9 @@ final class RangeScan implements Iterator<byte[][]> {
   private boolean exhausted;
   private final boolean reverse;
   private byte[] descendFrom;
+  private final ReadSnapshot snapshot;
+  private final Cleaner.Cleanable releaseSnapshot;
+  private static final Cleaner CLEANER = Cleaner.create();
 
   RangeScan(RocksDB db, ColumnFamilyHandle family, byte[] lower, byte[] upper) {
     this(db, family, lower, upper, false);
@@ -31,11 +35,38 @@ final class RangeScan implements Iterator<byte[][]> {
 
   /** With {@code reverse}, the whole family from its last key down (bounds are ignored). */
   RangeScan(RocksDB db, ColumnFamilyHandle family, byte[] lower, byte[] upper, boolean reverse) {
+    this(db, family, lower, upper, reverse, null);
+  }
+
+  /**
+   * A scan that reads at {@code snapshot} (null: the latest data on each page), holding a reference
+   * to it until the scan is exhausted or, if abandoned, collected.
+   */
+  RangeScan(
+      RocksDB db,
+      ColumnFamilyHandle family,
+      byte[] lower,
+      byte[] upper,
+      boolean reverse,
+      ReadSnapshot snapshot) {
     this.db = db;
     this.family = family;
     this.start = lower;
     this.upper = upper;
     this.reverse = reverse;
+    if (snapshot != null && snapshot.retain()) {
+      this.snapshot = snapshot;
+      this.releaseSnapshot = CLEANER.register(this, snapshot::release);
+    } else if (snapshot != null) {
+      throw new IllegalStateException("read snapshot already released");
+    } else {
+      this.snapshot = null;
+      this.releaseSnapshot = null;
+    }
+  }
+
+  private RocksIterator iterator() {
+    return snapshot == null ? db.newIterator(family) : db.newIterator(family, snapshot.options());
   }
 
   /** Descending from {@code fromInclusive} (the last key at or before it) down to the first key. */
@@ -49,6 +80,9 @@ final class RangeScan implements Iterator<byte[][]> {
   public boolean hasNext() {
     if (page.isEmpty() && !exhausted) {
       fill();
+    }
+    if (page.isEmpty() && releaseSnapshot != null) {
+      releaseSnapshot.clean();
     }
     return !page.isEmpty();
   }
@@ -66,7 +100,7 @@ final class RangeScan implements Iterator<byte[][]> {
       fillReverse();
       return;
     }
-    try (RocksIterator it = db.newIterator(family)) {
+    try (RocksIterator it = iterator()) {
       if (resumeAfter != null) {
         it.seek(resumeAfter);
         if (it.isValid() && Arrays.equals(it.key(), resumeAfter)) {
@@ -95,7 +129,7 @@ final class RangeScan implements Iterator<byte[][]> {
   }
 
   private void fillReverse() {
-    try (RocksIterator it = db.newIterator(family)) {
+    try (RocksIterator it = iterator()) {
       if (resumeAfter != null) {
         it.seekForPrev(resumeAfter);
         if (it.isValid() && Arrays.equals(it.key(), resumeAfter)) {

@@ -70,6 +70,10 @@ public final class RocksStorageEngine implements StorageEngine {
   private final Cache blockCache = new LRUCache(blockCacheBytes());
 
   private final WriteObserver observer;
+
+  /** The snapshot reads on this thread go to (null: the latest data); see {@link #readAt}. */
+  private final ThreadLocal<ReadSnapshot> readAt = new ThreadLocal<>();
+
   private final ReentrantLock catalogLock = new ReentrantLock();
   private final Map<String, CollectionMeta> catalog = new ConcurrentHashMap<>();
   private final Map<Long, ReentrantLock> collectionLocks = new ConcurrentHashMap<>();
@@ -543,13 +547,25 @@ public final class RocksStorageEngine implements StorageEngine {
 
   @Override
   public BsonDocument findById(CollectionMeta collection, BsonValue id) {
-    return getRecord(collection, KeyEncoding.encode(id));
+    return getRecord(collection, KeyEncoding.encode(id), readAt.get());
   }
 
-  private BsonDocument getRecord(CollectionMeta collection, byte[] encodedId) {
+  private BsonDocument getRecord(
+      CollectionMeta collection, byte[] encodedId, ReadSnapshot snapshot) {
+    byte[] key = Keys.concat(Keys.prefix(collection.id()), encodedId);
     try {
-      byte[] bytes =
-          db.get(cf(Column.RECORDS), Keys.concat(Keys.prefix(collection.id()), encodedId));
+      byte[] bytes;
+      if (snapshot == null) {
+        bytes = db.get(cf(Column.RECORDS), key);
+      } else if (snapshot.retain()) {
+        try {
+          bytes = db.get(cf(Column.RECORDS), snapshot.options(), key);
+        } finally {
+          snapshot.release();
+        }
+      } else {
+        throw new IllegalStateException("read snapshot already released");
+      }
       return bytes == null ? null : BsonCodec.decode(bytes);
     } catch (RocksDBException e) {
       throw storageError(e);
@@ -557,10 +573,31 @@ public final class RocksStorageEngine implements StorageEngine {
   }
 
   @Override
+  public ReadSnapshot openSnapshot() {
+    return new ReadSnapshot(db);
+  }
+
+  @Override
+  public <T> T readAt(ReadSnapshot snapshot, java.util.function.Supplier<T> read) {
+    ReadSnapshot previous = readAt.get();
+    readAt.set(snapshot);
+    try {
+      return read.get();
+    } finally {
+      readAt.set(previous);
+    }
+  }
+
+  @Override
   public Iterator<BsonDocument> scan(CollectionMeta collection) {
     RangeScan scan =
         new RangeScan(
-            db, cf(Column.RECORDS), Keys.prefix(collection.id()), Keys.prefix(collection.id() + 1));
+            db,
+            cf(Column.RECORDS),
+            Keys.prefix(collection.id()),
+            Keys.prefix(collection.id() + 1),
+            false,
+            readAt.get());
     return Iterators.map(scan, entry -> BsonCodec.decode(entry[1]));
   }
 
@@ -570,14 +607,16 @@ public final class RocksStorageEngine implements StorageEngine {
     byte[] prefix = Keys.prefix(index.id());
     byte[] from = lower == null ? prefix : Keys.concat(prefix, lower);
     byte[] to = upper == null ? Keys.prefix(index.id() + 1) : Keys.concat(prefix, upper);
-    RangeScan scan = new RangeScan(db, cf(Column.INDEXES), from, to);
+    ReadSnapshot snapshot = readAt.get();
+    RangeScan scan = new RangeScan(db, cf(Column.INDEXES), from, to, false, snapshot);
     Iterator<byte[]> ids = Iterators.map(scan, entry -> entry[1]);
     if (index.multikey()) {
       Set<ByteBuffer> returned = new HashSet<>();
       ids = Iterators.filter(ids, id -> returned.add(ByteBuffer.wrap(id)));
     }
     // An entry whose record is gone was deleted after this scan read the entry.
-    return Iterators.filter(Iterators.map(ids, id -> getRecord(collection, id)), Objects::nonNull);
+    return Iterators.filter(
+        Iterators.map(ids, id -> getRecord(collection, id, snapshot)), Objects::nonNull);
   }
 
   @Override

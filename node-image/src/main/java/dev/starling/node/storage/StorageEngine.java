@@ -70,6 +70,19 @@ public interface StorageEngine extends AutoCloseable {
 
   long count(CollectionMeta collection);
 
+  /**
+   * A point-in-time view of everything stored now; release it when done (scans reading through it
+   * keep it alive until they finish).
+   */
+  ReadSnapshot openSnapshot();
+
+  /**
+   * Runs {@code read} on this thread with every document read ({@link #findById}, {@link #scan},
+   * {@link #scanIndex}, including iterators created inside and consumed later) at {@code snapshot}.
+   * Counters and the catalog are read as they are now.
+   */
+  <T> T readAt(ReadSnapshot snapshot, java.util.function.Supplier<T> read);
+
   long dataSize(CollectionMeta collection);
 
   /** An estimate of the bytes on disk of everything the node stores. */

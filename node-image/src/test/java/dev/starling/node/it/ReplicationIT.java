@@ -225,6 +225,51 @@ class ReplicationIT {
     }
   }
 
+  @Test
+  void majorityReadsSeeOnlyMajorityCommittedData() {
+    try (ReplicaSetCluster rs =
+        ReplicaSetCluster.startInitiated(
+            "readmajority", 3, 10_000, "--setParameter", "enableTestCommands=1")) {
+      int primary = rs.awaitPrimary();
+      MongoCollection<Document> docs = rs.direct(primary).getDatabase("test").getCollection("docs");
+      docs.withWriteConcern(WriteConcern.MAJORITY).insertOne(new Document("_id", "committed"));
+      MongoCollection<Document> majority = docs.withReadConcern(com.mongodb.ReadConcern.MAJORITY);
+      assertThat(majority.countDocuments(new Document("_id", "committed"))).isEqualTo(1);
+
+      rs.direct(primary)
+          .getDatabase("admin")
+          .runCommand(
+              new Document("configureFailPoint", "dropReplicationTraffic")
+                  .append("mode", "alwaysOn"));
+      docs.insertOne(new Document("_id", "local-only"));
+      docs.updateOne(
+          new Document("_id", "committed"), new Document("$set", new Document("changed", true)));
+      assertThat(docs.countDocuments(new Document("_id", "local-only"))).isEqualTo(1);
+      assertThat(majority.find(new Document("_id", "local-only")).first()).isNull();
+      assertThat(majority.find(new Document("_id", "committed")).first())
+          .doesNotContainKey("changed");
+      assertThat(
+              majority
+                  .aggregate(List.of(new Document("$match", new Document())))
+                  .into(new ArrayList<>()))
+          .extracting(d -> d.get("_id"))
+          .containsExactly("committed");
+
+      rs.direct(primary)
+          .getDatabase("admin")
+          .runCommand(
+              new Document("configureFailPoint", "dropReplicationTraffic").append("mode", "off"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(majority.countDocuments(new Document("_id", "local-only")))
+                      .isEqualTo(1));
+      assertThat(majority.find(new Document("_id", "committed")).first())
+          .containsEntry("changed", true);
+    }
+  }
+
   private static long termOf(ReplicaSetCluster rs, int i) {
     Document status =
         rs.direct(i).getDatabase("admin").runCommand(new Document("replSetGetStatus", 1));

@@ -1,0 +1,49 @@
+package dev.starling.node.storage;
+
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.Snapshot;
+
+/**
+ * A point-in-time view of the whole store (a RocksDB snapshot), shared by reference count: the one
+ * who opened it holds one reference, and every scan reading through it holds another until it is
+ * exhausted or collected. The native snapshot is released when the last reference goes, never while
+ * a reader can still use it.
+ */
+public final class ReadSnapshot {
+  private final RocksDB db;
+  private final Snapshot snapshot;
+  private final ReadOptions options;
+  private int refs = 1;
+
+  ReadSnapshot(RocksDB db) {
+    this.db = db;
+    this.snapshot = db.getSnapshot();
+    this.options = new ReadOptions().setSnapshot(snapshot);
+  }
+
+  /** Takes a reference; false if the snapshot is already released. */
+  public synchronized boolean retain() {
+    if (refs == 0) {
+      return false;
+    }
+    refs++;
+    return true;
+  }
+
+  /** Drops a reference; the last one releases the native snapshot. */
+  public synchronized void release() {
+    if (refs == 0) {
+      return;
+    }
+    if (--refs == 0) {
+      db.releaseSnapshot(snapshot);
+      options.close();
+    }
+  }
+
+  /** The read options to read at this snapshot; only while holding a reference. */
+  ReadOptions options() {
+    return options;
+  }
+}
