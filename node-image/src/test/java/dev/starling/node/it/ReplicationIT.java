@@ -270,6 +270,34 @@ class ReplicationIT {
     }
   }
 
+  @Test
+  void aPrimaryPausedForHalfTheElectionTimeoutCausesNoElection() throws InterruptedException {
+    try (ReplicaSetCluster rs = ReplicaSetCluster.startInitiated("pause", 3, ELECTION_TIMEOUT)) {
+      int primary = rs.awaitPrimary();
+      MongoCollection<Document> docs =
+          rs.direct(primary)
+              .getDatabase("test")
+              .getCollection("docs")
+              .withWriteConcern(WriteConcern.MAJORITY);
+      docs.insertOne(new Document("_id", "before"));
+      long term = termOf(rs, primary);
+      for (int trial = 0; trial < 3; trial++) {
+        rs.node(primary).pause();
+        try {
+          // The pause is the experiment itself: half the election timeout of silence.
+          Thread.sleep(ELECTION_TIMEOUT / 2);
+        } finally {
+          rs.node(primary).resume();
+        }
+        docs.insertOne(new Document("_id", "after-" + trial));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertThat(termOf(rs, i)).as("term on member %d", i).isEqualTo(term);
+      }
+      assertThat(rs.isPrimary(primary)).isTrue();
+    }
+  }
+
   private static long termOf(ReplicaSetCluster rs, int i) {
     Document status =
         rs.direct(i).getDatabase("admin").runCommand(new Document("replSetGetStatus", 1));
