@@ -253,6 +253,7 @@ public final class SimCluster {
       return;
     }
     long delay = 1 + (long) (rnd.nextDouble() * maxDelay);
+    int inc = from.incarnation;
     at(
         now + delay,
         () -> {
@@ -260,6 +261,15 @@ public final class SimCluster {
           if (target.up && connected(from.id, to)) {
             deliver(target, from.id, msg);
             afterEvent(target);
+          } else if (!target.up
+              && msg instanceof HbReq
+              && from.up
+              && from.incarnation == inc
+              && connected(from.id, to)) {
+            // A crashed process's port refuses connections: the sender learns it at once, as
+            // the real node does, and may hold a prompt election if the target was primary.
+            from.core.processHeartbeatFailure(now, to, true);
+            afterEvent(from);
           }
         });
   }
