@@ -12,6 +12,18 @@ import org.bson.BsonValue;
 public final class WriteConcerns {
   private WriteConcerns() {}
 
+  /**
+   * On a replica-set member only {@code j: true} syncs the WAL in the write itself: {@code w:
+   * "majority"} waits for a majority's durable OpTimes, which the journal flusher advances for many
+   * writes with one sync.
+   */
+  public static Durability durability(CommandContext context, BsonDocument command) {
+    if (context.node().replication() != null) {
+      return Args.bool(writeConcern(command), "j", false) ? Durability.SYNCED : Durability.WRITTEN;
+    }
+    return durability(command);
+  }
+
   /** {@code j: true}, and {@code w: "majority"} (journaled by default, as mongod), sync the WAL. */
   public static Durability durability(BsonDocument command) {
     BsonDocument wc = writeConcern(command);

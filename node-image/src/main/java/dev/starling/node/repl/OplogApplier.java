@@ -1,10 +1,12 @@
 package dev.starling.node.repl;
 
+import dev.starling.node.bson.BsonCodec;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.server.Log;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.CollectionWriter;
+import dev.starling.node.storage.Column;
 import dev.starling.node.storage.Durability;
 import dev.starling.node.storage.StorageEngine;
 import java.util.List;
@@ -66,13 +68,21 @@ public final class OplogApplier {
   /**
    * Applies one entry and records it in the oplog.
    *
-   * @return false if it was skipped because the oplog already holds its timestamp
+   * @return false if it was skipped because the oplog already holds this very entry
+   * @throws OplogDivergedException if the oplog holds a different entry with the same timestamp
    * @throws MongoServerException for an entry this node cannot apply (an unknown op or command), in
    *     which case nothing is recorded
    */
   public boolean apply(BsonDocument entry) {
-    if (OplogWriter.contains(storage, entry.getTimestamp("ts"))) {
-      return false;
+    byte[] existing = storage.get(Column.OPLOG, OplogWriter.key(entry.getTimestamp("ts")));
+    if (existing != null) {
+      BsonDocument local = BsonCodec.decode(existing);
+      if (local.equals(entry)) {
+        return false;
+      }
+      // Two primaries (an old one that had not yet learned of the new term, and the new one) used
+      // the same timestamp: our log diverged here, and only a rollback may settle it.
+      throw new OplogDivergedException(local, entry);
     }
     String op = entry.getString("op").getValue();
     Runnable change =

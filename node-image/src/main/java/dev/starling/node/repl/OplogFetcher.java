@@ -45,7 +45,12 @@ public final class OplogFetcher implements Runnable {
 
   /** One fetch: from which member, starting at our last applied entry. */
   record FetchPlan(
-      int sourceId, String host, OpTime lastApplied, long awaitMillis, boolean initialSync) {}
+      int sourceId,
+      String host,
+      OpTime lastApplied,
+      long awaitMillis,
+      long giveUpMillis,
+      boolean initialSync) {}
 
   private final Coordinator coordinator;
   private final PeerClients peers;
@@ -85,6 +90,9 @@ public final class OplogFetcher implements Runnable {
       }
       try {
         fetch(plan);
+      } catch (OplogDivergedException e) {
+        Log.info("oplog fetch from %s: %s", plan.host(), e.getMessage());
+        coordinator.diverged(plan.sourceId(), plan.host(), plan.lastApplied());
       } catch (RuntimeException e) {
         if (!stopped) {
           coordinator.fetchFailed(plan.sourceId(), e.toString());
@@ -98,7 +106,9 @@ public final class OplogFetcher implements Runnable {
       coordinator.initialSync(plan.sourceId(), plan.host());
       return;
     }
-    long callTimeout = plan.awaitMillis() + 10_000;
+    // A source that stops answering (paused, partitioned) is given up after this, so the member
+    // moves on to another source instead of hanging on a dead connection.
+    long callTimeout = plan.awaitMillis() + plan.giveUpMillis();
     BsonDocument find =
         new BsonDocument("find", new BsonString("oplog.rs"))
             .append(

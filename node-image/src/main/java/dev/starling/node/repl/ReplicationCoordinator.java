@@ -58,6 +58,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   static final byte[] CONFIG_KEY = "config".getBytes(StandardCharsets.UTF_8);
   static final byte[] ELECTION_KEY = "election".getBytes(StandardCharsets.UTF_8);
   static final byte[] APPLIED_KEY = "appliedThrough".getBytes(StandardCharsets.UTF_8);
+  static final byte[] DURABLE_KEY = "durableThrough".getBytes(StandardCharsets.UTF_8);
   private static final long TICK_MILLIS = 100;
   private static final long IDLE_NOOP_MILLIS = 10_000;
   private static final ThreadLocal<OpTime> LAST_OP = new ThreadLocal<>();
@@ -159,6 +160,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     fetcher = new OplogFetcher(fetchTarget, peers, this::applyDurably);
     fetcher.start();
     Thread.ofVirtual().name("repl-position-reporter").start(this::reportPositions);
+    Thread.ofVirtual().name("repl-journal-flusher").start(this::flushJournal);
   }
 
   private DurableState readDurableState() {
@@ -339,10 +341,56 @@ public final class ReplicationCoordinator implements AutoCloseable {
       snapshots.pollFirstEntry().getValue().release();
     }
     if (topology != null) {
-      topology.setMyLastOpTimes(entry.opTime(), durableAfter(entry.opTime()));
+      // Durable only once the journal flusher has synced the WAL past it.
+      topology.setMyLastOpTimes(entry.opTime(), topology.myLastDurable());
       advanceMajorityView();
     }
     notifyAll();
+  }
+
+  /**
+   * The journal flusher: whenever entries were written since the last sync, syncs the WAL once for
+   * all of them (group commit) and advances this node's durable OpTime, which majority commit and
+   * {@code j} write concerns count.
+   */
+  private void flushJournal() {
+    while (true) {
+      OpTime target;
+      synchronized (this) {
+        while (!closed
+            && (topology == null || !topology.myLastApplied().isAfter(topology.myLastDurable()))) {
+          try {
+            wait(1000);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        if (closed) {
+          return;
+        }
+        target = topology.myLastApplied();
+      }
+      try {
+        storage.put(Column.LOCAL, DURABLE_KEY, BsonCodec.encode(target.toBsonDocument()), true);
+      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        Log.error(e, "replica set %s: journal sync failed", setName);
+        continue;
+      }
+      synchronized (this) {
+        OpTime applied = topology.myLastApplied();
+        // A rollback may have moved applied back meanwhile: never claim more than is applied.
+        OpTime durable = OpTime.min(target, applied);
+        if (durable.isAfter(topology.myLastDurable())) {
+          topology.setMyLastOpTimes(applied, durable);
+          publish();
+          positionDirty = true;
+          notifyAll();
+        }
+      }
+    }
   }
 
   /**
@@ -415,16 +463,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
     } finally {
       view.release();
     }
-  }
-
-  /**
-   * The durable OpTime after writing {@code written}: on a primary each acknowledged write is in
-   * the WAL of the process (RocksDB writes it before returning), and a process crash loses nothing
-   * the WAL holds; only a machine crash can. As mongod with j:false, that counts as durable for
-   * replication; j:true writes and applied batches also sync the WAL to disk.
-   */
-  private static OpTime durableAfter(OpTime written) {
-    return written;
   }
 
   // ---------------------------------------------------------------- heartbeats
@@ -764,8 +802,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
                 followerOverride == MemberState.STARTUP2
                     && topology.myLastApplied().isNull()
                     && !initialSyncDone;
+            long giveUp = Math.max(1000, Math.min(5000, config.electionTimeoutMillis() / 2));
             return new OplogFetcher.FetchPlan(
-                source, hostOf(source), topology.myLastApplied(), await, initialSync);
+                source, hostOf(source), topology.myLastApplied(), await, giveUp, initialSync);
           }
         }
 
@@ -836,12 +875,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
    */
   private void applyDurably(List<BsonDocument> batch) {
     applier.apply(batch);
-    BsonDocument last = batch.get(batch.size() - 1);
-    storage.put(
-        Column.LOCAL,
-        APPLIED_KEY,
-        BsonCodec.encode(new BsonDocument("ts", last.get("ts")).append("t", last.get("t"))),
-        true);
   }
 
   /** Initial sync from {@code host}; STARTUP2 until the oplog is applied up to minValid. */

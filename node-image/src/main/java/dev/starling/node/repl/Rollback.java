@@ -78,7 +78,10 @@ final class Rollback {
     }
     OpTime minValid = opTime(sourceNewest);
     List<BsonDocument> undo = new ArrayList<>();
-    OpTime common = findCommonPoint(host, lastApplied, undo);
+    // Walk back from the newest entry we hold (it may be newer than what the fetcher last saw).
+    Iterator<BsonDocument> newest = OplogWriter.read(storage, true);
+    OpTime localLast = newest.hasNext() ? opTime(newest.next()) : lastApplied;
+    OpTime common = findCommonPoint(host, OpTime.max(localLast, lastApplied), undo);
     if (common.isBefore(commitPoint)) {
       throw new IllegalStateException(
           "cannot roll back to "

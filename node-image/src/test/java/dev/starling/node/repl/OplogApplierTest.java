@@ -127,13 +127,16 @@ class OplogApplierTest {
   }
 
   @Test
-  void anEntryWhoseTimestampIsAlreadyInTheOplogIsSkipped() {
+  void anEntryAlreadyInTheOplogIsSkippedAndADifferentOneAtItsTimestampIsADivergence() {
     OplogApplier applier = new OplogApplier(secondary, oplogB);
     UUID ui = UUID.randomUUID();
     assertThat(applier.apply(insert(ui, 1, "{_id: 1, v: 'first'}"))).isTrue();
 
-    assertThat(applier.apply(insert(ui, 1, "{_id: 1, v: 'other'}"))).isFalse();
-    assertThat(applier.apply(insert(ui, 1, "{_id: 2}"))).isFalse();
+    assertThat(applier.apply(insert(ui, 1, "{_id: 1, v: 'first'}"))).isFalse();
+    assertThatThrownBy(() -> applier.apply(insert(ui, 1, "{_id: 1, v: 'other'}")))
+        .isInstanceOf(OplogDivergedException.class);
+    assertThatThrownBy(() -> applier.apply(insert(ui, 1, "{_id: 2}")))
+        .isInstanceOf(OplogDivergedException.class);
 
     CollectionMeta c = secondary.collection(ui);
     assertThat(secondary.findById(c, new BsonInt32(1))).isEqualTo(json("{_id: 1, v: 'first'}"));

@@ -74,7 +74,10 @@ class ReplicationCoordinatorTest {
     assertThat(last.getDocument("o")).isEqualTo(BsonDocument.parse("{msg: 'new primary'}"));
     assertThat(last.getInt64("t").getValue()).isEqualTo(1);
     assertThat(s.applied().ts()).isEqualTo(last.getTimestamp("ts"));
-    assertThat(s.committed()).isEqualTo(s.applied());
+    // The journal flusher makes the entry durable, and then (one voter) committed.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> coordinator.snapshot().committed().equals(coordinator.snapshot().applied()));
   }
 
   @Test

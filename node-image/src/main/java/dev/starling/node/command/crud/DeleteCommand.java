@@ -44,7 +44,7 @@ public final class DeleteCommand implements Command {
     BsonArray errors = new BsonArray();
     if (collection != null) {
       try (CollectionWriter writer =
-          context.node().storage().writer(collection, WriteConcerns.durability(command))) {
+          context.node().storage().writer(collection, WriteConcerns.durability(context, command))) {
         errors =
             Statements.run(
                 deletes,

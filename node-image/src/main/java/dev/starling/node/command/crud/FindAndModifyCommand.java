@@ -56,7 +56,7 @@ public final class FindAndModifyCommand implements Command {
     BsonDocument lastError = new BsonDocument();
     BsonValue value;
     try (CollectionWriter writer =
-        context.node().storage().writer(collection, WriteConcerns.durability(command))) {
+        context.node().storage().writer(collection, WriteConcerns.durability(context, command))) {
       if (remove) {
         context.node().opCounters().add(OpCounters.Kind.DELETE, 1);
         Iterator<BsonDocument> it =

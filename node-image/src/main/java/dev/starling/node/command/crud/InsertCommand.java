@@ -34,7 +34,7 @@ public final class InsertCommand implements Command {
     int[] n = {0};
     BsonArray errors;
     try (CollectionWriter writer =
-        context.node().storage().writer(collection, WriteConcerns.durability(command))) {
+        context.node().storage().writer(collection, WriteConcerns.durability(context, command))) {
       errors =
           Statements.run(
               documents,

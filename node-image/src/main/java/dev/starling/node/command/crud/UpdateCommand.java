@@ -59,7 +59,7 @@ public final class UpdateCommand implements Command {
     BsonArray errors;
     BsonDateTime now = new BsonDateTime(context.node().clock().millis());
     try (CollectionWriter writer =
-        context.node().storage().writer(collection, WriteConcerns.durability(command))) {
+        context.node().storage().writer(collection, WriteConcerns.durability(context, command))) {
       errors =
           Statements.run(
               updates,

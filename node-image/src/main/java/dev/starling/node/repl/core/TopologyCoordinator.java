@@ -1154,6 +1154,10 @@ public final class TopologyCoordinator {
     if (!config.chainingAllowed() && primaryId >= 0 && sourceId != primaryId) {
       return true;
     }
+    if (primaryId >= 0 && primaryId != sourceId && d.term >= 0 && d.term < term) {
+      // The source has not heard of the term our primary leads: it may be a paused old primary.
+      return true;
+    }
     return d.applied.isBefore(myApplied);
   }
 
