@@ -2,6 +2,8 @@ package dev.starling.e2e.bench;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoServerException;
+import com.mongodb.MongoSocketException;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -70,8 +72,9 @@ final class AckedWriter implements AutoCloseable {
   private String lastError = "";
 
   /**
-   * Starts writing to {@code uri} with ~1 s socket, server-selection and wtimeout bounds so that a
-   * paused primary costs an attempt, not a hang; {@code heartbeatMillis} is the driver's
+   * Starts writing to {@code uri} with 1 s socket and server-selection timeouts and a 900 ms
+   * wtimeout (so that a primary that cannot replicate answers before the socket gives up), so that
+   * a paused primary costs an attempt, not a hang; {@code heartbeatMillis} is the driver's
    * heartbeatFrequencyMS.
    */
   AckedWriter(String uri, long heartbeatMillis) {
@@ -90,7 +93,7 @@ final class AckedWriter implements AutoCloseable {
                 .applyConnectionString(new ConnectionString(uri))
                 .retryWrites(false)
                 .retryReads(false)
-                .writeConcern(WriteConcern.MAJORITY.withWTimeout(1, TimeUnit.SECONDS))
+                .writeConcern(WriteConcern.MAJORITY.withWTimeout(900, TimeUnit.MILLISECONDS))
                 .addCommandListener(listener)
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(1, TimeUnit.SECONDS))
                 .applyToServerSettings(
@@ -117,7 +120,7 @@ final class AckedWriter implements AutoCloseable {
       } catch (RuntimeException e) {
         synchronized (this) {
           failures++;
-          lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+          lastError = e.getClass().getSimpleName() + ": " + e.getMessage() + server(e);
           if (recentFailures.size() == KEPT_FAILURES) {
             recentFailures.removeFirst();
           }
@@ -206,9 +209,20 @@ final class AckedWriter implements AutoCloseable {
     return out.toString();
   }
 
+  /** Which member the failed attempt went to, when the exception says. */
+  private static String server(RuntimeException e) {
+    if (e instanceof MongoSocketException s) {
+      return " (" + s.getServerAddress() + ")";
+    }
+    if (e instanceof MongoServerException s) {
+      return " (" + s.getServerAddress() + ")";
+    }
+    return "";
+  }
+
   private static String shorten(String s) {
     String one = s.replaceAll("\\s+", " ");
-    return one.length() > 100 ? one.substring(0, 100) + "..." : one;
+    return one.length() > 140 ? one.substring(0, 140) + "..." : one;
   }
 
   synchronized BitSet acked() {

@@ -279,7 +279,9 @@ public final class FailoverBenchmark {
         }
       }
     } finally {
-      if (writer != null) {
+      if (writer == null) {
+        result.verificationError = "no writes: the set failed before the writer started";
+      } else {
         writer.close();
         if (set != null) {
           try {
@@ -550,7 +552,7 @@ public final class FailoverBenchmark {
     out.append(
             "- Writer: one thread, Java sync driver, replica-set URI over the 3 members,"
                 + " retryWrites=false, connect/read/server-selection timeouts 1 s, w:\"majority\""
-                + " with wtimeout 1 s, heartbeatFrequencyMS ")
+                + " with wtimeout 900 ms, heartbeatFrequencyMS ")
         .append(driverHeartbeatMillis)
         .append(driverHeartbeatMillis == 500 ? " (driver default 10000)" : "")
         .append(
