@@ -327,6 +327,7 @@ public final class FailoverBenchmark {
           }
         }
       }
+      set.checkNoUnexpectedExit();
       if (System.nanoTime() > deadline) {
         first.cancel(false);
         throw set.failure(
@@ -396,6 +397,7 @@ public final class FailoverBenchmark {
     LocalReplicaSet.sleepMillis(et);
     boolean wrote = after.isDone();
     after.cancel(false);
+    set.checkNoUnexpectedExit();
     List<String> problems = new ArrayList<>();
     long maxTerm = term0;
     for (LocalReplicaSet.Member m : set.members()) {

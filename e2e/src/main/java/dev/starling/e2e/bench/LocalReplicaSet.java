@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.bson.Document;
@@ -36,6 +37,7 @@ final class LocalReplicaSet implements AutoCloseable {
     private final List<ServerProcess> incarnations = new ArrayList<>();
     private ServerProcess current;
     private boolean paused;
+    private boolean killedByUs;
     private MongoClient admin;
 
     private Member(int index, int port, int httpPort, Path dir) throws IOException {
@@ -81,6 +83,7 @@ final class LocalReplicaSet implements AutoCloseable {
           incarnations.add(process);
           current = process;
           paused = false;
+          killedByUs = false;
         }
         try {
           process.awaitReady(startupTimeout);
@@ -124,6 +127,9 @@ final class LocalReplicaSet implements AutoCloseable {
       }
       if (handle == null) {
         return;
+      }
+      synchronized (this) {
+        killedByUs = true;
       }
       handle.destroyForcibly();
       try {
@@ -218,11 +224,21 @@ final class LocalReplicaSet implements AutoCloseable {
                   h.getBoolean("isWritablePrimary", false)
                       ? "PRIMARY"
                       : h.getBoolean("secondary", false) ? "SECONDARY" : "other (" + h.get("info"))
-          .orElse(isAlive() ? "not answering" : "down");
+          .orElse(
+              isAlive()
+                  ? "not answering"
+                  : unexpectedExit().isPresent()
+                      ? "exited with code " + unexpectedExit().getAsInt()
+                      : "down");
     }
 
     synchronized boolean isPaused() {
       return paused;
+    }
+
+    /** Set if the current process exited without the benchmark killing it: its exit code. */
+    synchronized OptionalInt unexpectedExit() {
+      return current == null || killedByUs ? OptionalInt.empty() : current.exitCode();
     }
 
     /** The last lines of every incarnation's output. */
@@ -414,6 +430,7 @@ final class LocalReplicaSet implements AutoCloseable {
       if (primaries == 1 && secondaries == members.size() - 1) {
         return primary;
       }
+      checkNoUnexpectedExit();
       if (System.nanoTime() > deadline) {
         throw failure(
             "no stable set (one PRIMARY, "
@@ -428,10 +445,30 @@ final class LocalReplicaSet implements AutoCloseable {
     }
   }
 
+  /**
+   * Fails, with every member's output, if a member's process ended without the benchmark killing
+   * it (a crash, or a signal from outside).
+   */
+  void checkNoUnexpectedExit() throws BenchmarkException {
+    for (Member m : members) {
+      OptionalInt code = m.unexpectedExit();
+      if (code.isPresent()) {
+        throw failure(
+            m.name()
+                + " exited on its own (or was signalled by someone else) with code "
+                + code.getAsInt()
+                + "; states: "
+                + describeStates(),
+            null);
+      }
+    }
+  }
+
   /** Waits until {@code m}'s hello says secondary. */
   void awaitSecondary(Member m, Duration timeout) throws BenchmarkException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!m.isSecondary()) {
+      checkNoUnexpectedExit();
       if (System.nanoTime() > deadline) {
         throw failure(
             m.name()

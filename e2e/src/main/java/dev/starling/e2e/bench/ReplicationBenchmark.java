@@ -257,11 +257,6 @@ public final class ReplicationBenchmark {
       sampler.close();
     }
     long catchUp = awaitCaughtUp(set, primary);
-    for (LocalReplicaSet.Member m : set.members()) {
-      if (!m.isAlive()) {
-        throw set.failure(m.name() + " died during the " + label + " phase", null);
-      }
-    }
     long[] lags = sampler.sortedLagMillis();
     if (result.ok()) {
       log(
@@ -324,6 +319,7 @@ public final class ReplicationBenchmark {
       } catch (RuntimeException e) {
         last = e.getClass().getSimpleName() + ": " + e.getMessage();
       }
+      set.checkNoUnexpectedExit();
       if (System.nanoTime() > deadline) {
         throw set.failure(
             "the secondaries did not catch up with the primary within "

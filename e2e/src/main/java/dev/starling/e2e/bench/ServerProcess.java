@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -89,6 +90,13 @@ final class ServerProcess implements AutoCloseable {
 
   String uri() {
     return uri;
+  }
+
+  /** The child's exit code once it has exited; empty while it runs (or for an external server). */
+  OptionalInt exitCode() {
+    return process != null && !process.isAlive()
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   boolean isChild() {
