@@ -36,8 +36,8 @@ import org.bson.Document;
  * one and waits until it is SECONDARY again. A paused-for-half-the-timeout check follows, and at
  * the end every acknowledged _id is looked up on the final primary.
  *
- * <p>Exit codes: 0 every trial ran and no acknowledged write was lost; 1 otherwise (the report says
- * what); 2 bad arguments; 3 the run overran its own time bound.
+ * <p>Exit codes: 0 every trial ran, no acknowledged write was lost and the members converged; 1
+ * otherwise (the report says what; the targets are verdicts in the report, not exit codes); 2 bad arguments; 3 the run overran its own time bound.
  */
 public final class FailoverBenchmark {
 
@@ -81,7 +81,14 @@ public final class FailoverBenchmark {
       long unackedPresent,
       String lostSample,
       String primary,
-      String converged) {}
+      String convergence) {
+
+    boolean converged() {
+      return convergence.startsWith(SAME_DB_HASH);
+    }
+  }
+
+  private static final String SAME_DB_HASH = "dbHash equal on all 3 members";
 
   /** Everything one set (one election timeout) gave. */
   private static final class SetResult {
@@ -195,7 +202,11 @@ public final class FailoverBenchmark {
     boolean ok =
         results.stream()
             .allMatch(
-                r -> r.failure == null && r.verification != null && r.verification.lost() == 0);
+                r ->
+                    r.failure == null
+                        && r.verification != null
+                        && r.verification.lost() == 0
+                        && r.verification.converged());
     if (!ok) {
       System.err.println("FailoverBenchmark: FAILED; see the report and the member output above.");
     }
@@ -463,23 +474,9 @@ public final class FailoverBenchmark {
       log("verification: the set is not stable; reading the primary " + primary.host());
     }
     BitSet acked = writer.acked();
-    BitSet present = new BitSet();
-    try (MongoClient client =
-            LocalReplicaSet.directClient(primary.host(), Duration.ofSeconds(120));
-        MongoCursor<Document> cursor =
-            client
-                .getDatabase(AckedWriter.DB)
-                .getCollection(AckedWriter.COLLECTION)
-                .find()
-                .projection(Projections.include("_id"))
-                .batchSize(10_000)
-                .iterator()) {
-      while (cursor.hasNext()) {
-        Object id = cursor.next().get("_id");
-        if (id instanceof Integer i) {
-          present.set(i);
-        }
-      }
+    BitSet present;
+    try {
+      present = ids(primary);
     } catch (RuntimeException e) {
       throw set.failure("reading the _ids from " + primary.name() + " failed: " + e, e);
     }
@@ -487,13 +484,8 @@ public final class FailoverBenchmark {
     lost.andNot(present);
     BitSet unacked = (BitSet) present.clone();
     unacked.andNot(acked);
-    String sample =
-        lost.stream()
-            .limit(10)
-            .mapToObj(Integer::toString)
-            .reduce((a, b) -> a + ", " + b)
-            .orElse("");
-    String converged = awaitSameDbHash(set);
+    String sample = sample(lost);
+    String converged = awaitSameDbHash(set, primary, present, acked);
     log(
         String.format(
             Locale.ROOT,
@@ -502,7 +494,7 @@ public final class FailoverBenchmark {
             primary.host(),
             acked.cardinality(),
             lost.cardinality(),
-            sample.isEmpty() ? "" : " (e.g. " + sample + ")",
+            sample.isEmpty() ? "" : " (" + sample.strip() + ")",
             unacked.cardinality(),
             converged));
     return new Verification(
@@ -515,29 +507,103 @@ public final class FailoverBenchmark {
         converged);
   }
 
-  private static String awaitSameDbHash(LocalReplicaSet set) {
+  /**
+   * Waits (30 s) for the members' dbHash of the benchmark database to agree; if they do not, says
+   * which member holds which _ids that the primary does not (or lacks), and which of those were
+   * acknowledged.
+   */
+  private static String awaitSameDbHash(
+      LocalReplicaSet set, LocalReplicaSet.Member primary, BitSet onPrimary, BitSet acked) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<String> last = List.of();
+    List<Document> last = List.of();
     while (System.nanoTime() < deadline) {
-      List<String> hashes = new ArrayList<>();
+      List<Document> hashes = new ArrayList<>();
       for (LocalReplicaSet.Member m : set.members()) {
         try {
           hashes.add(
-              m.admin()
-                  .getDatabase(AckedWriter.DB)
-                  .runCommand(new Document("dbHash", 1))
-                  .getString("md5"));
+              m.admin().getDatabase(AckedWriter.DB).runCommand(new Document("dbHash", 1)));
         } catch (RuntimeException e) {
-          hashes.add("(" + e.getClass().getSimpleName() + ")");
+          hashes.add(new Document("md5", "(" + e.getClass().getSimpleName() + ")"));
         }
       }
       last = hashes;
-      if (hashes.stream().distinct().count() == 1 && !hashes.get(0).startsWith("(")) {
-        return "dbHash equal on all 3 members";
+      if (hashes.stream().map(h -> h.getString("md5")).distinct().count() == 1
+          && !hashes.get(0).getString("md5").startsWith("(")) {
+        return SAME_DB_HASH;
       }
       LocalReplicaSet.sleepMillis(200);
     }
-    return "dbHash NOT equal after 30 s: " + String.join(", ", last);
+    StringBuilder out = new StringBuilder("dbHash NOT equal after 30 s without writes:");
+    for (int i = 0; i < set.members().size(); i++) {
+      LocalReplicaSet.Member m = set.members().get(i);
+      Document h = last.get(i);
+      out.append(' ').append(m.host()).append(" md5 ").append(h.getString("md5"));
+      if (h.get("collections") instanceof Document c) {
+        out.append(" ").append(c.toJson());
+      }
+      if (m == primary) {
+        out.append(" (primary);");
+        continue;
+      }
+      try {
+        BitSet ids = ids(m);
+        BitSet extra = (BitSet) ids.clone();
+        extra.andNot(onPrimary);
+        BitSet missing = (BitSet) onPrimary.clone();
+        missing.andNot(ids);
+        BitSet extraAcked = (BitSet) extra.clone();
+        extraAcked.and(acked);
+        BitSet missingAcked = (BitSet) missing.clone();
+        missingAcked.and(acked);
+        out.append(
+            String.format(
+                Locale.ROOT,
+                " %d _ids, %d not on the primary (%d of them acknowledged)%s, %d of the"
+                    + " primary's missing (%d acknowledged)%s;",
+                ids.cardinality(),
+                extra.cardinality(),
+                extraAcked.cardinality(),
+                sample(extra),
+                missing.cardinality(),
+                missingAcked.cardinality(),
+                sample(missing)));
+      } catch (RuntimeException e) {
+        out.append(" could not read its _ids: ").append(e.getMessage()).append(';');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String sample(BitSet ids) {
+    return ids.isEmpty()
+        ? ""
+        : " e.g. "
+            + ids.stream()
+                .limit(5)
+                .mapToObj(Integer::toString)
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("");
+  }
+
+  /** The integer _ids of the writer's collection on {@code m} (a secondary read if need be). */
+  private static BitSet ids(LocalReplicaSet.Member m) {
+    BitSet present = new BitSet();
+    try (MongoClient client = LocalReplicaSet.directClient(m.host(), Duration.ofSeconds(120));
+        MongoCursor<Document> cursor =
+            client
+                .getDatabase(AckedWriter.DB)
+                .getCollection(AckedWriter.COLLECTION)
+                .find()
+                .projection(Projections.include("_id"))
+                .batchSize(10_000)
+                .iterator()) {
+      while (cursor.hasNext()) {
+        if (cursor.next().get("_id") instanceof Integer i) {
+          present.set(i);
+        }
+      }
+    }
+    return present;
   }
 
   private String render(String[] args, String machine, String version, List<SetResult> results) {
@@ -669,18 +735,24 @@ public final class FailoverBenchmark {
             .append(" of ")
             .append(v.acked())
             .append(" acknowledged lost")
-            .append(v.lost() > 0 ? " (e.g. _id " + v.lostSample() + ")" : "")
+            .append(v.lost() > 0 ? " (" + v.lostSample().strip() + ")" : "")
             .append(" (")
             .append(v.attempts())
             .append(" attempts; ")
             .append(v.unackedPresent())
             .append(" unacknowledged attempts present; final primary ")
             .append(v.primary())
-            .append("; ")
-            .append(v.converged())
             .append(")");
       }
       out.append(" |\n");
+      if (v != null) {
+        out.append("| Members hold the same data (dbHash of the benchmark database within 30 s")
+            .append(" after the writer stopped) | ")
+            .append(r.electionTimeoutMillis)
+            .append(" | ")
+            .append(v.converged() ? "PASS" : "FAIL: " + v.convergence())
+            .append(" |\n");
+      }
     }
     if (!notes.isEmpty()) {
       out.append('\n');
