@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -31,18 +32,21 @@ final class ServerProcess implements AutoCloseable {
   private final String uri;
   private final Process process;
   private final Path workDir;
+  private final boolean deleteWorkDir;
   private boolean closed;
 
-  private ServerProcess(String name, String uri, Process process, Path workDir) {
+  private ServerProcess(
+      String name, String uri, Process process, Path workDir, boolean deleteWorkDir) {
     this.name = name;
     this.uri = uri;
     this.process = process;
     this.workDir = workDir;
+    this.deleteWorkDir = deleteWorkDir;
   }
 
   /** A server that is already running somewhere: nothing to start, stop or measure. */
   static ServerProcess external(String name, String uri) {
-    return new ServerProcess(name, uri, null, null);
+    return new ServerProcess(name, uri, null, null, false);
   }
 
   /**
@@ -50,6 +54,16 @@ final class ServerProcess implements AutoCloseable {
    * files in {@code workDir}, which this object owns and deletes on close.
    */
   static ServerProcess start(String name, List<String> command, int port, Path workDir)
+      throws IOException {
+    return start(name, command, port, workDir, true);
+  }
+
+  /**
+   * Like {@link #start(String, List, int, Path)}, but {@code workDir} is deleted on close only if
+   * {@code deleteWorkDir}: the caller may keep the output of a process it ended.
+   */
+  static ServerProcess start(
+      String name, List<String> command, int port, Path workDir, boolean deleteWorkDir)
       throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -59,7 +73,7 @@ final class ServerProcess implements AutoCloseable {
             .redirectError(workDir.resolve("stderr.log").toFile());
     Process process = builder.start();
     String uri = "mongodb://127.0.0.1:" + port + "/?directConnection=true";
-    return new ServerProcess(name, uri, process, workDir);
+    return new ServerProcess(name, uri, process, workDir, deleteWorkDir);
   }
 
   /** A TCP port that was free on 127.0.0.1 a moment ago. */
@@ -76,6 +90,13 @@ final class ServerProcess implements AutoCloseable {
 
   String uri() {
     return uri;
+  }
+
+  /** The child's exit code once it has exited; empty while it runs (or for an external server). */
+  OptionalInt exitCode() {
+    return process != null && !process.isAlive()
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   boolean isChild() {
@@ -217,7 +238,7 @@ final class ServerProcess implements AutoCloseable {
       }
       descendants.forEach(ProcessHandle::destroyForcibly);
     }
-    if (workDir != null) {
+    if (workDir != null && deleteWorkDir) {
       deleteRecursively(workDir);
     }
   }

@@ -1,0 +1,133 @@
+package dev.starling.e2e.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The command-line options the replica-set benchmarks share (the jar, JVM options, startup timeout,
+ * keeping the member directories) and the helpers both use to parse their own and to describe the
+ * run in the report.
+ */
+final class ReplBenchArgs {
+
+  static final String COMMON_USAGE =
+      """
+        --jar PATH           the starling-node jar (default: system property starling.node.jar,
+                             else node-image/target/starling-node.jar under the repository root)
+        --jvm-arg ARG        extra JVM option for every member (repeatable), e.g. -Xmx512m
+        --startup-timeout N  seconds to wait for a started member to answer ping (1-600, default 60)
+        --keep-dir           keep the members' data and logs (the path is printed at the end)
+        --help               this text
+      """;
+
+  /** Handles one benchmark-specific option; returns false if {@code arg} is not one of them. */
+  @FunctionalInterface
+  interface Own {
+    boolean accept(String arg, Supplier<String> value);
+  }
+
+  Path jar;
+  final List<String> jvmArgs = new ArrayList<>();
+  int startupTimeoutSeconds = 60;
+  boolean keepDir;
+  boolean help;
+
+  /** Parses the shared options, handing every other one to {@code own}. */
+  static ReplBenchArgs parse(String[] args, Own own) {
+    ReplBenchArgs o = new ReplBenchArgs();
+    ArrayDeque<String> in = new ArrayDeque<>(List.of(args));
+    while (!in.isEmpty()) {
+      String given = in.poll();
+      int eq = given.indexOf('=');
+      boolean hasInline = given.startsWith("--") && eq > 0;
+      String arg = hasInline ? given.substring(0, eq) : given;
+      String inline = hasInline ? given.substring(eq + 1) : null;
+      Supplier<String> value =
+          () -> {
+            if (inline != null) {
+              return inline;
+            }
+            if (in.isEmpty()) {
+              throw new IllegalArgumentException(arg + " needs a value");
+            }
+            return in.poll();
+          };
+      switch (arg) {
+        case "--help", "-h" -> o.help = true;
+        case "--jar" -> o.jar = Path.of(value.get());
+        case "--jvm-arg" -> o.jvmArgs.add(value.get());
+        case "--startup-timeout" -> o.startupTimeoutSeconds = number(arg, value.get(), 1, 600);
+        case "--keep-dir" -> o.keepDir = true;
+        default -> {
+          if (!own.accept(arg, value)) {
+            throw new IllegalArgumentException("unknown argument: " + given);
+          }
+        }
+      }
+    }
+    if (o.jar == null) {
+      String property = System.getProperty("starling.node.jar");
+      o.jar =
+          property != null && !property.isBlank()
+              ? Path.of(property)
+              : BenchOptions.repoRoot().resolve("node-image/target/starling-node.jar");
+    }
+    return o;
+  }
+
+  static int number(String option, String value, int min, int max) {
+    int n;
+    try {
+      n = Integer.parseInt(value.strip().replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a whole number, not '" + value + "'");
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(option + " must be between " + min + " and " + max);
+    }
+    return n;
+  }
+
+  /** The command that ran this benchmark, in the form the class comments give, for the report. */
+  static String commandLine(Class<?> main, String[] args) {
+    String shown =
+        Arrays.stream(args).map(ReplBenchArgs::shellQuote).collect(Collectors.joining(" "));
+    return "\"$JAVA_HOME\"/bin/java -cp \"$(cat e2e/target/classpath.txt)\":e2e/target/classes "
+        + main.getName()
+        + (shown.isEmpty() ? "" : " " + shown);
+  }
+
+  private static String shellQuote(String s) {
+    return s.matches("[A-Za-z0-9_./:=,@%+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  /** The machine line of NodeBenchmark plus the load average when the run started. */
+  static String machine() {
+    String load = "";
+    try {
+      String[] parts =
+          Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).strip().split("\\s+");
+      load = "; load average at start " + parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException | RuntimeException e) {
+      // Not Linux: leave it out.
+    }
+    return NodeBenchmark.machine() + load;
+  }
+
+  /** Nearest-rank percentile of a sorted array (p in 0..100); the arrays here are small. */
+  static long percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      throw new IllegalArgumentException("no values");
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+  }
+}
