@@ -13,13 +13,12 @@ import org.rocksdb.Snapshot;
 public final class ReadSnapshot {
   private final RocksDB db;
   private final Snapshot snapshot;
-  private final ReadOptions options;
+  private ReadOptions options;
   private int refs = 1;
 
   ReadSnapshot(RocksDB db) {
     this.db = db;
     this.snapshot = db.getSnapshot();
-    this.options = new ReadOptions().setSnapshot(snapshot);
   }
 
   /** Takes a reference; false if the snapshot is already released. */
@@ -38,12 +37,20 @@ public final class ReadSnapshot {
     }
     if (--refs == 0) {
       db.releaseSnapshot(snapshot);
-      options.close();
+      if (options != null) {
+        options.close();
+      }
     }
   }
 
-  /** The read options to read at this snapshot; only while holding a reference. */
-  ReadOptions options() {
+  /**
+   * The read options to read at this snapshot, made on first use (most snapshots are never read);
+   * only while holding a reference.
+   */
+  synchronized ReadOptions options() {
+    if (options == null) {
+      options = new ReadOptions().setSnapshot(snapshot);
+    }
     return options;
   }
 }
