@@ -37,7 +37,8 @@ import org.bson.Document;
  * the end every acknowledged _id is looked up on the final primary.
  *
  * <p>Exit codes: 0 every trial ran, no acknowledged write was lost and the members converged; 1
- * otherwise (the report says what; the targets are verdicts in the report, not exit codes); 2 bad arguments; 3 the run overran its own time bound.
+ * otherwise (the report says what; the targets are verdicts in the report, not exit codes); 2 bad
+ * arguments; 3 the run overran its own time bound.
  */
 public final class FailoverBenchmark {
 
@@ -520,8 +521,7 @@ public final class FailoverBenchmark {
       List<Document> hashes = new ArrayList<>();
       for (LocalReplicaSet.Member m : set.members()) {
         try {
-          hashes.add(
-              m.admin().getDatabase(AckedWriter.DB).runCommand(new Document("dbHash", 1)));
+          hashes.add(m.admin().getDatabase(AckedWriter.DB).runCommand(new Document("dbHash", 1)));
         } catch (RuntimeException e) {
           hashes.add(new Document("md5", "(" + e.getClass().getSimpleName() + ")"));
         }

@@ -446,8 +446,8 @@ final class LocalReplicaSet implements AutoCloseable {
   }
 
   /**
-   * Fails, with every member's output, if a member's process ended without the benchmark killing
-   * it (a crash, or a signal from outside).
+   * Fails, with every member's output, if a member's process ended without the benchmark killing it
+   * (a crash, or a signal from outside).
    */
   void checkNoUnexpectedExit() throws BenchmarkException {
     for (Member m : members) {

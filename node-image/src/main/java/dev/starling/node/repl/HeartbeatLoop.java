@@ -33,7 +33,6 @@ final class HeartbeatLoop implements Runnable {
   private final Clock clock;
   private long nextAtMillis;
   private boolean urgent;
-  private boolean probeFirst;
   private boolean stopped;
 
   HeartbeatLoop(int memberId, long generation, Target target, PeerClients peers, Clock clock) {
@@ -64,7 +63,6 @@ final class HeartbeatLoop implements Runnable {
     while (!stopped) {
       long wait = nextAtMillis - clock.millis();
       if (wait <= 0) {
-        probeFirst = urgent;
         urgent = false;
         return true;
       }
@@ -75,9 +73,9 @@ final class HeartbeatLoop implements Runnable {
 
   /** Sends one heartbeat; returns when the next one is due. */
   private long beat(HeartbeatCall call) {
-    // An urgent heartbeat follows a broken connection: a refused TCP connect settles it at once,
-    // where the driver would keep retrying until the call's timeout.
-    if (probeFirst && PeerClients.refusesConnections(call.host(), 250)) {
+    // A refused TCP connect settles a dead member at once, where the driver would keep retrying
+    // until the call's timeout; the probe costs one local connect per heartbeat.
+    if (PeerClients.refusesConnections(call.host(), 250)) {
       return target.failed(memberId, generation, true);
     }
     long sent = clock.millis();

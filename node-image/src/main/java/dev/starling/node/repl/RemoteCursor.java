@@ -15,7 +15,8 @@ import org.bson.BsonValue;
  * by initial sync (cloning collections) and rollback (reading the source's oplog backwards).
  */
 final class RemoteCursor implements Iterator<BsonDocument>, AutoCloseable {
-  private static final long TIMEOUT_MILLIS = 60_000;
+  /** Per call: a source that stops answering fails the copy or rollback, which then starts over. */
+  private static final long TIMEOUT_MILLIS = 10_000;
 
   private final PeerClients peers;
   private final String host;

@@ -102,6 +102,15 @@ public final class HelloCommand implements Command {
         .findMemberByHost(s.self())
         .filter(MemberConfig::hidden)
         .ifPresent(m -> reply.append("hidden", BsonBoolean.TRUE));
+    s.config()
+        .findMemberByHost(s.self())
+        .filter(m -> !m.tags().isEmpty())
+        .ifPresent(
+            m -> {
+              BsonDocument tags = new BsonDocument();
+              m.tags().forEach((k, v) -> tags.append(k, new BsonString(v)));
+              reply.append("tags", tags);
+            });
     reply.append("me", new BsonString(s.self()));
     if (s.state() == MemberState.PRIMARY) {
       reply.append("electionId", new BsonObjectId(s.electionId()));
