@@ -93,6 +93,15 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private boolean positionDirty;
   private OplogFetcher fetcher;
   private static final int MAX_SNAPSHOTS = 1000;
+
+  /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
+  private final ProgressSignal replicationProgress = new ProgressSignal();
+
+  /** Wakes awaitData oplog readers: a new entry, or a new commit point to pass on. */
+  private final ProgressSignal oplogProgress = new ProgressSignal();
+
+  private OpTime signalledCommitPoint = OpTime.NULL;
+  private MemberState signalledState = MemberState.STARTUP;
   private final java.util.TreeMap<OpTime, ReadSnapshot> snapshots = new java.util.TreeMap<>();
   private ReadSnapshot majorityView;
   private OpTime majorityViewAt = OpTime.NULL;
@@ -208,6 +217,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
     term = topology.term();
     state = topology.config() == null ? MemberState.STARTUP : topology.memberState();
     writablePrimary = topology.isWritablePrimary();
+    OpTime committed = topology.commitPoint();
+    if (!committed.equals(signalledCommitPoint) || state != signalledState) {
+      signalledCommitPoint = committed;
+      signalledState = state;
+      replicationProgress.signal();
+      oplogProgress.signal();
+    }
   }
 
   private void tickSafely() {
@@ -317,8 +333,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   /** This node stopped being primary: wake write-concern waiters, which then fail with 11602. */
   private void steppedDown() {
-    publish();
     stateGeneration++;
+    publish();
+    replicationProgress.signal();
     notifyAll();
   }
 
@@ -328,6 +345,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   private synchronized void notifyWaiters() {
+    replicationProgress.signal();
     notifyAll();
   }
 
@@ -343,8 +361,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
     if (topology != null) {
       // Durable only once the journal flusher has synced the WAL past it.
       topology.setMyLastOpTimes(entry.opTime(), topology.myLastDurable());
-      advanceMajorityView();
+      publish();
     }
+    oplogProgress.signal();
+    // The journal flusher waits on this monitor; write-concern waiters are woken by publish().
     notifyAll();
   }
 
@@ -387,6 +407,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
           topology.setMyLastOpTimes(applied, durable);
           publish();
           positionDirty = true;
+          replicationProgress.signal();
           notifyAll();
         }
       }
@@ -411,7 +432,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
     if (floor != null) {
       next = floor.getValue();
       at = floor.getKey();
-      snapshots.headMap(at, true).clear();
+      // The floor's snapshot becomes the view (its reference moves there); older ones go.
+      var older = snapshots.headMap(at, false);
+      older.values().forEach(ReadSnapshot::release);
+      older.clear();
+      snapshots.remove(at);
     } else if (!committed.isBefore(topology.myLastApplied()) && majorityView == null) {
       // Everything applied is committed (after a restart, say): the data as it is now.
       next = storage.openSnapshot();
@@ -742,6 +767,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
     publish();
     positionDirty = true;
+    replicationProgress.signal();
     notifyAll();
   }
 
@@ -976,18 +1002,26 @@ public final class ReplicationCoordinator implements AutoCloseable {
    * lastSeenTs} (a timestamp's 64-bit value) exists, or the commit point moves (so secondaries
    * learn it promptly).
    */
-  public synchronized void awaitOplogAfter(long lastSeenTs, long maxMillis)
-      throws InterruptedException {
+  public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
     long deadline = clock.millis() + maxMillis;
-    OpTime committed = topology.commitPoint();
-    while (!closed
-        && topology.myLastApplied().ts().getValue() <= lastSeenTs
-        && topology.commitPoint().equals(committed)) {
+    OpTime committed;
+    synchronized (this) {
+      committed = topology.commitPoint();
+    }
+    while (true) {
+      long seen = oplogProgress.version();
+      synchronized (this) {
+        if (closed
+            || topology.myLastApplied().ts().getValue() > lastSeenTs
+            || !topology.commitPoint().equals(committed)) {
+          return;
+        }
+      }
       long wait = deadline - clock.millis();
       if (wait <= 0) {
         return;
       }
-      wait(wait);
+      oplogProgress.await(seen, wait);
     }
   }
 
@@ -1110,6 +1144,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
           null);
     }
     long deadline = wtimeout > 0 ? clock.millis() + wtimeout : Long.MAX_VALUE;
+    OpTime target;
+    long generation;
     synchronized (this) {
       ReplSetConfig config = topology.config();
       if (config == null) {
@@ -1125,9 +1161,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
           return null;
         }
       }
-      OpTime target = mine != null ? mine : topology.myLastApplied();
-      long generation = stateGeneration;
-      while (true) {
+      target = mine != null ? mine : topology.myLastApplied();
+      generation = stateGeneration;
+    }
+    while (true) {
+      // Read the signal's version before the check, so a change in between is not missed.
+      long seen = replicationProgress.version();
+      synchronized (this) {
         boolean done =
             majority
                 ? !topology.commitPoint().isBefore(target)
@@ -1142,21 +1182,21 @@ public final class ReplicationCoordinator implements AutoCloseable {
                   + " replication",
               null);
         }
-        long wait = deadline - clock.millis();
-        if (wait <= 0) {
-          return writeConcernError(
-              ErrorCode.WRITE_CONCERN_FAILED,
-              "waiting for replication timed out",
-              new BsonDocument("wtimeout", org.bson.BsonBoolean.TRUE)
-                  .append("writeConcern", writeConcern.clone()));
-        }
-        try {
-          wait(Math.min(wait, 1000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return writeConcernError(
-              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted", null);
-        }
+      }
+      long wait = deadline - clock.millis();
+      if (wait <= 0) {
+        return writeConcernError(
+            ErrorCode.WRITE_CONCERN_FAILED,
+            "waiting for replication timed out",
+            new BsonDocument("wtimeout", org.bson.BsonBoolean.TRUE)
+                .append("writeConcern", writeConcern.clone()));
+      }
+      try {
+        replicationProgress.await(seen, Math.min(wait, 1000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return writeConcernError(
+            ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted", null);
       }
     }
   }
