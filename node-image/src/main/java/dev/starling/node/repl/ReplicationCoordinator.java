@@ -874,7 +874,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         public void fetchFailed(int sourceId, String why) {
           Log.info("replica set %s: oplog fetch from member %d failed: %s", setName, sourceId, why);
           synchronized (ReplicationCoordinator.this) {
-            topology.denylistSyncSource(sourceId, clock.millis() + 1000);
+            topology.denylistSyncSource(sourceId, clock.millis() + 200);
             heartbeatNow(sourceId);
             try {
               ReplicationCoordinator.this.wait(100);
