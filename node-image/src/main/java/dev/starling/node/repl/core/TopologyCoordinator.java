@@ -539,8 +539,13 @@ public final class TopologyCoordinator {
       Action a = updateTerm(now, memberTerm, "higher term in a position report");
       return new UpdateResult(takePersist(dirtyBefore), a, false);
     }
-    d.applied = applied;
-    d.durable = durable;
+    // Positions only move forward here: a report relayed through another member may be older than
+    // one the member sent itself. (A member that rolled back reports entries of an older term,
+    // which
+    // compare below every entry of the current term, so keeping its old maximum cannot commit
+    // anything it lacks.)
+    d.applied = OpTime.max(d.applied, applied);
+    d.durable = OpTime.max(d.durable, durable);
     d.lastUpdate = now;
     boolean advanced = role == Role.LEADER && advanceCommitPointAsPrimary();
     return new UpdateResult(takePersist(dirtyBefore), Action.NONE, advanced);
