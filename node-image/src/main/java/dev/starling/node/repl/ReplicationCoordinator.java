@@ -63,6 +63,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private static final long IDLE_NOOP_MILLIS = 10_000;
   private static final ThreadLocal<OpTime> LAST_OP = new ThreadLocal<>();
 
+  /** Set while the fetcher applies a batch: one snapshot for the batch instead of per entry. */
+  private static final ThreadLocal<Boolean> APPLYING_BATCH = ThreadLocal.withInitial(() -> false);
+
   private final String setName;
   private final List<String> selfHosts;
   private final StorageEngine storage;
@@ -354,9 +357,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
     LAST_OP.set(entry.opTime());
     // Runs under the oplog lock right after the entry committed: the snapshot is the data exactly
     // as of this entry, which majority reads use once the commit point reaches it.
-    snapshots.put(entry.opTime(), storage.openSnapshot());
-    while (snapshots.size() > MAX_SNAPSHOTS) {
-      snapshots.pollFirstEntry().getValue().release();
+    if (!APPLYING_BATCH.get()) {
+      takeSnapshot(entry.opTime());
     }
     if (topology != null) {
       // Durable only once the journal flusher has synced the WAL past it.
@@ -900,7 +902,30 @@ public final class ReplicationCoordinator implements AutoCloseable {
    * the position this node reports as durable is on disk.
    */
   private void applyDurably(List<BsonDocument> batch) {
-    applier.apply(batch);
+    APPLYING_BATCH.set(true);
+    try {
+      applier.apply(batch);
+    } finally {
+      APPLYING_BATCH.set(false);
+    }
+    // One snapshot per applied batch (nothing else writes on a secondary): a commit point inside
+    // the batch reads the previous batch's snapshot, older but committed.
+    BsonDocument last = batch.get(batch.size() - 1);
+    OpTime opTime = new OpTime(last.getTimestamp("ts"), last.getNumber("t").longValue());
+    synchronized (this) {
+      if (!opTime.isAfter(topology.myLastApplied())) {
+        takeSnapshot(opTime);
+        publish();
+      }
+    }
+  }
+
+  /** Keeps a snapshot of the data as of {@code opTime} for majority reads. Holds the monitor. */
+  private void takeSnapshot(OpTime opTime) {
+    snapshots.put(opTime, storage.openSnapshot());
+    while (snapshots.size() > MAX_SNAPSHOTS) {
+      snapshots.pollFirstEntry().getValue().release();
+    }
   }
 
   /** Initial sync from {@code host}; STARTUP2 until the oplog is applied up to minValid. */
