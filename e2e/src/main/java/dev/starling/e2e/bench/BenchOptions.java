@@ -2,12 +2,10 @@ package dev.starling.e2e.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /** The benchmark's command line. Every number is bounded so that a run always ends by itself. */
 final class BenchOptions {
@@ -47,60 +45,49 @@ final class BenchOptions {
   /** Parses {@code args}; throws IllegalArgumentException with a message for the user. */
   static BenchOptions parse(String[] args, Set<String> knownWorkloads) {
     BenchOptions o = new BenchOptions();
-    ArrayDeque<String> in = new ArrayDeque<>(List.of(args));
-    while (!in.isEmpty()) {
-      String given = in.poll();
-      int eq = given.indexOf('=');
-      boolean hasInline = given.startsWith("--") && eq > 0;
-      String arg = hasInline ? given.substring(0, eq) : given;
-      String inline = hasInline ? given.substring(eq + 1) : null;
-      Supplier<String> value =
-          () -> {
-            if (inline != null) {
-              return inline;
+    CommandLineArgs.parse(
+        args,
+        (arg, value) -> {
+          switch (arg) {
+            case "--help", "-h" -> o.help = true;
+            case "--seconds" -> o.seconds = number(arg, value.get(), 1, 600);
+            case "--warmup" -> o.warmupSeconds = number(arg, value.get(), 0, 120);
+            case "--threads" -> o.threads = number(arg, value.get(), 1, 256);
+            case "--preload" -> o.preload = number(arg, value.get(), 1000, 2_000_000);
+            case "--startup-timeout" -> o.startupTimeoutSeconds = number(arg, value.get(), 1, 600);
+            case "--jar" -> o.jar = Path.of(value.get());
+            case "--target" -> {
+              String target = value.get();
+              switch (target) {
+                case "both" -> o.peerOnly = false;
+                case "peer-only" -> o.peerOnly = true;
+                default ->
+                    throw new IllegalArgumentException(
+                        "--target must be 'both' or 'peer-only', not '" + target + "'");
+              }
             }
-            if (in.isEmpty()) {
-              throw new IllegalArgumentException(arg + " needs a value");
+            case "--starling-uri" -> o.starlingUri = uri(arg, value.get());
+            case "--peer-uri" -> o.peerUri = uri(arg, value.get());
+            case "--jvm-arg" -> o.jvmArgs.add(value.get());
+            case "--workloads" -> {
+              for (String id : value.get().split(",")) {
+                String trimmed = id.strip();
+                if (!knownWorkloads.contains(trimmed)) {
+                  throw new IllegalArgumentException(
+                      "unknown workload '"
+                          + trimmed
+                          + "'; known: "
+                          + String.join(", ", knownWorkloads));
+                }
+                o.workloads.add(trimmed);
+              }
             }
-            return in.poll();
-          };
-      switch (arg) {
-        case "--help", "-h" -> o.help = true;
-        case "--seconds" -> o.seconds = number(arg, value.get(), 1, 600);
-        case "--warmup" -> o.warmupSeconds = number(arg, value.get(), 0, 120);
-        case "--threads" -> o.threads = number(arg, value.get(), 1, 256);
-        case "--preload" -> o.preload = number(arg, value.get(), 1000, 2_000_000);
-        case "--startup-timeout" -> o.startupTimeoutSeconds = number(arg, value.get(), 1, 600);
-        case "--jar" -> o.jar = Path.of(value.get());
-        case "--target" -> {
-          String target = value.get();
-          switch (target) {
-            case "both" -> o.peerOnly = false;
-            case "peer-only" -> o.peerOnly = true;
-            default ->
-                throw new IllegalArgumentException(
-                    "--target must be 'both' or 'peer-only', not '" + target + "'");
+            default -> {
+              return false;
+            }
           }
-        }
-        case "--starling-uri" -> o.starlingUri = uri(arg, value.get());
-        case "--peer-uri" -> o.peerUri = uri(arg, value.get());
-        case "--jvm-arg" -> o.jvmArgs.add(value.get());
-        case "--workloads" -> {
-          for (String id : value.get().split(",")) {
-            String trimmed = id.strip();
-            if (!knownWorkloads.contains(trimmed)) {
-              throw new IllegalArgumentException(
-                  "unknown workload '"
-                      + trimmed
-                      + "'; known: "
-                      + String.join(", ", knownWorkloads));
-            }
-            o.workloads.add(trimmed);
-          }
-        }
-        default -> throw new IllegalArgumentException("unknown argument: " + given);
-      }
-    }
+          return true;
+        });
     if (o.peerOnly && o.starlingUri != null) {
       throw new IllegalArgumentException(
           "--target peer-only and --starling-uri exclude each other");
@@ -112,11 +99,7 @@ final class BenchOptions {
       o.workloads.addAll(knownWorkloads);
     }
     if (o.jar == null) {
-      String property = System.getProperty("starling.node.jar");
-      o.jar =
-          property != null && !property.isBlank()
-              ? Path.of(property)
-              : repoRoot().resolve("node-image/target/starling-node.jar");
+      o.jar = CommandLineArgs.defaultNodeJar();
     }
     return o;
   }
@@ -142,16 +125,7 @@ final class BenchOptions {
   }
 
   private static int number(String option, String value, int min, int max) {
-    int n;
-    try {
-      n = Integer.parseInt(value.strip().replace("_", ""));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " needs a whole number, not '" + value + "'");
-    }
-    if (n < min || n > max) {
-      throw new IllegalArgumentException(option + " must be between " + min + " and " + max);
-    }
-    return n;
+    return CommandLineArgs.number(option, value, min, max);
   }
 
   private static String uri(String option, String value) {

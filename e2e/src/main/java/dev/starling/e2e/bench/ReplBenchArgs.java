@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,57 +42,29 @@ final class ReplBenchArgs {
   /** Parses the shared options, handing every other one to {@code own}. */
   static ReplBenchArgs parse(String[] args, Own own) {
     ReplBenchArgs o = new ReplBenchArgs();
-    ArrayDeque<String> in = new ArrayDeque<>(List.of(args));
-    while (!in.isEmpty()) {
-      String given = in.poll();
-      int eq = given.indexOf('=');
-      boolean hasInline = given.startsWith("--") && eq > 0;
-      String arg = hasInline ? given.substring(0, eq) : given;
-      String inline = hasInline ? given.substring(eq + 1) : null;
-      Supplier<String> value =
-          () -> {
-            if (inline != null) {
-              return inline;
+    CommandLineArgs.parse(
+        args,
+        (arg, value) -> {
+          switch (arg) {
+            case "--help", "-h" -> o.help = true;
+            case "--jar" -> o.jar = Path.of(value.get());
+            case "--jvm-arg" -> o.jvmArgs.add(value.get());
+            case "--startup-timeout" -> o.startupTimeoutSeconds = number(arg, value.get(), 1, 600);
+            case "--keep-dir" -> o.keepDir = true;
+            default -> {
+              return own.accept(arg, value);
             }
-            if (in.isEmpty()) {
-              throw new IllegalArgumentException(arg + " needs a value");
-            }
-            return in.poll();
-          };
-      switch (arg) {
-        case "--help", "-h" -> o.help = true;
-        case "--jar" -> o.jar = Path.of(value.get());
-        case "--jvm-arg" -> o.jvmArgs.add(value.get());
-        case "--startup-timeout" -> o.startupTimeoutSeconds = number(arg, value.get(), 1, 600);
-        case "--keep-dir" -> o.keepDir = true;
-        default -> {
-          if (!own.accept(arg, value)) {
-            throw new IllegalArgumentException("unknown argument: " + given);
           }
-        }
-      }
-    }
+          return true;
+        });
     if (o.jar == null) {
-      String property = System.getProperty("starling.node.jar");
-      o.jar =
-          property != null && !property.isBlank()
-              ? Path.of(property)
-              : BenchOptions.repoRoot().resolve("node-image/target/starling-node.jar");
+      o.jar = CommandLineArgs.defaultNodeJar();
     }
     return o;
   }
 
   static int number(String option, String value, int min, int max) {
-    int n;
-    try {
-      n = Integer.parseInt(value.strip().replace("_", ""));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " needs a whole number, not '" + value + "'");
-    }
-    if (n < min || n > max) {
-      throw new IllegalArgumentException(option + " must be between " + min + " and " + max);
-    }
-    return n;
+    return CommandLineArgs.number(option, value, min, max);
   }
 
   /** The command that ran this benchmark, in the form the class comments give, for the report. */
