@@ -35,6 +35,7 @@ import dev.starling.node.command.crud.KillCursorsCommand;
 import dev.starling.node.command.crud.UpdateCommand;
 import dev.starling.node.command.repl.ConfigureFailPointCommand;
 import dev.starling.node.command.repl.DbHashCommand;
+import dev.starling.node.command.repl.ReplSetAbortPrimaryCatchUpCommand;
 import dev.starling.node.command.repl.ReplSetFreezeCommand;
 import dev.starling.node.command.repl.ReplSetGetConfigCommand;
 import dev.starling.node.command.repl.ReplSetGetStatusCommand;
@@ -97,6 +98,7 @@ public final class Commands {
                 new ReplSetStepDownCommand(),
                 new ReplSetFreezeCommand(),
                 new ReplSetStepUpCommand(),
+                new ReplSetAbortPrimaryCatchUpCommand(),
                 new ReplSetReconfigCommand(),
                 new ConfigureFailPointCommand(),
                 new DbHashCommand()));

@@ -142,6 +142,11 @@ public final class OplogFetcher implements Runnable {
       reply = peers.call(plan.host(), "local", getMore, callTimeout);
       cursor = reply.getDocument("cursor");
       cursorId = cursor.getInt64("id").getValue();
+      if (!coordinator.keepFetching(plan.sourceId())) {
+        // Told to stop while the getMore waited (a fail point, a new source, this node became
+        // primary): the batch is dropped; the next fetch starts after what was applied.
+        break;
+      }
       apply(plan, documents(cursor.getArray("nextBatch")), reply);
     }
     if (cursorId != 0) {

@@ -80,6 +80,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private volatile long term;
   private volatile MemberState state = MemberState.STARTUP;
   private volatile boolean writablePrimary;
+
+  /** A fetched batch is being applied; a primary that finished catching up waits for it. */
+  private boolean applyingBatch;
+
   private long lastWriteWallMillis;
   private OpTime electionOpTime = OpTime.NULL;
   private long electionWallMillis;
@@ -219,7 +223,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
     advanceMajorityView();
     term = topology.term();
     state = topology.config() == null ? MemberState.STARTUP : topology.memberState();
-    writablePrimary = topology.isWritablePrimary();
+    boolean writable = topology.isWritablePrimary() && !applyingBatch;
+    if (writable && !writablePrimary) {
+      becameWritable();
+    }
+    writablePrimary = writable;
     OpTime committed = topology.commitPoint();
     if (!committed.equals(signalledCommitPoint) || state != signalledState) {
       signalledCommitPoint = committed;
@@ -274,16 +282,33 @@ public final class ReplicationCoordinator implements AutoCloseable {
       case SEND_REQUESTS -> sendVoteRequests(step);
       case WON -> {
         Log.info("replica set %s: elected primary in term %d", setName, step.term());
-        // The new primary's entry follows at once; the idle no-op clock starts now.
-        lastWriteWallMillis = clock.millis();
+        if (topology.isCatchingUp()) {
+          Log.info(
+              "replica set %s: catching up before taking writes; asking every member for its"
+                  + " position",
+              setName);
+          heartbeats.values().forEach(HeartbeatLoop::now);
+        }
         publish();
-        Thread.ofVirtual().name("repl-new-primary").start(this::writeNewPrimaryEntry);
       }
       case LOST ->
           Log.info(
               "replica set %s: election in term %d lost: %s", setName, step.term(), step.reason());
       default -> {}
     }
+  }
+
+  /**
+   * The primary finished catching up (or needed none) and no fetched batch is still being applied:
+   * it writes the new term's first entry and takes writes. Holds the monitor.
+   */
+  private void becameWritable() {
+    Log.info(
+        "replica set %s: primary in term %d takes writes after %s",
+        setName, topology.term(), topology.myLastApplied());
+    // The idle no-op clock starts now.
+    lastWriteWallMillis = clock.millis();
+    Thread.ofVirtual().name("repl-new-primary").start(this::writeNewPrimaryEntry);
   }
 
   private void writeNewPrimaryEntry() {
@@ -812,7 +837,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
                 || config == null
                 || topology.selfId() < 0
                 || writablePrimary
-                || topology.role() == TopologyCoordinator.Role.LEADER
+                || (topology.role() == TopologyCoordinator.Role.LEADER && !topology.isCatchingUp())
                 || state == MemberState.ARBITER) {
               ReplicationCoordinator.this.wait(500);
               return null;
@@ -842,7 +867,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
             return !closed
                 && !failPoints.fires(FailPoints.STOP_REPL_PRODUCER)
                 && !writablePrimary
-                && topology.role() != TopologyCoordinator.Role.LEADER
+                && (topology.role() != TopologyCoordinator.Role.LEADER || topology.isCatchingUp())
                 && !topology.shouldChangeSyncSource(clock.millis(), sourceId);
           }
         }
@@ -888,6 +913,18 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
         @Override
         public void diverged(int sourceId, String host, OpTime lastApplied) {
+          synchronized (ReplicationCoordinator.this) {
+            if (topology.role() == TopologyCoordinator.Role.LEADER) {
+              // A primary never rolls back: it keeps what it has and stops catching up.
+              Log.info(
+                  "replica set %s: catch-up source %s diverged from our oplog; catch-up ends",
+                  setName, host);
+              topology.abortCatchUp();
+              topology.denylistSyncSource(sourceId, clock.millis() + 1000);
+              publish();
+              return;
+            }
+          }
           rollBack(sourceId, host, lastApplied);
         }
 
@@ -902,11 +939,21 @@ public final class ReplicationCoordinator implements AutoCloseable {
    * the position this node reports as durable is on disk.
    */
   private void applyDurably(List<BsonDocument> batch) {
+    synchronized (this) {
+      if (writablePrimary || closed) {
+        return; // fetched just as this node became a writable primary: not ours to apply now
+      }
+      applyingBatch = true;
+    }
     APPLYING_BATCH.set(true);
     try {
       applier.apply(batch);
     } finally {
       APPLYING_BATCH.set(false);
+      synchronized (this) {
+        applyingBatch = false;
+        publish();
+      }
     }
     // One snapshot per applied batch (nothing else writes on a secondary): a commit point inside
     // the batch reads the previous batch's snapshot, older but committed.
@@ -1330,6 +1377,20 @@ public final class ReplicationCoordinator implements AutoCloseable {
     return info;
   }
 
+  /**
+   * replSetAbortPrimaryCatchUp: a primary still catching up stops now and takes writes with what it
+   * has. Anywhere else: IllegalOperation.
+   */
+  public synchronized void abortPrimaryCatchUp() {
+    requireConfig();
+    if (!topology.abortCatchUp()) {
+      throw new MongoServerException(
+          ErrorCode.ILLEGAL_OPERATION, "The node is not in catch-up mode.");
+    }
+    Log.info("replica set %s: catch-up aborted by replSetAbortPrimaryCatchUp", setName);
+    publish();
+  }
+
   /** replSetStepUp: stands for election now and waits for the outcome. */
   public void stepUp() {
     long deadline;
@@ -1341,7 +1402,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
       handle(topology.stepUp(clock.millis()));
       publish();
       deadline = clock.millis() + topology.config().electionTimeoutMillis();
-      while (!writablePrimary && topology.role() == TopologyCoordinator.Role.CANDIDATE) {
+      // Returns once elected, as mongod's: the catch-up phase may still be running.
+      while (topology.role() == TopologyCoordinator.Role.CANDIDATE) {
         long wait = deadline - clock.millis();
         if (wait <= 0) {
           break;
@@ -1353,7 +1415,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
           break;
         }
       }
-      if (!writablePrimary) {
+      if (topology.role() != TopologyCoordinator.Role.LEADER) {
         throw new MongoServerException(
             ErrorCode.COMMAND_FAILED, "Election failed: not enough votes in term " + term);
       }
@@ -1450,6 +1512,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         self,
         primary,
         topology.config() == null ? MemberState.STARTUP : topology.memberState(),
+        writablePrimary,
         topology.term(),
         topology.myLastApplied(),
         topology.myLastDurable(),
@@ -1467,6 +1530,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       String self,
       String primary,
       MemberState state,
+      boolean writablePrimary,
       long term,
       OpTime applied,
       OpTime durable,

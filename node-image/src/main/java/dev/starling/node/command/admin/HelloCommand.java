@@ -93,7 +93,8 @@ public final class HelloCommand implements Command {
     reply
         .append("setName", new BsonString(s.config().name()))
         .append("setVersion", new BsonInt32(s.config().version()))
-        .append(primaryField, BsonBoolean.valueOf(s.state() == MemberState.PRIMARY))
+        // A primary still catching up after its election is PRIMARY but takes no writes yet.
+        .append(primaryField, BsonBoolean.valueOf(s.writablePrimary()))
         .append("secondary", BsonBoolean.valueOf(s.state() == MemberState.SECONDARY));
     if (s.primary() != null) {
       reply.append("primary", new BsonString(s.primary()));

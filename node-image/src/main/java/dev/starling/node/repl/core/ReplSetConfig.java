@@ -632,6 +632,16 @@ public final class ReplSetConfig {
       return this;
     }
 
+    public Builder catchUpTimeoutMillis(long ms) {
+      catchUpTimeoutMillis = ms;
+      return this;
+    }
+
+    public Builder catchUpTakeoverDelayMillis(long ms) {
+      catchUpTakeoverDelayMillis = ms;
+      return this;
+    }
+
     /** Builds and validates. */
     public ReplSetConfig build() {
       ReplSetConfig c = new ReplSetConfig(this);

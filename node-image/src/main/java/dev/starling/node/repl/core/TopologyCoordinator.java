@@ -84,6 +84,8 @@ public final class TopologyCoordinator {
   private int syncSourceId = -1;
   private long electionTimeoutAt = Long.MAX_VALUE;
   private long priorityTakeoverAt = Long.MAX_VALUE;
+  private long catchUpTakeoverAt = Long.MAX_VALUE;
+  private PrimaryCatchUp catchUp;
   private long stepDownUntil;
   private long electionTimeMillis;
   private Election election;
@@ -189,8 +191,29 @@ public final class TopologyCoordinator {
     return role == Role.LEADER ? selfId : primaryId;
   }
 
+  /** Primary and done catching up: takes writes. */
   public boolean isWritablePrimary() {
-    return role == Role.LEADER;
+    return role == Role.LEADER && catchUp == null;
+  }
+
+  /**
+   * Elected, but still catching up to the newest entry a majority of members report (see {@link
+   * PrimaryCatchUp}): keeps fetching like a secondary and takes no writes yet.
+   */
+  public boolean isCatchingUp() {
+    return role == Role.LEADER && catchUp != null;
+  }
+
+  /**
+   * Ends the catch-up phase now (replSetAbortPrimaryCatchUp, or the fetcher found the fresher
+   * member's oplog diverged from ours). Returns false when this node was not catching up.
+   */
+  public boolean abortCatchUp() {
+    if (!isCatchingUp()) {
+      return false;
+    }
+    catchUp = null;
+    return true;
   }
 
   public OpTime commitPoint() {
@@ -222,6 +245,10 @@ public final class TopologyCoordinator {
     return priorityTakeoverAt;
   }
 
+  public long catchUpTakeoverAtMillis() {
+    return catchUpTakeoverAt;
+  }
+
   // ---------------------------------------------------------------- timers
 
   /**
@@ -245,6 +272,7 @@ public final class TopologyCoordinator {
           return new Action.StepDownSelf(
               "could not see a majority of voting members within the election timeout");
         }
+        checkCatchUp(now);
         return Action.NONE;
       }
       case CANDIDATE -> {
@@ -261,6 +289,12 @@ public final class TopologyCoordinator {
       priorityTakeoverAt = Long.MAX_VALUE;
       if (canElect(now) && priorityTakeoverStillWanted()) {
         return startElection(now, StartElectionReason.PRIORITY_TAKEOVER);
+      }
+    }
+    if (now >= catchUpTakeoverAt) {
+      catchUpTakeoverAt = Long.MAX_VALUE;
+      if (catchUpTakeoverWanted(now)) {
+        return startElection(now, StartElectionReason.CATCHUP_TAKEOVER);
       }
     }
     if (now >= electionTimeoutAt) {
@@ -284,6 +318,10 @@ public final class TopologyCoordinator {
     long t = Long.MAX_VALUE;
     t = earliestAfter(now, t, electionTimeoutAt);
     t = earliestAfter(now, t, priorityTakeoverAt);
+    t = earliestAfter(now, t, catchUpTakeoverAt);
+    if (catchUp != null) {
+      t = earliestAfter(now, t, catchUp.deadline());
+    }
     if (election != null) {
       t = earliestAfter(now, t, election.deadline);
     }
@@ -387,10 +425,23 @@ public final class TopologyCoordinator {
             now + config.priorityTakeoverDelayMillis(selfId) + randomizedElectionOffset();
         action = new Action.PriorityTakeover(priorityTakeoverAt);
       }
+      if (role == Role.FOLLOWER) {
+        if (!catchUpTakeoverWanted(now)) {
+          catchUpTakeoverAt = Long.MAX_VALUE;
+        } else if (catchUpTakeoverAt == Long.MAX_VALUE) {
+          catchUpTakeoverAt = now + config.catchUpTakeoverDelayMillis();
+          action = new Action.CatchupTakeover(catchUpTakeoverAt);
+        }
+      }
     } else if (primaryId == targetId && r.state() != MemberState.PRIMARY) {
       primaryId = -1;
+      catchUpTakeoverAt = Long.MAX_VALUE;
     }
     if (role == Role.LEADER) {
+      if (catchUp != null && now - pingMillis >= catchUp.startedAt()) {
+        catchUp.heard(targetId, r.appliedOpTime());
+        checkCatchUp(now);
+      }
       advanceCommitPointAsPrimary();
     }
     return new HeartbeatResult(action, next, takePersist(dirtyBefore));
@@ -414,6 +465,9 @@ public final class TopologyCoordinator {
     Action action = Action.NONE;
     if (d != null) {
       d.lastHeartbeat = now;
+      if (catchUp != null && role == Role.LEADER) {
+        catchUp.lost(targetId);
+      }
       boolean wasPrimary = primaryId == targetId;
       if (refused || now - d.lastUpdate >= config.heartbeatTimeoutMillis()) {
         markDown(d);
@@ -427,6 +481,7 @@ public final class TopologyCoordinator {
           electionTimeoutAt = prompt;
         }
       }
+      checkCatchUpTarget();
     }
     return new HeartbeatResult(action, next, null);
   }
@@ -507,6 +562,10 @@ public final class TopologyCoordinator {
     d.state = MemberState.DOWN;
     if (primaryId == d.id) {
       primaryId = -1;
+      catchUpTakeoverAt = Long.MAX_VALUE;
+    }
+    if (catchUp != null) {
+      catchUp.lost(d.id);
     }
   }
 
@@ -520,7 +579,14 @@ public final class TopologyCoordinator {
   public boolean setMyLastOpTimes(OpTime applied, OpTime durable) {
     myApplied = applied;
     myDurable = durable;
-    return role == Role.LEADER && advanceCommitPointAsPrimary();
+    if (role != Role.LEADER) {
+      return false;
+    }
+    if (catchUp != null) {
+      // An applied batch may have reached the target; checked again by tick and heartbeats.
+      checkCatchUpTarget();
+    }
+    return advanceCommitPointAsPrimary();
   }
 
   /**
@@ -648,6 +714,7 @@ public final class TopologyCoordinator {
     role = Role.CANDIDATE;
     electionTimeoutAt = Long.MAX_VALUE;
     priorityTakeoverAt = Long.MAX_VALUE;
+    catchUpTakeoverAt = Long.MAX_VALUE;
     ElectionStep step;
     if (reason == StartElectionReason.STEP_UP_REQUEST) {
       step = startRealElection(now, dirtyBefore);
@@ -717,6 +784,8 @@ public final class TopologyCoordinator {
     electionTimeMillis = now;
     electionTimeoutAt = Long.MAX_VALUE;
     priorityTakeoverAt = Long.MAX_VALUE;
+    catchUpTakeoverAt = Long.MAX_VALUE;
+    catchUp = needsCatchUp() ? new PrimaryCatchUp(now, config.catchUpTimeoutMillis()) : null;
     resetMemberTimeouts(now);
     advanceCommitPointAsPrimary();
     return ElectionStep.of(ElectionStep.Outcome.WON, t, takePersist(dirtyBefore), null);
@@ -873,6 +942,7 @@ public final class TopologyCoordinator {
   private void becomeFollower(long now) {
     role = Role.FOLLOWER;
     election = null;
+    catchUp = null;
     if (state == MemberState.PRIMARY) {
       state = MemberState.SECONDARY;
     }
@@ -922,6 +992,54 @@ public final class TopologyCoordinator {
         && role == Role.FOLLOWER
         && state == MemberState.SECONDARY
         && now >= stepDownUntil;
+  }
+
+  /** Catch up only when another member could hold entries we lack, unless the config says 0. */
+  private boolean needsCatchUp() {
+    if (config.catchUpTimeoutMillis() == 0) {
+      return false;
+    }
+    return config.members().stream().anyMatch(m -> m.id() != selfId && m.isDataBearing());
+  }
+
+  /** Ends the catch-up phase when its time is up or this node has the target. */
+  private void checkCatchUp(long now) {
+    if (catchUp != null && now >= catchUp.deadline()) {
+      catchUp = null;
+      return;
+    }
+    checkCatchUpTarget();
+  }
+
+  /** Ends the phase once every other member answered (or failed) and we have their newest. */
+  private void checkCatchUpTarget() {
+    if (catchUp != null
+        && catchUp.allAnswered(members.keySet())
+        && !myApplied.isBefore(catchUp.target())) {
+      catchUp = null;
+    }
+  }
+
+  /**
+   * A catch-up takeover: the primary of our term has not written in its term yet (it is still
+   * catching up, or stuck), this node is ahead of it and the freshest member it can see, and the
+   * config allows takeovers ({@code catchUpTakeoverDelayMillis} is not -1). Standing for election
+   * then keeps our newer entries instead of having them rolled back.
+   */
+  private boolean catchUpTakeoverWanted(long now) {
+    if (config.catchUpTakeoverDelayMillis() < 0 || primaryId < 0 || !canElect(now)) {
+      return false;
+    }
+    MemberData p = members.get(primaryId);
+    if (p == null || p.health != 1 || p.applied.term() >= term || !myApplied.isAfter(p.applied)) {
+      return false;
+    }
+    for (MemberData d : members.values()) {
+      if (d.health == 1 && d.applied.isAfter(myApplied)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean priorityTakeoverStillWanted() {
@@ -1092,13 +1210,14 @@ public final class TopologyCoordinator {
     syncSourceId = -1;
     if (config == null
         || selfId < 0
-        || role == Role.LEADER
+        || isWritablePrimary()
         || selfConfig().arbiterOnly()
         || state == MemberState.REMOVED) {
       return -1;
     }
     syncSourceDenylist.values().removeIf(until -> until <= now);
-    if (!config.chainingAllowed()) {
+    // A primary catching up may fetch from any member: there is no other primary to chain from.
+    if (!config.chainingAllowed() && catchUp == null) {
       if (primaryId >= 0 && isEligibleSource(primaryId, false)) {
         syncSourceId = primaryId;
       }
@@ -1146,7 +1265,7 @@ public final class TopologyCoordinator {
    * chaining is off and it is not the primary, or it is behind us.
    */
   public boolean shouldChangeSyncSource(long now, int sourceId) {
-    if (sourceId < 0 || config == null || role == Role.LEADER) {
+    if (sourceId < 0 || config == null || isWritablePrimary()) {
       return true;
     }
     MemberData d = members.get(sourceId);
@@ -1156,14 +1275,28 @@ public final class TopologyCoordinator {
     if (syncSourceDenylist.getOrDefault(sourceId, 0L) > now) {
       return true;
     }
-    if (!config.chainingAllowed() && primaryId >= 0 && sourceId != primaryId) {
+    if (!config.chainingAllowed() && catchUp == null && primaryId >= 0 && sourceId != primaryId) {
       return true;
     }
     if (primaryId >= 0 && primaryId != sourceId && d.term >= 0 && d.term < term) {
       // The source has not heard of the term our primary leads: it may be a paused old primary.
       return true;
     }
+    if (catchUp != null && !d.applied.isAfter(myApplied)) {
+      // A catching-up primary needs a source with entries it lacks, not one merely level with it.
+      return true;
+    }
+    if (!d.applied.isAfter(myApplied) && sourceId != primaryId && primaryAheadOf(myApplied)) {
+      // The source has nothing new while the primary does: two secondaries can end up syncing
+      // from each other (a cycle), and neither would ever move on.
+      return true;
+    }
     return d.applied.isBefore(myApplied);
+  }
+
+  private boolean primaryAheadOf(OpTime opTime) {
+    MemberData p = primaryId >= 0 && primaryId != selfId ? members.get(primaryId) : null;
+    return p != null && p.health == 1 && p.applied.isAfter(opTime);
   }
 
   /** Do not choose {@code sourceId} again before {@code untilMillis} (fetch failed, diverged). */

@@ -57,7 +57,24 @@ class TopologyCoordinatorTest {
     ElectionStep won = tc.processVoteResponse(now, 1, new VoteResponse(1, true, ""));
     assertThat(won.outcome()).isEqualTo(ElectionStep.Outcome.WON);
     assertThat(tc.memberState()).isEqualTo(MemberState.PRIMARY);
+    finishCatchUp(tc, now, c);
     return tc;
+  }
+
+  /**
+   * The heartbeat round a new primary sends after its election: every other member answers as a
+   * SECONDARY of the new term holding nothing newer, so the catch-up phase ends.
+   */
+  static void finishCatchUp(TopologyCoordinator tc, long now, ReplSetConfig c) {
+    assertThat(tc.isCatchingUp()).as("a new primary first catches up").isTrue();
+    assertThat(tc.isWritablePrimary()).isFalse();
+    for (MemberConfig m : c.members()) {
+      if (m.id() != tc.selfId()) {
+        tc.processHeartbeatResponse(
+            now + 1, m.id(), hb(MemberState.SECONDARY, tc.term(), tc.myLastApplied()), 1);
+      }
+    }
+    assertThat(tc.isWritablePrimary()).isTrue();
   }
 
   // ---- elections and votes
@@ -245,6 +262,7 @@ class TopologyCoordinatorTest {
     tc.processVoteResponse(T, 1, new VoteResponse(3, true, ""));
     assertThat(tc.processVoteResponse(T, 1, new VoteResponse(4, true, "")).outcome())
         .isEqualTo(ElectionStep.Outcome.WON);
+    finishCatchUp(tc, T, tc.config());
   }
 
   @Test
@@ -263,7 +281,7 @@ class TopologyCoordinatorTest {
     tc.processVoteResponse(T, 2, new VoteResponse(0, true, ""));
     tc.processVoteResponse(T, 1, new VoteResponse(1, true, ""));
     tc.processVoteResponse(T, 2, new VoteResponse(1, true, ""));
-    assertThat(tc.isWritablePrimary()).isTrue();
+    finishCatchUp(tc, T, five);
     tc.setMyLastOpTimes(op(10, 1), op(10, 1));
     tc.processPositionReport(T, 1, 1, op(9, 1), op(9, 1));
     assertThat(tc.commitPoint()).isEqualTo(OpTime.NULL);

@@ -80,6 +80,7 @@ public final class SimCluster {
     long[] nextHeartbeat;
     long nextFetch;
     long scheduledWakeup = Long.MAX_VALUE;
+    boolean writable; // took writes after its last election (catch-up over, no-op written)
     int verifiedCommittedPos; // oplog positions below this were checked against committed
 
     Node(int id, MemberConfig member) {
@@ -219,6 +220,7 @@ public final class SimCluster {
     Arrays.fill(n.nextHeartbeat, now);
     n.nextFetch = now;
     n.scheduledWakeup = Long.MAX_VALUE;
+    n.writable = false;
     n.verifiedCommittedPos = 0;
     wake(n, now);
   }
@@ -356,6 +358,12 @@ public final class SimCluster {
       return;
     }
     action(n, n.core.tick(now));
+    boolean writable = n.core.isWritablePrimary();
+    if (writable && !n.writable) {
+      log("n" + n.id + " caught up; takes writes in term " + n.core.term() + " after " + n.last());
+      append(n); // the "new primary" no-op, written once the catch-up phase is over
+    }
+    n.writable = writable;
     checkNode(n);
     long next = n.core.nextWakeupAtMillis(now);
     for (Node o : nodes) {
@@ -428,7 +436,8 @@ public final class SimCluster {
                 + ")");
       }
     }
-    append(n); // the "new primary" no-op
+    // Ask every member for its position now: the catch-up target comes from these replies.
+    Arrays.fill(n.nextHeartbeat, now);
   }
 
   void append(Node n) {
@@ -488,6 +497,10 @@ public final class SimCluster {
           c.setMyLastOpTimes(n.last(), n.last());
           n.nextFetch = now;
         }
+      } else if (c.isCatchingUp()) {
+        // A primary never rolls back: it stops catching up instead, as the I/O layer does.
+        log("n" + n.id + " diverged from its catch-up source n" + from + "; ends catch-up");
+        c.abortCatchUp();
       } else if (f.md().lastAppliedOpTime().isAfter(n.last())) {
         rollback(n, f.divergedSnapshot());
         n.nextFetch = now;
@@ -661,6 +674,31 @@ public final class SimCluster {
       }
     }
     return null;
+  }
+
+  /** One line per node (role, state, term, last entry, sync source, catch-up), for failures. */
+  public String describeNodes() {
+    StringBuilder b = new StringBuilder();
+    for (Node n : nodes) {
+      b.append("n").append(n.id).append(": ");
+      if (!n.up) {
+        b.append("down\n");
+        continue;
+      }
+      TopologyCoordinator c = n.core;
+      b.append(c.role())
+          .append(' ')
+          .append(c.memberState())
+          .append(" term ")
+          .append(c.term())
+          .append(" last ")
+          .append(n.last())
+          .append(" syncSource ")
+          .append(c.syncSourceId())
+          .append(c.isCatchingUp() ? " catching up" : "")
+          .append('\n');
+    }
+    return b.toString();
   }
 
   public int committedCount() {

@@ -116,6 +116,7 @@ public final class SimScenario {
                 + " election timeouts after healing; primary now: "
                 + (p == null ? "none" : "n" + p.id + " commit point " + p.core().commitPoint())
                 + "\n"
+                + sim.describeNodes()
                 + sim.recentTrace());
       }
       sim.runUntil(sim.now() + 100);

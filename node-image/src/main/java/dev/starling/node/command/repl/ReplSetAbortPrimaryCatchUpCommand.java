@@ -1,0 +1,20 @@
+package dev.starling.node.command.repl;
+
+import dev.starling.node.command.Command;
+import dev.starling.node.command.CommandContext;
+import java.util.List;
+import org.bson.BsonDocument;
+
+/** replSetAbortPrimaryCatchUp: a new primary still catching up takes writes with what it has. */
+public final class ReplSetAbortPrimaryCatchUpCommand implements Command {
+  @Override
+  public List<String> names() {
+    return List.of("replSetAbortPrimaryCatchUp");
+  }
+
+  @Override
+  public BsonDocument run(CommandContext context, BsonDocument command) {
+    ReplCommands.replication(context, "replSetAbortPrimaryCatchUp").abortPrimaryCatchUp();
+    return new BsonDocument();
+  }
+}
