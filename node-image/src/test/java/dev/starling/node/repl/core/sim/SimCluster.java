@@ -10,6 +10,7 @@ import dev.starling.node.repl.core.HeartbeatResult;
 import dev.starling.node.repl.core.MemberConfig;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
+import dev.starling.node.repl.core.StartElectionReason;
 import dev.starling.node.repl.core.StepDownAttempt;
 import dev.starling.node.repl.core.SyncSourceMetadata;
 import dev.starling.node.repl.core.TopologyCoordinator;
@@ -81,6 +82,7 @@ public final class SimCluster {
     long nextFetch;
     long scheduledWakeup = Long.MAX_VALUE;
     boolean writable; // took writes after its last election (catch-up over, no-op written)
+    OpTime lastAtElection = OpTime.NULL;
     int verifiedCommittedPos; // oplog positions below this were checked against committed
 
     Node(int id, MemberConfig member) {
@@ -132,7 +134,7 @@ public final class SimCluster {
   long events;
 
   /** Counters for the report: elections won, rollbacks, entries rolled back, step-downs. */
-  final long[] stats = new long[4];
+  final long[] stats = new long[6];
 
   public SimCluster(long seed, ReplSetConfig config, boolean printTrace) {
     this.seed = seed;
@@ -360,6 +362,9 @@ public final class SimCluster {
     action(n, n.core.tick(now));
     boolean writable = n.core.isWritablePrimary();
     if (writable && !n.writable) {
+      if (!n.last().equals(n.lastAtElection)) {
+        stats[4]++; // the catch-up phase fetched entries the new primary lacked
+      }
       log("n" + n.id + " caught up; takes writes in term " + n.core.term() + " after " + n.last());
       append(n); // the "new primary" no-op, written once the catch-up phase is over
     }
@@ -379,6 +384,9 @@ public final class SimCluster {
     switch (a) {
       case Action.StartElection s -> {
         log("n" + n.id + " starts election " + s.reason() + " term " + n.core.term());
+        if (s.reason() == StartElectionReason.CATCHUP_TAKEOVER) {
+          stats[5]++;
+        }
         electionStep(n, s.step());
       }
       case Action.StepDownSelf s -> {
@@ -436,6 +444,7 @@ public final class SimCluster {
                 + ")");
       }
     }
+    n.lastAtElection = n.last();
     // Ask every member for its position now: the catch-up target comes from these replies.
     Arrays.fill(n.nextHeartbeat, now);
   }

@@ -7,10 +7,10 @@ import java.util.Random;
 
 /**
  * One seeded chaos run: a random 3- or 5-member set (even seeds: 3, odd: 5; some with priorities,
- * an arbiter, a hidden member or chaining off) goes through a chaos phase of crashes, restarts,
- * partitions, message loss and delay, step-downs and freezes; then everything heals and a primary
- * of the newest term must be elected, and must commit in its own term, within ten election
- * timeouts.
+ * an arbiter, a hidden member or chaining off, and various catch-up settings) goes through a chaos
+ * phase of crashes, restarts, partitions, message loss and delay, step-downs and freezes; then
+ * everything heals and a primary of the newest term must be elected, and must commit in its own
+ * term, within ten election timeouts.
  */
 public final class SimScenario {
   public static final long CHAOS_MILLIS = 60_000;
@@ -48,6 +48,14 @@ public final class SimScenario {
     }
     if (r.nextBoolean()) {
       b.electionTimeoutMillis(3000).heartbeatIntervalMillis(1000); // more elections per run
+    }
+    // Catch-up settings draw from their own stream, so the rest of each seed's run is unchanged.
+    Random catchUp = new Random(~seed);
+    switch (catchUp.nextInt(4)) {
+      case 0 -> b.catchUpTimeoutMillis(0); // no catch-up phase
+      case 1 -> b.catchUpTimeoutMillis(1000 + catchUp.nextInt(2000)); // a bounded one
+      case 2 -> b.catchUpTakeoverDelayMillis(1000 + catchUp.nextInt(3000)); // prompt takeovers
+      default -> {} // mongod's defaults: no limit, takeover after 30 s
     }
     return b.build();
   }

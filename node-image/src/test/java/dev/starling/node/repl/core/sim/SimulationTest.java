@@ -27,7 +27,7 @@ class SimulationTest {
     long events = 0;
     long committed = 0;
     long maxHeal = 0;
-    long[] stats = new long[4];
+    long[] stats = new long[6];
     for (int i = 0; i < count; i++) {
       long seed = first + i * step;
       try {
@@ -56,8 +56,10 @@ class SimulationTest {
     }
     System.out.printf(
         "%d runs: %d events, %d committed entries, %d elections won, %d rollbacks (%d entries),"
-            + " %d self step-downs, slowest recovery after healing %d ms%n",
-        count, events, committed, stats[0], stats[1], stats[2], stats[3], maxHeal);
+            + " %d self step-downs, %d catch-ups that fetched entries, %d catch-up takeovers,"
+            + " slowest recovery after healing %d ms%n",
+        count, events, committed, stats[0], stats[1], stats[2], stats[3], stats[4], stats[5],
+        maxHeal);
     assertThat(failures).as("failing seeds").isEmpty();
     assertThat(committed).as("committed entries across runs").isPositive();
     assertThat(events).isPositive();
