@@ -786,6 +786,16 @@ public final class TopologyCoordinator {
     priorityTakeoverAt = Long.MAX_VALUE;
     catchUpTakeoverAt = Long.MAX_VALUE;
     catchUp = needsCatchUp() ? new PrimaryCatchUp(now, config.catchUpTimeoutMillis()) : null;
+    if (catchUp != null) {
+      // A member already DOWN, or silent for longer than one and a half heartbeat intervals (the
+      // paused old primary we just replaced), is not waited for; if it answers later, it counts.
+      for (MemberData d : members.values()) {
+        if (d.health == 0 || now - d.lastUpdate > heartbeatIntervalMillis() * 3 / 2) {
+          catchUp.lost(d.id);
+        }
+      }
+      checkCatchUpTarget();
+    }
     resetMemberTimeouts(now);
     advanceCommitPointAsPrimary();
     return ElectionStep.of(ElectionStep.Outcome.WON, t, takePersist(dirtyBefore), null);

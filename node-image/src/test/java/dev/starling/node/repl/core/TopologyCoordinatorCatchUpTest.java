@@ -89,6 +89,22 @@ class TopologyCoordinatorCatchUpTest {
   }
 
   @Test
+  void aMemberSilentAtTheElectionIsNotWaitedFor() {
+    TopologyCoordinator tc = new TopologyCoordinator("a:1", new Random(7));
+    tc.restore(DurableState.INITIAL, op(10, 0), op(10, 0));
+    tc.installConfig(0, three(-1));
+    // Member 2 (a paused old primary) was last heard 3 heartbeat intervals before the election.
+    tc.processHeartbeatResponse(T - 6_000, 2, hb(MemberState.SECONDARY, 0, op(10, 0)), 5);
+    tc.processHeartbeatResponse(T - 100, 1, hb(MemberState.SECONDARY, 0, op(10, 0)), 5);
+    tc.tick(T);
+    tc.processVoteResponse(T, 1, new VoteResponse(0, true, ""));
+    tc.processVoteResponse(T, 1, new VoteResponse(1, true, ""));
+    assertThat(tc.isCatchingUp()).isTrue();
+    tc.processHeartbeatResponse(T + 20, 1, hb(MemberState.SECONDARY, 1, op(10, 0)), 5);
+    assertThat(tc.isWritablePrimary()).isTrue();
+  }
+
+  @Test
   void aZeroCatchUpTimeoutSkipsThePhase() {
     TopologyCoordinator tc = elected(three(0), op(10, 0));
     assertThat(tc.isWritablePrimary()).isTrue();

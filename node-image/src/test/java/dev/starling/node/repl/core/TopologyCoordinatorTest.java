@@ -63,11 +63,10 @@ class TopologyCoordinatorTest {
 
   /**
    * The heartbeat round a new primary sends after its election: every other member answers as a
-   * SECONDARY of the new term holding nothing newer, so the catch-up phase ends.
+   * SECONDARY of the new term holding nothing newer, so the catch-up phase (if any: members silent
+   * at the election are not waited for) ends.
    */
   static void finishCatchUp(TopologyCoordinator tc, long now, ReplSetConfig c) {
-    assertThat(tc.isCatchingUp()).as("a new primary first catches up").isTrue();
-    assertThat(tc.isWritablePrimary()).isFalse();
     for (MemberConfig m : c.members()) {
       if (m.id() != tc.selfId()) {
         tc.processHeartbeatResponse(
