@@ -35,6 +35,7 @@ import dev.starling.node.command.crud.KillCursorsCommand;
 import dev.starling.node.command.crud.UpdateCommand;
 import dev.starling.node.command.repl.ConfigureFailPointCommand;
 import dev.starling.node.command.repl.DbHashCommand;
+import dev.starling.node.command.repl.GetDefaultRWConcernCommand;
 import dev.starling.node.command.repl.ReplSetFreezeCommand;
 import dev.starling.node.command.repl.ReplSetGetConfigCommand;
 import dev.starling.node.command.repl.ReplSetGetStatusCommand;
@@ -45,6 +46,7 @@ import dev.starling.node.command.repl.ReplSetRequestVotesCommand;
 import dev.starling.node.command.repl.ReplSetStepDownCommand;
 import dev.starling.node.command.repl.ReplSetStepUpCommand;
 import dev.starling.node.command.repl.ReplSetUpdatePositionCommand;
+import dev.starling.node.command.repl.SetDefaultRWConcernCommand;
 import java.util.List;
 
 /** Every command this node serves. */
@@ -98,6 +100,8 @@ public final class Commands {
                 new ReplSetFreezeCommand(),
                 new ReplSetStepUpCommand(),
                 new ReplSetReconfigCommand(),
+                new GetDefaultRWConcernCommand(),
+                new SetDefaultRWConcernCommand(),
                 new ConfigureFailPointCommand(),
                 new DbHashCommand()));
   }
