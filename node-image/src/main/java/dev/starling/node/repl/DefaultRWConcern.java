@@ -63,7 +63,14 @@ public final class DefaultRWConcern {
     if (requested.containsKey("w")) {
       return requested;
     }
-    BsonDocument cwwc = clusterWideWriteConcern(storage);
+    return apply(requested, clusterWideWriteConcern(storage), config);
+  }
+
+  /** {@link #effective}'s rule: {@code cwwc} (null when unset) else the implicit default. */
+  static BsonDocument apply(BsonDocument requested, BsonDocument cwwc, ReplSetConfig config) {
+    if (requested.containsKey("w")) {
+      return requested;
+    }
     BsonDocument fallback = cwwc != null ? cwwc : implicitWriteConcern(config);
     BsonDocument out = requested.clone();
     out.put("w", fallback.get("w"));
