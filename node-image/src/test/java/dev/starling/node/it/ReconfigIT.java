@@ -251,6 +251,14 @@ class ReconfigIT {
           .isInstanceOfSatisfying(
               MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(93));
       assertThat(config(admin, true).get("version")).isEqualTo(before.get("version"));
+
+      // ... and with force, removing two voters at once is accepted.
+      Document alone =
+          next(admin, c -> withMembers(c, new ArrayList<>(List.of(member(c, primary)))));
+      Document done =
+          admin.runCommand(new Document("replSetReconfig", alone).append("force", true));
+      assertThat(done.get("ok", Number.class).intValue()).isEqualTo(1);
+      assertThat(members(config(admin, true))).hasSize(1);
     }
   }
 
@@ -293,6 +301,16 @@ class ReconfigIT {
                           new Document("_id", 4).append("host", rs.host(4)))));
       assertThat(added.get("ok", Number.class).intValue()).isEqualTo(1);
       Document internal = config(admin, true);
+      // It returned once a majority of the voters (the three old members) had the new config.
+      long have =
+          java.util.stream.IntStream.range(0, 3)
+              .filter(
+                  i ->
+                      config(rs.direct(i).getDatabase("admin"), true)
+                          .get("version")
+                          .equals(internal.get("version")))
+              .count();
+      assertThat(have).isGreaterThanOrEqualTo(2);
       assertThat(member(internal, 3).getBoolean("newlyAdded")).isTrue();
       assertThat(member(internal, 4).getBoolean("newlyAdded")).isTrue();
       assertThat(member(config(admin, false), 3)).doesNotContainKey("newlyAdded");
