@@ -35,6 +35,7 @@ import dev.starling.node.command.crud.KillCursorsCommand;
 import dev.starling.node.command.crud.UpdateCommand;
 import dev.starling.node.command.repl.ConfigureFailPointCommand;
 import dev.starling.node.command.repl.DbHashCommand;
+import dev.starling.node.command.repl.GetDefaultRWConcernCommand;
 import dev.starling.node.command.repl.ReplSetAbortPrimaryCatchUpCommand;
 import dev.starling.node.command.repl.ReplSetFreezeCommand;
 import dev.starling.node.command.repl.ReplSetGetConfigCommand;
@@ -46,6 +47,7 @@ import dev.starling.node.command.repl.ReplSetRequestVotesCommand;
 import dev.starling.node.command.repl.ReplSetStepDownCommand;
 import dev.starling.node.command.repl.ReplSetStepUpCommand;
 import dev.starling.node.command.repl.ReplSetUpdatePositionCommand;
+import dev.starling.node.command.repl.SetDefaultRWConcernCommand;
 import java.util.List;
 
 /** Every command this node serves. */
@@ -100,6 +102,8 @@ public final class Commands {
                 new ReplSetStepUpCommand(),
                 new ReplSetAbortPrimaryCatchUpCommand(),
                 new ReplSetReconfigCommand(),
+                new GetDefaultRWConcernCommand(),
+                new SetDefaultRWConcernCommand(),
                 new ConfigureFailPointCommand(),
                 new DbHashCommand()));
   }

@@ -71,13 +71,17 @@ public final class WriteConcerns {
 
   /**
    * Adds a writeConcernError to a write reply when the concern cannot be satisfied. On a replica
-   * set member this first waits for replication as the concern asks (w, wtimeout, j).
+   * set member this first waits for replication as the concern asks (w, wtimeout, j); a concern
+   * without {@code w} takes the set's default (setDefaultRWConcern's, else mongod's implicit one).
    */
   public static BsonDocument finish(
       CommandContext context, BsonDocument command, BsonDocument reply) {
     var replication = context.node().replication();
     BsonDocument error =
-        replication != null ? replication.awaitWriteConcern(writeConcern(command)) : error(command);
+        replication != null
+            ? replication.awaitWriteConcern(
+                replication.effectiveWriteConcern(writeConcern(command)))
+            : error(command);
     if (error != null) {
       reply.append("writeConcernError", error);
     }

@@ -22,6 +22,7 @@ public enum ErrorCode {
   CONFLICTING_UPDATE_OPERATORS(40, "ConflictingUpdateOperators"),
   CURSOR_NOT_FOUND(43, "CursorNotFound"),
   NAMESPACE_EXISTS(48, "NamespaceExists"),
+  MAX_TIME_MS_EXPIRED(50, "MaxTimeMSExpired"),
   DOLLAR_PREFIXED_FIELD_NAME(52, "DollarPrefixedFieldName"),
   EMPTY_FIELD_NAME(56, "EmptyFieldName"),
   DOTTED_FIELD_NAME(57, "DottedFieldName"),

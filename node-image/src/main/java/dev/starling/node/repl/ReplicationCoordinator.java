@@ -11,6 +11,7 @@ import dev.starling.node.repl.core.HeartbeatResult;
 import dev.starling.node.repl.core.LastVote;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
+import dev.starling.node.repl.core.ReconfigRules;
 import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.StepDownAttempt;
 import dev.starling.node.repl.core.SyncSourceMetadata;
@@ -273,6 +274,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
     } else if (action instanceof Action.StepDownSelf down) {
       Log.info("replica set %s: stepped down: %s", setName, down.reason());
       steppedDown();
+    } else if (action instanceof Action.ClearNewlyAdded clear) {
+      clearNewlyAdded(clear.memberId());
     }
   }
 
@@ -557,6 +560,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
             persist(result.persist());
             handle(result.action());
             publish();
+            // A member's config version may have changed: wake reconfigs waiting for a majority.
+            replicationProgress.signal();
             next = result.nextHeartbeatAtMillis();
             if (reply.get("config") instanceof BsonDocument doc) {
               newerConfig = doc;
@@ -643,6 +648,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         persist(result.persist());
         handle(result.action());
         publish();
+        replicationProgress.signal();
         reply = ReplMessages.heartbeatResponse(topology.prepareHeartbeatResponse(now));
         int cmp =
             ReplSetConfig.compareVersionAndTerm(
@@ -1423,10 +1429,17 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   /**
-   * replSetReconfig: on the primary (or anywhere with {@code force}), validates the new config
-   * against the current one, stores it and installs it; heartbeats carry it to the other members.
+   * replSetReconfig, as mongod 4.4+ does it. A safe (non-force) reconfig runs only on the primary
+   * and only once the current config is committed (a majority of its voters have it and an entry of
+   * this term is majority committed; 308 otherwise); the new config is checked (93 for a bad
+   * member, 103 for a bad set or an unsafe change), new voting members are marked {@code
+   * newlyAdded}, the config is stamped with this term, stored and installed, and the call returns
+   * once a majority of the new config's voters have it (50 after {@code maxTimeMillis}, when
+   * given). {@code force} skips the commitment and one-voter rules and the wait, not validation.
    */
-  public void reconfig(BsonDocument requested, boolean force) {
+  public void reconfig(BsonDocument requested, boolean force, long maxTimeMillis) {
+    long deadline = maxTimeMillis > 0 ? clock.millis() + maxTimeMillis : Long.MAX_VALUE;
+    ReplSetConfig next;
     synchronized (this) {
       ReplSetConfig current = requireConfig();
       if (!force && !writablePrimary) {
@@ -1436,34 +1449,166 @@ public final class ReplicationCoordinator implements AutoCloseable {
                 + state.stateStr()
                 + ";");
       }
+      if (!force) {
+        ReconfigRules.requireCommitted(current, topology);
+      }
       BsonDocument doc = requested.clone();
       doc.remove("term");
       if (force) {
         doc.put("version", new BsonInt32(current.version() + 10_000 + random.nextInt(90_000)));
       }
-      ReplSetConfig next = ReplSetConfig.parse(doc);
-      if (current.replicaSetId().isPresent()) {
+      next = ReplSetConfig.parseForReconfig(doc);
+      if (next.replicaSetId().isEmpty() && current.replicaSetId().isPresent()) {
         next = next.withReplicaSetId(current.replicaSetId().get());
+      }
+      if (!force) {
+        next = next.withNewlyAddedMarks(current);
       }
       next = next.withTerm(force ? -1 : topology.term());
       ReplSetConfig.validateReconfig(current, next, force);
-      if (next.members().stream().noneMatch(m -> isSelf(m.host()))) {
-        throw new MongoServerException(
-            ErrorCode.NODE_NOT_FOUND,
-            "No host described in new configuration with {version: "
-                + next.version()
-                + ", term: "
-                + next.term()
-                + "} for replica set "
-                + setName
-                + " maps to this node");
-      }
-      storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(next.toBsonDocument()), true);
-      handle(installAndRestart(next));
-      publish();
-      Log.info("replica set %s: reconfigured to %s", setName, next);
-      notifyAll();
+      ReconfigRules.requireSameImplicitWriteConcern(
+          current, next, DefaultRWConcern.clusterWideWriteConcern(storage) != null);
+      requireSelfIn(next);
+      installReconfig(next);
     }
+    if (!force) {
+      awaitConfigReplicated(next, deadline);
+    }
+  }
+
+  private void requireSelfIn(ReplSetConfig next) {
+    if (next.members().stream().noneMatch(m -> isSelf(m.host()))) {
+      throw new MongoServerException(
+          ErrorCode.INCOMPATIBLE_CONFIG,
+          "No host described in new configuration with {version: "
+              + next.version()
+              + ", term: "
+              + next.term()
+              + "} for replica set "
+              + setName
+              + " maps to this node");
+    }
+  }
+
+  /** Stores and installs a config this node decided on (replSetReconfig). Holds the monitor. */
+  private void installReconfig(ReplSetConfig next) {
+    storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(next.toBsonDocument()), true);
+    handle(installAndRestart(next));
+    publish();
+    Log.info("replica set %s: reconfigured to %s", setName, next);
+    replicationProgress.signal();
+    notifyAll();
+  }
+
+  /**
+   * Waits until a majority of {@code next}'s voters report having it (their heartbeats carry their
+   * config version and term). A newer config installed meanwhile ends the wait; losing the primary
+   * role fails it (189 PrimarySteppedDown); the deadline fails it with 50 MaxTimeMSExpired.
+   */
+  private void awaitConfigReplicated(ReplSetConfig next, long deadline) {
+    while (true) {
+      long seen = replicationProgress.version();
+      synchronized (this) {
+        if (topology.config() != next || topology.isConfigReplicatedToMajority()) {
+          return;
+        }
+        if (!writablePrimary || closed) {
+          throw new MongoServerException(
+              ErrorCode.PRIMARY_STEPPED_DOWN,
+              "Primary stepped down while waiting for the new config to replicate to a majority");
+        }
+      }
+      long wait = deadline - clock.millis();
+      if (wait <= 0) {
+        throw new MongoServerException(
+            ErrorCode.MAX_TIME_MS_EXPIRED,
+            "operation exceeded time limit while waiting for a majority of voting members to"
+                + " install config version "
+                + next.version());
+      }
+      try {
+        replicationProgress.await(seen, Math.min(wait, 500));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MongoServerException(
+            ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
+      }
+    }
+  }
+
+  /** Whether the current config is committed (replSetGetConfig's commitmentStatus). */
+  public synchronized boolean isConfigCommitted() {
+    return topology.config() != null && topology.isConfigCommitted();
+  }
+
+  private boolean clearingNewlyAdded;
+
+  /**
+   * The core saw a newlyAdded member caught up: clear its mark with an automatic reconfig (version
+   * + 1) on a thread of its own, one at a time, as mongod's primary does. Holds the monitor.
+   */
+  private void clearNewlyAdded(int memberId) {
+    if (clearingNewlyAdded) {
+      return;
+    }
+    clearingNewlyAdded = true;
+    Thread.ofVirtual()
+        .name("repl-clear-newly-added")
+        .start(
+            () -> {
+              try {
+                ReplSetConfig next;
+                synchronized (this) {
+                  ReplSetConfig current = topology.config();
+                  if (!writablePrimary
+                      || current == null
+                      || !current.findMemberById(memberId).map(m -> m.newlyAdded()).orElse(false)
+                      || !topology.isConfigCommitted()) {
+                    return;
+                  }
+                  next = current.withNewlyAddedCleared(memberId).withTerm(topology.term());
+                  ReplSetConfig.validateReconfig(current, next, false);
+                  installReconfig(next);
+                  Log.info(
+                      "replica set %s: member %d caught up; it votes from config version %d",
+                      setName, memberId, next.version());
+                }
+                awaitConfigReplicated(next, clock.millis() + 60_000);
+              } catch (RuntimeException e) {
+                Log.info(
+                    "replica set %s: clearing newlyAdded of member %d failed: %s",
+                    setName, memberId, e.getMessage());
+              } finally {
+                synchronized (this) {
+                  clearingNewlyAdded = false;
+                }
+              }
+            });
+  }
+
+  /** getDefaultRWConcern's reply (without ok). */
+  public BsonDocument describeDefaultRWConcern() {
+    return DefaultRWConcern.describe(storage, config(), clock.millis());
+  }
+
+  /**
+   * setDefaultRWConcern: on the primary, stores the defaults (replicated through the oplog) and
+   * waits for a majority; returns the writeConcernError or null.
+   */
+  public BsonDocument setDefaultRWConcern(BsonDocument command) {
+    if (!writablePrimary) {
+      throw new MongoServerException(ErrorCode.NOT_WRITABLE_PRIMARY, "not primary");
+    }
+    DefaultRWConcern.store(storage, command, clock.millis());
+    return awaitWriteConcern(new BsonDocument("w", new BsonString("majority")));
+  }
+
+  /** The write concern a write with {@code requested} waits for (the default fills in w). */
+  public BsonDocument effectiveWriteConcern(BsonDocument requested) {
+    if (requested.containsKey("w")) {
+      return requested;
+    }
+    return DefaultRWConcern.effective(storage, config(), requested);
   }
 
   private ReplSetConfig requireConfig() {

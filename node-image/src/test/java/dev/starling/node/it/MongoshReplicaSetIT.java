@@ -38,6 +38,11 @@ class MongoshReplicaSetIT {
                 && s.members.every((m) => m.stateStr === 'PRIMARY' || m.stateStr === 'SECONDARY');
           };
           waitFor('three healthy members', healthy(3));
+          // As in MongoDB 4.4+, each new member is newlyAdded until it caught up; the primary then
+          // clears the mark with a reconfig of its own (versions 4 and 5), and the next rs.add()
+          // waits until that config is committed.
+          const committed = () => db.adminCommand({ replSetGetConfig: 1, commitmentStatus: true }).commitmentStatus;
+          waitFor('both new members voting', () => rs.status().votingMembersCount === 3 && committed());
           const t = db.getSiblingDB('test');
           t.books.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, title: 'b' + i, n: i %% 7 })),
               { writeConcern: { w: 'majority' } });
@@ -45,6 +50,7 @@ class MongoshReplicaSetIT {
           t.books.updateMany({ n: 3 }, { $set: { seen: true } }, { writeConcern: { w: 'majority' } });
           const conf = rs.conf();
           const status = rs.status();
+          waitFor('a committed config', committed);
           rs.add(hostOf(ports[3]));
           waitFor('four healthy members', healthy(4));
           const hashes = ports.map((p) => {
@@ -102,7 +108,7 @@ class MongoshReplicaSetIT {
 
       Document conf = r.get("conf", Document.class);
       assertThat(conf.getString("_id")).isEqualTo("rs0");
-      assertThat(conf.get("version", Number.class).intValue()).isEqualTo(3);
+      assertThat(conf.get("version", Number.class).intValue()).isEqualTo(5);
       assertThat(conf.getList("members", Document.class))
           .extracting(m -> m.getString("host"))
           .containsExactly(

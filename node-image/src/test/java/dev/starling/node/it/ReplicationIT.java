@@ -231,7 +231,13 @@ class ReplicationIT {
         ReplicaSetCluster.startInitiated(
             "readmajority", 3, 10_000, "--setParameter", "enableTestCommands=1")) {
       int primary = rs.awaitPrimary();
-      MongoCollection<Document> docs = rs.direct(primary).getDatabase("test").getCollection("docs");
+      // w:1 explicitly: the implicit default is w:"majority", which the local-only writes never
+      // reach.
+      MongoCollection<Document> docs =
+          rs.direct(primary)
+              .getDatabase("test")
+              .getCollection("docs")
+              .withWriteConcern(WriteConcern.W1);
       docs.withWriteConcern(WriteConcern.MAJORITY).insertOne(new Document("_id", "committed"));
       MongoCollection<Document> majority = docs.withReadConcern(com.mongodb.ReadConcern.MAJORITY);
       assertThat(majority.countDocuments(new Document("_id", "committed"))).isEqualTo(1);

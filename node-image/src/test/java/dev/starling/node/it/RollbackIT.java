@@ -37,7 +37,12 @@ class RollbackIT {
         ReplicaSetCluster.startInitiated(
             "rollback", 3, 2000, "--setParameter", "enableTestCommands=1")) {
       int old = rs.awaitPrimary();
-      MongoCollection<Document> oldDocs = rs.direct(old).getDatabase("test").getCollection("docs");
+      // w:1 explicitly: the implicit default is w:"majority", which the doomed writes never reach.
+      MongoCollection<Document> oldDocs =
+          rs.direct(old)
+              .getDatabase("test")
+              .getCollection("docs")
+              .withWriteConcern(WriteConcern.W1);
       for (int i = 0; i < 20; i++) {
         oldDocs
             .withWriteConcern(WriteConcern.MAJORITY)

@@ -1,8 +1,12 @@
 package dev.starling.node.command.repl;
 
+import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
 import java.util.List;
+import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 
 /** replSetGetConfig: the installed config with every default filled in. */
@@ -14,7 +18,18 @@ public final class ReplSetGetConfigCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    var s = ReplCommands.initiated(ReplCommands.replication(context, "replSetGetConfig"));
-    return new BsonDocument("config", s.config().toBsonDocument());
+    var replication = ReplCommands.replication(context, "replSetGetConfig");
+    var s = ReplCommands.initiated(replication);
+    // mongod shows newlyAdded only to its own tests; rs.conf() never sees it.
+    boolean newlyAdded = Args.bool(command, "$_internalIncludeNewlyAdded", false);
+    BsonDocument reply = new BsonDocument("config", s.config().toBsonDocument(newlyAdded));
+    if (Args.bool(command, "commitmentStatus", false)) {
+      if (!replication.isWritablePrimary()) {
+        throw new MongoServerException(
+            ErrorCode.NOT_WRITABLE_PRIMARY, "commitmentStatus is only supported on primary.");
+      }
+      reply.append("commitmentStatus", BsonBoolean.valueOf(replication.isConfigCommitted()));
+    }
+    return reply;
   }
 }

@@ -22,7 +22,8 @@ public final class ReplSetReconfigCommand implements Command {
       throw new MongoServerException(
           ErrorCode.TYPE_MISMATCH, "replSetReconfig takes a config document");
     }
-    replication.reconfig(config, Args.bool(command, "force", false));
+    replication.reconfig(
+        config, Args.bool(command, "force", false), Args.number(command, "maxTimeMS", 0));
     return new BsonDocument();
   }
 }

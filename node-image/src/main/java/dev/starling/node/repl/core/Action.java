@@ -26,5 +26,12 @@ public sealed interface Action {
   /** A catch-up takeover is scheduled at {@code atMillis}; make sure tick runs then. */
   record CatchupTakeover(long atMillis) implements Action {}
 
+  /**
+   * A newlyAdded member has caught up (it reports SECONDARY) and the current config is committed:
+   * the primary should clear the member's mark with an automatic reconfig (version + 1), after
+   * which it votes and counts for majorities.
+   */
+  record ClearNewlyAdded(int memberId) implements Action {}
+
   Action NONE = new NoAction();
 }

@@ -18,10 +18,35 @@ public record MemberConfig(
     long secondaryDelaySecs,
     boolean arbiterOnly,
     boolean buildIndexes,
-    Map<String, String> tags) {
+    Map<String, String> tags,
+    boolean newlyAdded) {
 
   public MemberConfig {
     tags = Map.copyOf(tags);
+  }
+
+  /** A member without the {@code newlyAdded} mark. */
+  public MemberConfig(
+      int id,
+      String host,
+      double priority,
+      int votes,
+      boolean hidden,
+      long secondaryDelaySecs,
+      boolean arbiterOnly,
+      boolean buildIndexes,
+      Map<String, String> tags) {
+    this(
+        id,
+        host,
+        priority,
+        votes,
+        hidden,
+        secondaryDelaySecs,
+        arbiterOnly,
+        buildIndexes,
+        tags,
+        false);
   }
 
   /** A plain voting, electable, data-bearing member. */
@@ -31,36 +56,96 @@ public record MemberConfig(
 
   public MemberConfig withPriority(double p) {
     return new MemberConfig(
-        id, host, p, votes, hidden, secondaryDelaySecs, arbiterOnly, buildIndexes, tags);
+        id,
+        host,
+        p,
+        votes,
+        hidden,
+        secondaryDelaySecs,
+        arbiterOnly,
+        buildIndexes,
+        tags,
+        newlyAdded);
   }
 
   public MemberConfig withVotes(int v) {
     return new MemberConfig(
-        id, host, priority, v, hidden, secondaryDelaySecs, arbiterOnly, buildIndexes, tags);
+        id,
+        host,
+        priority,
+        v,
+        hidden,
+        secondaryDelaySecs,
+        arbiterOnly,
+        buildIndexes,
+        tags,
+        newlyAdded);
   }
 
+  /** This member with the {@code newlyAdded} mark set or cleared. */
+  public MemberConfig withNewlyAdded(boolean mark) {
+    return new MemberConfig(
+        id,
+        host,
+        priority,
+        votes,
+        hidden,
+        secondaryDelaySecs,
+        arbiterOnly,
+        buildIndexes,
+        tags,
+        mark);
+  }
+
+  /**
+   * Counts as a voter now: configured with a vote and not {@code newlyAdded} (a new member votes,
+   * and counts for majorities, only once the primary has seen it caught up and cleared the mark).
+   */
   public boolean isVoter() {
+    return votes > 0 && !newlyAdded;
+  }
+
+  /** Configured with a vote ({@code votes: 1}), whether or not it may use it yet. */
+  public boolean hasVote() {
     return votes > 0;
   }
 
-  /** Can stand for election: priority above 0 (validation makes that imply voter, visible...). */
+  /** Can stand for election now: a voter with priority above 0, visible and not delayed. */
   public boolean isElectable() {
-    return priority > 0 && !arbiterOnly && votes > 0 && !hidden && secondaryDelaySecs == 0;
+    return priority > 0 && !arbiterOnly && isVoter() && !hidden && secondaryDelaySecs == 0;
+  }
+
+  /** Would be electable without the {@code newlyAdded} mark (what config validation counts). */
+  public boolean isConfiguredElectable() {
+    return withNewlyAdded(false).isElectable();
   }
 
   public boolean isDataBearing() {
     return !arbiterOnly;
   }
 
+  /** The stored form, {@code newlyAdded} included. */
   public BsonDocument toBsonDocument() {
+    return toBsonDocument(true);
+  }
+
+  /**
+   * The replSetGetConfig form; mongod shows {@code newlyAdded} only when asked for it ({@code
+   * $_internalIncludeNewlyAdded}), so {@code rs.conf()} never shows it.
+   */
+  public BsonDocument toBsonDocument(boolean includeNewlyAdded) {
     BsonDocument t = new BsonDocument();
     tags.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> t.append(e.getKey(), new BsonString(e.getValue())));
-    return new BsonDocument("_id", new BsonInt32(id))
-        .append("host", new BsonString(host))
-        .append("arbiterOnly", BsonBoolean.valueOf(arbiterOnly))
-        .append("buildIndexes", BsonBoolean.valueOf(buildIndexes))
+    BsonDocument d =
+        new BsonDocument("_id", new BsonInt32(id))
+            .append("host", new BsonString(host))
+            .append("arbiterOnly", BsonBoolean.valueOf(arbiterOnly));
+    if (newlyAdded && includeNewlyAdded) {
+      d.append("newlyAdded", BsonBoolean.TRUE);
+    }
+    return d.append("buildIndexes", BsonBoolean.valueOf(buildIndexes))
         .append("hidden", BsonBoolean.valueOf(hidden))
         .append("priority", new BsonDouble(priority))
         .append("tags", t)

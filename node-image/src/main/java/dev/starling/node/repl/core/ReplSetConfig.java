@@ -70,6 +70,21 @@ public final class ReplSetConfig {
     return c;
   }
 
+  /**
+   * Parses a config a client sent to replSetReconfig: field types and each member's own rules (93
+   * InvalidReplicaSetConfig, as mongod's parser); the set-wide rules are left to {@link
+   * #validateReconfig}, which reports them as 103 like mongod. {@code newlyAdded} is the server's
+   * own mark and may not be sent.
+   */
+  public static ReplSetConfig parseForReconfig(BsonDocument doc) {
+    ReplSetConfig c = parseUnvalidated(doc);
+    if (c.members.stream().anyMatch(MemberConfig::newlyAdded)) {
+      throw invalid("Cannot provide newlyAdded field to member config during reconfig.");
+    }
+    c.validateMembers();
+    return c;
+  }
+
   /** Parses field types only, so callers (and tests) can validate separately. */
   public static ReplSetConfig parseUnvalidated(BsonDocument doc) {
     BsonValue id = doc.get("_id");
@@ -133,6 +148,7 @@ public final class ReplSetConfig {
     long delay = 0;
     boolean arbiter = false;
     boolean buildIndexes = true;
+    boolean newlyAdded = false;
     Map<String, String> tags = new LinkedHashMap<>();
     String p = "members." + index + ".";
     for (Map.Entry<String, BsonValue> e : m.entrySet()) {
@@ -160,6 +176,7 @@ public final class ReplSetConfig {
             throw invalid("slaveDelay is no longer supported, use " + "secondaryDelaySecs");
         case "arbiterOnly" -> arbiter = bool(p + f, v);
         case "buildIndexes" -> buildIndexes = bool(p + f, v);
+        case "newlyAdded" -> newlyAdded = bool(p + f, v);
         case "tags" -> {
           if (!v.isDocument()) {
             throw typeMismatch(p + f, "object", v);
@@ -181,7 +198,8 @@ public final class ReplSetConfig {
       throw invalid("Missing expected field \"host\" in members." + index);
     }
     double prio = priority != null ? priority : (arbiter ? 0 : 1);
-    return new MemberConfig(id, host, prio, votes, hidden, delay, arbiter, buildIndexes, tags);
+    return new MemberConfig(
+        id, host, prio, votes, hidden, delay, arbiter, buildIndexes, tags, newlyAdded);
   }
 
   private static void parseSettings(Builder b, BsonDocument s) {
@@ -221,25 +239,16 @@ public final class ReplSetConfig {
 
   /** Applies mongod's validation rules; throws 93 InvalidReplicaSetConfig. */
   public void validate() {
-    if (name.isEmpty()) {
-      throw invalid("Replica set configuration must have non-empty _id field");
-    }
-    if (version <= 0) {
-      throw invalid("version field value of " + version + " is out of range");
-    }
-    if (members.isEmpty() || members.size() > MAX_MEMBERS) {
-      throw invalid(
-          "Replica set configuration contains "
-              + members.size()
-              + " members, but must have at least 1 and no more than "
-              + MAX_MEMBERS);
-    }
-    int voters = 0;
-    boolean electable = false;
-    Map<Integer, Integer> ids = new HashMap<>();
-    Map<String, Integer> hosts = new HashMap<>();
-    for (int i = 0; i < members.size(); i++) {
-      MemberConfig m = members.get(i);
+    validateMembers();
+    validateSet();
+  }
+
+  /**
+   * Each member's own rules (mongod checks them while parsing a member): _id, votes, priority and
+   * what a priority above 0 requires, secondaryDelaySecs, arbiters. Throws 93.
+   */
+  public void validateMembers() {
+    for (MemberConfig m : members) {
       if (m.id() < 0) {
         throw invalid("_id field value of " + m.id() + " is out of range");
       }
@@ -260,6 +269,9 @@ public final class ReplSetConfig {
         if (m.votes() != 1) {
           throw invalid("Arbiter must vote (cannot have 0 votes)");
         }
+        if (m.newlyAdded()) {
+          throw invalid("Arbiter cannot have newlyAdded field set");
+        }
       }
       if (m.priority() > 0) {
         if (m.votes() == 0) {
@@ -275,6 +287,33 @@ public final class ReplSetConfig {
           throw invalid("priority must be 0 when buildIndexes=false");
         }
       }
+    }
+  }
+
+  /**
+   * The set-wide rules: name, version, 1-50 members, 1-7 voters, an electable member, unique _ids
+   * and hosts, positive timing settings. Throws 93.
+   */
+  private void validateSet() {
+    if (name.isEmpty()) {
+      throw invalid("Replica set configuration must have non-empty _id field");
+    }
+    if (version <= 0) {
+      throw invalid("version field value of " + version + " is out of range");
+    }
+    if (members.isEmpty() || members.size() > MAX_MEMBERS) {
+      throw invalid(
+          "Replica set configuration contains "
+              + members.size()
+              + " members, but must have at least 1 and no more than "
+              + MAX_MEMBERS);
+    }
+    int voters = 0;
+    boolean electable = false;
+    Map<Integer, Integer> ids = new HashMap<>();
+    Map<String, Integer> hosts = new HashMap<>();
+    for (int i = 0; i < members.size(); i++) {
+      MemberConfig m = members.get(i);
       Integer prev = ids.put(m.id(), i);
       if (prev != null) {
         throw invalid(
@@ -295,8 +334,8 @@ public final class ReplSetConfig {
                 + ".host == "
                 + m.host());
       }
-      voters += m.votes();
-      electable |= m.isElectable();
+      voters += m.hasVote() ? 1 : 0;
+      electable |= m.isConfiguredElectable();
     }
     if (voters == 0 || voters > MAX_VOTING_MEMBERS) {
       throw invalid(
@@ -325,18 +364,37 @@ public final class ReplSetConfig {
   }
 
   /**
-   * Checks that {@code next} may replace {@code current} through a non-force replSetReconfig: same
-   * set name, higher version, members keep their host and arbiter role, and at most one voting
-   * member is added or removed. Throws 103 NewReplicaSetConfigurationIncompatible.
+   * Checks that {@code next} may replace {@code current} through replSetReconfig, as mongod's
+   * validateConfigForReconfig: the set-wide rules of {@link #validate}, then the same set name and
+   * replicaSetId, a higher version, each member keeps its arbiterOnly and buildIndexes, a host
+   * keeps its _id, and (not with {@code force}) at most one voter is added or removed, where a
+   * {@code newlyAdded} member is not yet a voter. Throws 103 NewReplicaSetConfigurationIncompatible
+   * (mongod reports every failure of this step with that code).
    */
   public static void validateReconfig(ReplSetConfig current, ReplSetConfig next, boolean force) {
-    next.validate();
+    try {
+      next.validate();
+    } catch (MongoServerException e) {
+      if (e.error() == ErrorCode.INVALID_REPLICA_SET_CONFIG) {
+        throw incompatible(e.getMessage());
+      }
+      throw e;
+    }
     if (!current.name.equals(next.name)) {
       throw incompatible(
           "New and old configurations differ in replica set name; old was "
               + current.name
               + ", and new is "
               + next.name);
+    }
+    if (current.replicaSetId != null
+        && next.replicaSetId != null
+        && !current.replicaSetId.equals(next.replicaSetId)) {
+      throw incompatible(
+          "New and old configurations differ in replica set ID; old was "
+              + current.replicaSetId
+              + ", and new is "
+              + next.replicaSetId);
     }
     if (!force && next.version <= current.version) {
       throw incompatible(
@@ -355,12 +413,29 @@ public final class ReplSetConfig {
                 + n.host()
                 + "; to make this change, remove then re-add the member");
       }
+      if (o.isPresent() && o.get().buildIndexes() != n.buildIndexes()) {
+        throw incompatible(
+            "New and old configurations differ in the setting of the buildIndexes field for member "
+                + n.host()
+                + "; to make this change, remove then re-add the member");
+      }
+      Optional<MemberConfig> sameHost =
+          current.members.stream().filter(m -> m.host().equals(n.host())).findFirst();
+      if (sameHost.isPresent() && sameHost.get().id() != n.id()) {
+        throw incompatible(
+            "New and old configurations both have members with host of "
+                + n.host()
+                + " but in the new configuration the _id field is "
+                + n.id()
+                + " and in the old configuration it is "
+                + sameHost.get().id()
+                + " for replica set "
+                + next.name);
+      }
     }
     if (!force) {
-      Set<Integer> oldVoters = new java.util.HashSet<>();
-      current.members.stream().filter(MemberConfig::isVoter).forEach(m -> oldVoters.add(m.id()));
-      Set<Integer> newVoters = new java.util.HashSet<>();
-      next.members.stream().filter(MemberConfig::isVoter).forEach(m -> newVoters.add(m.id()));
+      Set<Integer> oldVoters = voterIds(current);
+      Set<Integer> newVoters = voterIds(next);
       Set<Integer> added = new java.util.HashSet<>(newVoters);
       added.removeAll(oldVoters);
       Set<Integer> removed = new java.util.HashSet<>(oldVoters);
@@ -370,6 +445,56 @@ public final class ReplSetConfig {
             "Non force replica set reconfig can only add or remove at most 1 voting member.");
       }
     }
+  }
+
+  private static Set<Integer> voterIds(ReplSetConfig c) {
+    Set<Integer> ids = new java.util.HashSet<>();
+    c.members.stream().filter(MemberConfig::isVoter).forEach(m -> ids.add(m.id()));
+    return ids;
+  }
+
+  /**
+   * The requested config with mongod's {@code newlyAdded} marks: a member that is new (its _id not
+   * in {@code current}) and has a vote, and is not an arbiter, is marked; a member marked in {@code
+   * current} stays marked while it keeps its vote. Marked members do not vote or count for
+   * majorities until the primary clears the mark.
+   */
+  public ReplSetConfig withNewlyAddedMarks(ReplSetConfig current) {
+    Builder b = toBuilder();
+    b.members.clear();
+    for (MemberConfig m : members) {
+      Optional<MemberConfig> old = current.findMemberById(m.id());
+      boolean mark =
+          m.hasVote()
+              && !m.arbiterOnly()
+              && (old.isEmpty() || (old.get().newlyAdded() && old.get().host().equals(m.host())));
+      b.members.add(m.withNewlyAdded(mark));
+    }
+    return new ReplSetConfig(b);
+  }
+
+  /** This config with {@code memberId}'s newlyAdded mark cleared and the version one higher. */
+  public ReplSetConfig withNewlyAddedCleared(int memberId) {
+    Builder b = toBuilder();
+    b.members.clear();
+    for (MemberConfig m : members) {
+      b.members.add(m.id() == memberId ? m.withNewlyAdded(false) : m);
+    }
+    b.version = version + 1;
+    return new ReplSetConfig(b);
+  }
+
+  /**
+   * mongod's implicit default write concern: {@code w: 1} when the set has arbiters and its voting
+   * data-bearing members are no more than a voting majority (a majority write could then stall with
+   * one data member down); otherwise {@code w: "majority"}. Counts configured votes, so clearing a
+   * newlyAdded mark never changes it.
+   */
+  public boolean isImplicitDefaultWriteConcernMajority() {
+    long arbiters = members.stream().filter(MemberConfig::arbiterOnly).count();
+    long votingDataBearing = members.stream().filter(m -> m.hasVote() && m.isDataBearing()).count();
+    long voters = members.stream().filter(MemberConfig::hasVote).count();
+    return arbiters == 0 || votingDataBearing > voters / 2 + 1;
   }
 
   /**
@@ -412,10 +537,15 @@ public final class ReplSetConfig {
     return b;
   }
 
-  /** The replSetGetConfig form, with every default filled in as mongod shows it. */
+  /** The stored form (newlyAdded marks included), every default filled in as mongod shows it. */
   public BsonDocument toBsonDocument() {
+    return toBsonDocument(true);
+  }
+
+  /** As {@link #toBsonDocument()}; replSetGetConfig leaves newlyAdded out unless asked. */
+  public BsonDocument toBsonDocument(boolean includeNewlyAdded) {
     BsonArray ms = new BsonArray();
-    members.forEach(m -> ms.add(m.toBsonDocument()));
+    members.forEach(m -> ms.add(m.toBsonDocument(includeNewlyAdded)));
     BsonDocument settings =
         new BsonDocument("chainingAllowed", BsonBoolean.valueOf(chainingAllowed))
             .append("heartbeatIntervalMillis", new BsonInt32((int) heartbeatIntervalMillis))

@@ -45,6 +45,7 @@ public final class TopologyCoordinator {
     long ping;
     int syncSourceId = -1;
     int configVersion = -1;
+    long configTerm = -1;
 
     MemberData(int id) {
       this.id = id;
@@ -359,6 +360,9 @@ public final class TopologyCoordinator {
       d.lastHeartbeatRecv = now;
       // Hearing from a member proves it is alive, as its heartbeat replies do.
       d.lastUpdate = now;
+      // The sender's config, as it says: how a primary learns that members installed its config.
+      d.configVersion = request.configVersion();
+      d.configTerm = request.configTerm();
     }
     Action action = Action.NONE;
     if (config != null && request.setName().equals(config.name()) && request.term() > term) {
@@ -406,6 +410,7 @@ public final class TopologyCoordinator {
     d.ping = pingMillis;
     d.syncSourceId = r.syncSourceId();
     d.configVersion = r.configVersion();
+    d.configTerm = r.configTerm();
 
     Action action = Action.NONE;
     if (r.term() > term) {
@@ -443,6 +448,9 @@ public final class TopologyCoordinator {
         checkCatchUp(now);
       }
       advanceCommitPointAsPrimary();
+      if (action == Action.NONE && newlyAddedReady(targetId)) {
+        action = new Action.ClearNewlyAdded(targetId);
+      }
     }
     return new HeartbeatResult(action, next, takePersist(dirtyBefore));
   }
@@ -528,6 +536,63 @@ public final class TopologyCoordinator {
       }
     }
     return rank;
+  }
+
+  /**
+   * Whether a primary should clear {@code memberId}'s newlyAdded mark now: the member is marked,
+   * reports SECONDARY (it finished initial sync and caught up), and the current config is committed
+   * (the clearing is a reconfig like any other).
+   */
+  private boolean newlyAddedReady(int memberId) {
+    MemberData d = members.get(memberId);
+    return d != null
+        && d.health == 1
+        && d.state == MemberState.SECONDARY
+        && config.findMemberById(memberId).map(MemberConfig::newlyAdded).orElse(false)
+        && isConfigCommitted();
+  }
+
+  /**
+   * Whether {@code memberId} has installed this node's config (same version and term), as its last
+   * heartbeat (request or reply) said. This node always has.
+   */
+  public boolean hasCurrentConfig(int memberId) {
+    if (memberId == selfId) {
+      return true;
+    }
+    MemberData d = members.get(memberId);
+    return d != null && d.configVersion == config.version() && d.configTerm == config.term();
+  }
+
+  /**
+   * mongod's config commitment: a majority of the config's voters (newlyAdded members excluded,
+   * arbiters included) have installed it. A primary's replSetReconfig returns once this holds for
+   * the new config, and refuses to start (308) until it holds for the current one.
+   */
+  public boolean isConfigReplicatedToMajority() {
+    if (config == null) {
+      return false;
+    }
+    int have = 0;
+    for (MemberConfig m : config.members()) {
+      if (m.isVoter() && hasCurrentConfig(m.id())) {
+        have++;
+      }
+    }
+    return have >= config.majorityVoteCount();
+  }
+
+  /**
+   * The oplog commitment a primary needs before a reconfig: an entry of its own term is majority
+   * committed, so every entry committed under earlier configs is committed under this one.
+   */
+  public boolean isOplogCommittedInTerm() {
+    return role == Role.LEADER && commitPoint.term() == term;
+  }
+
+  /** Both commitments: the current config may be replaced by a safe (non-force) reconfig. */
+  public boolean isConfigCommitted() {
+    return isConfigReplicatedToMajority() && isOplogCommittedInTerm();
   }
 
   /**
