@@ -44,6 +44,7 @@ import dev.starling.node.command.repl.ReplSetReconfigCommand;
 import dev.starling.node.command.repl.ReplSetRequestVotesCommand;
 import dev.starling.node.command.repl.ReplSetStepDownCommand;
 import dev.starling.node.command.repl.ReplSetStepUpCommand;
+import dev.starling.node.command.repl.ReplSetSyncFromCommand;
 import dev.starling.node.command.repl.ReplSetUpdatePositionCommand;
 import java.util.List;
 
@@ -98,6 +99,7 @@ public final class Commands {
                 new ReplSetFreezeCommand(),
                 new ReplSetStepUpCommand(),
                 new ReplSetReconfigCommand(),
+                new ReplSetSyncFromCommand(),
                 new ConfigureFailPointCommand(),
                 new DbHashCommand()));
   }

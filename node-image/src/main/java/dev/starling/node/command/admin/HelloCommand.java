@@ -100,6 +100,10 @@ public final class HelloCommand implements Command {
     }
     s.config()
         .findMemberByHost(s.self())
+        .filter(MemberConfig::arbiterOnly)
+        .ifPresent(m -> reply.append("arbiterOnly", BsonBoolean.TRUE));
+    s.config()
+        .findMemberByHost(s.self())
         .filter(MemberConfig::hidden)
         .ifPresent(m -> reply.append("hidden", BsonBoolean.TRUE));
     s.config()
