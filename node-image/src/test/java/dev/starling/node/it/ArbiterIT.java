@@ -8,6 +8,10 @@ import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteConcernException;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +96,7 @@ class ArbiterIT {
     }
   }
 
-  private static void arbiterShowsAsArbiter(ReplicaSetCluster rs, int primary) {
+  private static void arbiterShowsAsArbiter(ReplicaSetCluster rs, int primary) throws Exception {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
@@ -113,6 +117,15 @@ class ArbiterIT {
                     .get(ARBITER)
                     .getString("stateStr")
                     .equals("ARBITER"));
+
+    HttpResponse<String> readyz =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + rs.node(ARBITER).httpPort() + "/readyz"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(readyz.statusCode()).as("an ARBITER is ready").isEqualTo(200);
 
     Document onArbiter = rs.hello(ARBITER).orElseThrow();
     assertThat(onArbiter.getBoolean("arbiterOnly")).isTrue();

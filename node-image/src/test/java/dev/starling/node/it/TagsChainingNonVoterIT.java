@@ -66,6 +66,7 @@ class TagsChainingNonVoterIT {
           .isEqualTo(new Document("dc", "east"));
       assertThat(rs.hello(PRIMARY).orElseThrow().getList("passives", String.class))
           .containsExactly(rs.host(NON_VOTER));
+      assertThat(rs.hello(NON_VOTER).orElseThrow().getBoolean("passive")).isTrue();
 
       chainingDisallowedSyncsFromThePrimary(rs);
       tagSetsRouteReads(rs);

@@ -104,6 +104,10 @@ public final class HelloCommand implements Command {
         .ifPresent(m -> reply.append("arbiterOnly", BsonBoolean.TRUE));
     s.config()
         .findMemberByHost(s.self())
+        .filter(m -> !m.arbiterOnly() && !m.hidden() && m.priority() == 0)
+        .ifPresent(m -> reply.append("passive", BsonBoolean.TRUE));
+    s.config()
+        .findMemberByHost(s.self())
         .filter(MemberConfig::hidden)
         .ifPresent(m -> reply.append("hidden", BsonBoolean.TRUE));
     s.config()
