@@ -70,7 +70,9 @@ class HiddenDelayedTakeoverIT {
     assertThat(hello.getList("hosts", String.class))
         .containsExactlyInAnyOrder(rs.host(0), rs.host(1));
     assertThat(hello.containsKey("passives")).isFalse();
-    assertThat(rs.hello(HIDDEN).orElseThrow().getBoolean("hidden")).isTrue();
+    Document onHidden = rs.hello(HIDDEN).orElseThrow();
+    assertThat(onHidden.getBoolean("hidden")).isTrue();
+    assertThat(onHidden.get("secondaryDelaySecs", Number.class).longValue()).isEqualTo(DELAY_SECS);
 
     String hosts = IntStream.range(0, 3).mapToObj(rs::host).collect(Collectors.joining(","));
     Document secondaryReads =

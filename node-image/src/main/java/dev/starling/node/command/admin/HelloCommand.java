@@ -108,6 +108,17 @@ public final class HelloCommand implements Command {
         .ifPresent(m -> reply.append("passive", BsonBoolean.TRUE));
     s.config()
         .findMemberByHost(s.self())
+        .ifPresent(
+            m -> {
+              if (!m.buildIndexes()) {
+                reply.append("buildIndexes", BsonBoolean.FALSE);
+              }
+              if (m.secondaryDelaySecs() > 0) {
+                reply.append("secondaryDelaySecs", new BsonInt64(m.secondaryDelaySecs()));
+              }
+            });
+    s.config()
+        .findMemberByHost(s.self())
         .filter(MemberConfig::hidden)
         .ifPresent(m -> reply.append("hidden", BsonBoolean.TRUE));
     s.config()

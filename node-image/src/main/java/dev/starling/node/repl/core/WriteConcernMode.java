@@ -44,13 +44,13 @@ public record WriteConcernMode(String name, Map<String, Integer> constraints) {
               ErrorCode.TYPE_MISMATCH,
               "Expected " + where + "." + c.getKey() + " to be a number, not " + v.getBsonType());
         }
-        double count = v.asNumber().doubleValue();
+        int count = (int) v.asNumber().doubleValue();
         if (count < 1) {
           throw new MongoServerException(
               ErrorCode.BAD_VALUE,
               "Value of " + where + "." + c.getKey() + " must be positive, but found " + count);
         }
-        constraints.put(c.getKey(), (int) count);
+        constraints.put(c.getKey(), count);
       }
       out.put(mode.getKey(), new WriteConcernMode(mode.getKey(), constraints));
     }
@@ -62,8 +62,7 @@ public record WriteConcernMode(String name, Map<String, Integer> constraints) {
     for (String tag : constraints.keySet()) {
       if (members.stream().noneMatch(m -> m.tags().containsKey(tag))) {
         throw new MongoServerException(
-            ErrorCode.NO_SUCH_KEY,
-            "No replica set member has tag key \"" + tag + "\" (write concern mode " + name + ")");
+            ErrorCode.NO_SUCH_KEY, "No replica set tag key " + tag + " in config");
       }
     }
   }

@@ -55,7 +55,8 @@ class WriteConcernModeTest {
     rejected("{twoDCs: 2}", 14, "getLastErrorModes.twoDCs");
     rejected("{twoDCs: {dc: 'two'}}", 14, "to be a number");
     rejected("{twoDCs: {dc: 0}}", 2, "must be positive");
-    rejected("{twoDCs: {region: 2}}", 4, "No replica set member has tag key \"region\"");
+    rejected("{twoDCs: {dc: 0.5}}", 2, "must be positive, but found 0");
+    rejected("{twoDCs: {region: 2}}", 4, "No replica set tag key region in config");
     rejected("[]", 14, "settings.getLastErrorModes");
   }
 
