@@ -87,8 +87,29 @@ class TagsChainingNonVoterIT {
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
           .untilAsserted(
-              () -> assertThat(rs.status(i).getString("syncSourceHost")).isEqualTo(rs.host(0)));
+              () ->
+                  assertThat(rs.status(i).getString("syncSourceHost")).isEqualTo(rs.host(PRIMARY)));
     }
+    // While writes flow, no secondary ever syncs from another secondary. (Between fetches a
+    // caught-up member may have no source at all, as in mongod: only a member ahead is chosen.)
+    MongoCollection<Document> coll =
+        rs.direct(PRIMARY).getDatabase("test").getCollection("chaining");
+    int[] n = {0};
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              coll.insertOne(new Document("_id", n[0]++));
+              for (int i : List.of(EAST, WEST, NON_VOTER)) {
+                String source = rs.status(i).getString("syncSourceHost");
+                if (!source.isEmpty() && !source.equals(rs.host(PRIMARY))) {
+                  return false;
+                }
+              }
+              return true;
+            });
   }
 
   private void tagSetsRouteReads(ReplicaSetCluster rs) throws Exception {
@@ -166,25 +187,55 @@ class TagsChainingNonVoterIT {
                         .getInteger("version")
                     == config.getInteger("version"));
 
-    Document reply =
-        rs.direct(NON_VOTER)
-            .getDatabase("admin")
-            .runCommand(new Document("replSetSyncFrom", rs.host(WEST)));
-    assertThat(reply.getString("syncFromRequested")).isEqualTo(rs.host(WEST));
-    assertThat(reply.getString("prevSyncTarget")).isEqualTo(rs.host(PRIMARY));
+    // replSetSyncFrom names the source it replaces. A caught-up member whose fetch just ended may
+    // briefly have none (it only picks a member that is ahead); then the reply has no
+    // prevSyncTarget and we ask again from the state we find.
+    String target = null;
+    Document reply = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      String current = awaitSomeSyncSource(rs, NON_VOTER);
+      target = current.equals(rs.host(WEST)) ? rs.host(PRIMARY) : rs.host(WEST);
+      reply =
+          rs.direct(NON_VOTER)
+              .getDatabase("admin")
+              .runCommand(new Document("replSetSyncFrom", target));
+      assertThat(reply.getString("syncFromRequested")).isEqualTo(target);
+      if (reply.containsKey("prevSyncTarget")) {
+        assertThat(reply.getString("prevSyncTarget")).isEqualTo(current);
+        break;
+      }
+    }
+    assertThat(reply.containsKey("prevSyncTarget")).as("reply %s", reply.toJson()).isTrue();
+    String requested = target;
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
         .untilAsserted(
             () ->
-                assertThat(rs.status(NON_VOTER).getString("syncSourceHost"))
-                    .isEqualTo(rs.host(WEST)));
+                assertThat(rs.status(NON_VOTER).getString("syncSourceHost")).isEqualTo(requested));
     rs.direct(PRIMARY)
         .getDatabase("test")
         .getCollection("members")
-        .withWriteConcern(new WriteConcern(4))
-        .insertOne(new Document("_id", "through-west"));
-    assertThat(rs.status(NON_VOTER).getString("syncSourceHost")).isEqualTo(rs.host(WEST));
+        .withWriteConcern(new WriteConcern(4).withWTimeout(30, TimeUnit.SECONDS))
+        .insertOne(new Document("_id", "after-sync-from"));
+  }
+
+  /** Waits until member {@code i} has a sync source (writing so that one is ahead); returns it. */
+  private static String awaitSomeSyncSource(ReplicaSetCluster rs, int i) {
+    MongoCollection<Document> coll = rs.direct(PRIMARY).getDatabase("test").getCollection("nudge");
+    String[] source = {""};
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              source[0] = rs.status(i).getString("syncSourceHost");
+              if (source[0].isEmpty()) {
+                coll.insertOne(new Document());
+              }
+              return !source[0].isEmpty();
+            });
+    return source[0];
   }
 
   private static void nonVoterDoesNotCountTowardsMajority(ReplicaSetCluster rs) {
