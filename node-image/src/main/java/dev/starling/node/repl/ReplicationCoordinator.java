@@ -829,7 +829,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
               ReplicationCoordinator.this.wait(200);
               return null;
             }
-            long await = Math.max(50, Math.min(1000, config.electionTimeoutMillis() / 4));
+            long await = oplogAwaitMillis(config);
             boolean initialSync =
                 followerOverride == MemberState.STARTUP2
                     && topology.myLastApplied().isNull()
@@ -1079,11 +1079,18 @@ public final class ReplicationCoordinator implements AutoCloseable {
    * learn it promptly).
    */
   public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
-    long deadline = clock.millis() + maxMillis;
     OpTime committed;
     synchronized (this) {
       committed = topology.commitPoint();
+      ReplSetConfig config = topology.config();
+      if (config != null) {
+        // A peer's driver replaces the fetcher's maxTimeMS with its whole call timeout (CSOT), so
+        // waiting that long would make the reply race the caller's deadline; an empty batch after
+        // the await is what every tailing cursor expects.
+        maxMillis = Math.min(maxMillis, oplogAwaitMillis(config));
+      }
     }
+    long deadline = clock.millis() + maxMillis;
     while (true) {
       long seen = oplogProgress.version();
       synchronized (this) {
@@ -1099,6 +1106,14 @@ public final class ReplicationCoordinator implements AutoCloseable {
       }
       oplogProgress.await(seen, wait);
     }
+  }
+
+  /**
+   * How long an oplog getMore waits for new entries before it returns an empty batch: a quarter of
+   * the election timeout, between 50 ms and 1 s, well inside the fetcher's call timeout.
+   */
+  private static long oplogAwaitMillis(ReplSetConfig config) {
+    return Math.max(50, Math.min(1000, config.electionTimeoutMillis() / 4));
   }
 
   /** Sends this node's (and relayed) positions to its sync source whenever they change. */
