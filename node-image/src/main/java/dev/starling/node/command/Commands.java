@@ -46,6 +46,7 @@ import dev.starling.node.command.repl.ReplSetReconfigCommand;
 import dev.starling.node.command.repl.ReplSetRequestVotesCommand;
 import dev.starling.node.command.repl.ReplSetStepDownCommand;
 import dev.starling.node.command.repl.ReplSetStepUpCommand;
+import dev.starling.node.command.repl.ReplSetSyncFromCommand;
 import dev.starling.node.command.repl.ReplSetUpdatePositionCommand;
 import dev.starling.node.command.repl.SetDefaultRWConcernCommand;
 import java.util.List;
@@ -104,6 +105,7 @@ public final class Commands {
                 new ReplSetReconfigCommand(),
                 new GetDefaultRWConcernCommand(),
                 new SetDefaultRWConcernCommand(),
+                new ReplSetSyncFromCommand(),
                 new ConfigureFailPointCommand(),
                 new DbHashCommand()));
   }

@@ -19,6 +19,7 @@ import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.repl.core.UpdateResult;
 import dev.starling.node.repl.core.VoteResponse;
 import dev.starling.node.repl.core.VoteResult;
+import dev.starling.node.repl.core.WriteConcernMode;
 import dev.starling.node.server.Log;
 import dev.starling.node.storage.Column;
 import dev.starling.node.storage.ReadSnapshot;
@@ -730,7 +731,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
       } else {
         handle(installAndRestart(next));
       }
-      if (first && topology.selfId() >= 0 && topology.myLastApplied().isNull()) {
+      if (first
+          && topology.selfId() >= 0
+          && topology.memberState() != MemberState.ARBITER
+          && topology.myLastApplied().isNull()) {
         followerOverride = MemberState.STARTUP2;
         topology.setFollowerState(clock.millis(), MemberState.STARTUP2);
       }
@@ -856,7 +860,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
               ReplicationCoordinator.this.wait(200);
               return null;
             }
-            long await = Math.max(50, Math.min(1000, config.electionTimeoutMillis() / 4));
+            long await = oplogAwaitMillis(config);
             boolean initialSync =
                 followerOverride == MemberState.STARTUP2
                     && topology.myLastApplied().isNull()
@@ -945,6 +949,53 @@ public final class ReplicationCoordinator implements AutoCloseable {
    * the position this node reports as durable is on disk.
    */
   private void applyDurably(List<BsonDocument> batch) {
+    int from = 0;
+    while (from < batch.size()) {
+      long delay = secondaryDelayMillis();
+      int due = SecondaryDelay.dueEnd(batch, from, delay, clock.millis());
+      if (due == from) {
+        awaitDue(SecondaryDelay.dueAt(batch.get(from), delay));
+        continue;
+      }
+      applyNow(batch.subList(from, due));
+      from = due;
+    }
+  }
+
+  /** This member's secondaryDelaySecs in millis while it is a SECONDARY (not while catching up). */
+  private synchronized long secondaryDelayMillis() {
+    ReplSetConfig config = topology.config();
+    if (config == null
+        || topology.selfId() < 0
+        || followerOverride != null
+        || topology.memberState() != MemberState.SECONDARY) {
+      return 0;
+    }
+    return config.findMemberById(topology.selfId()).orElseThrow().secondaryDelaySecs() * 1000;
+  }
+
+  /**
+   * Waits (on the monitor, so a config change or shutdown is seen) until {@code dueAtMillis} or at
+   * most a second; the caller recomputes what is due. Throws when the node closes, so the fetcher
+   * drops its cursor rather than skipping entries it did not apply.
+   */
+  private synchronized void awaitDue(long dueAtMillis) {
+    long wait = Math.min(1000, dueAtMillis - clock.millis());
+    if (closed) {
+      throw new IllegalStateException("replication is shutting down");
+    }
+    if (wait > 0) {
+      try {
+        wait(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for secondaryDelaySecs", e);
+      }
+    }
+  }
+
+  /** Applies entries that are due, then syncs the WAL. */
+  private void applyNow(List<BsonDocument> batch) {
     synchronized (this) {
       if (writablePrimary || closed) {
         return; // fetched just as this node became a writable primary: not ours to apply now
@@ -1081,11 +1132,18 @@ public final class ReplicationCoordinator implements AutoCloseable {
    * learn it promptly).
    */
   public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
-    long deadline = clock.millis() + maxMillis;
     OpTime committed;
     synchronized (this) {
       committed = topology.commitPoint();
+      ReplSetConfig config = topology.config();
+      if (config != null) {
+        // A peer's driver replaces the fetcher's maxTimeMS with its whole call timeout (CSOT), so
+        // waiting that long would make the reply race the caller's deadline; an empty batch after
+        // the await is what every tailing cursor expects.
+        maxMillis = Math.min(maxMillis, oplogAwaitMillis(config));
+      }
     }
+    long deadline = clock.millis() + maxMillis;
     while (true) {
       long seen = oplogProgress.version();
       synchronized (this) {
@@ -1101,6 +1159,14 @@ public final class ReplicationCoordinator implements AutoCloseable {
       }
       oplogProgress.await(seen, wait);
     }
+  }
+
+  /**
+   * How long an oplog getMore waits for new entries before it returns an empty batch: a quarter of
+   * the election timeout, between 50 ms and 1 s, well inside the fetcher's call timeout.
+   */
+  private static long oplogAwaitMillis(ReplSetConfig config) {
+    return Math.max(50, Math.min(1000, config.electionTimeoutMillis() / 4));
   }
 
   /** Sends this node's (and relayed) positions to its sync source whenever they change. */
@@ -1212,14 +1278,19 @@ public final class ReplicationCoordinator implements AutoCloseable {
             : 0;
     boolean majority = w != null && w.isString() && w.asString().getValue().equals("majority");
     int count = w != null && w.isNumber() ? w.asNumber().intValue() : 1;
+    WriteConcernMode mode = null;
     if (w != null && w.isString() && !majority) {
-      return writeConcernError(
-          ErrorCode.UNKNOWN_REPL_WRITE_CONCERN,
-          "No write concern mode named '"
-              + w.asString().getValue()
-              + "' found in replica set"
-              + " configuration",
-          null);
+      ReplSetConfig config = config();
+      mode = config == null ? null : config.writeConcernMode(w.asString().getValue()).orElse(null);
+      if (mode == null) {
+        return writeConcernError(
+            ErrorCode.UNKNOWN_REPL_WRITE_CONCERN,
+            "No write concern mode named '"
+                + w.asString().getValue()
+                + "' found in replica set"
+                + " configuration",
+            null);
+      }
     }
     long deadline = wtimeout > 0 ? clock.millis() + wtimeout : Long.MAX_VALUE;
     OpTime target;
@@ -1229,7 +1300,15 @@ public final class ReplicationCoordinator implements AutoCloseable {
       if (config == null) {
         return null;
       }
-      if (!majority) {
+      if (mode != null) {
+        if (!mode.isSatisfiedBy(
+            config.members().stream().filter(m -> m.isDataBearing()).toList())) {
+          return writeConcernError(
+              ErrorCode.UNSATISFIABLE_WRITE_CONCERN,
+              "Not enough nodes match write concern mode \"" + mode.name() + "\"",
+              null);
+        }
+      } else if (!majority) {
         long dataBearing = config.members().stream().filter(m -> m.isDataBearing()).count();
         if (count > dataBearing) {
           return writeConcernError(
@@ -1249,7 +1328,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
         boolean done =
             majority
                 ? !topology.commitPoint().isBefore(target)
-                : topology.membersAt(target, journal) >= count;
+                : mode != null
+                    ? topology.modeSatisfied(target, journal, mode)
+                    : topology.membersAt(target, journal) >= count;
         if (done) {
           return null;
         }
@@ -1609,6 +1690,32 @@ public final class ReplicationCoordinator implements AutoCloseable {
       return requested;
     }
     return DefaultRWConcern.effective(storage, config(), requested);
+  }
+
+  /**
+   * replSetSyncFrom: the fetcher moves to {@code host} at once (the next source choice takes it),
+   * and returns to the usual choice afterwards. Returns mongod's reply fields.
+   */
+  public BsonDocument syncFrom(String host) {
+    BsonDocument reply = new BsonDocument("syncFromRequested", new BsonString(host));
+    synchronized (this) {
+      TopologyCoordinator.SyncFromResult result = topology.requestSyncSource(clock.millis(), host);
+      if (result.targetBehind()) {
+        reply.append(
+            "warning",
+            new BsonString(
+                "requested member \""
+                    + hostOf(result.targetId())
+                    + "\" is more than 10 seconds"
+                    + " behind us"));
+      }
+      if (result.previousSourceId() >= 0) {
+        reply.append("prevSyncTarget", new BsonString(hostOf(result.previousSourceId())));
+      }
+      Log.info("replica set %s: replSetSyncFrom %s", setName, host);
+      notifyAll();
+    }
+    return reply;
   }
 
   private ReplSetConfig requireConfig() {

@@ -188,7 +188,12 @@ public final class StarlingNode implements AutoCloseable {
           new HealthEndpoint(
               httpAddresses.get(0),
               services,
-              () -> accepting && (replication == null || replication.state().readable()));
+              () ->
+                  accepting
+                      && (replication == null
+                          || replication.state().readable()
+                          || replication.state()
+                              == dev.starling.node.repl.core.MemberState.ARBITER));
       health.start();
     } catch (Exception e) {
       throw new OptionsException(

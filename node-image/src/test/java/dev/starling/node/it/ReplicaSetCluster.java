@@ -82,9 +82,24 @@ public final class ReplicaSetCluster implements AutoCloseable {
   }
 
   public void initiate(long electionTimeoutMillis) {
-    direct(0)
-        .getDatabase("admin")
-        .runCommand(new Document("replSetInitiate", config(electionTimeoutMillis)));
+    initiate(config(electionTimeoutMillis));
+  }
+
+  /** replSetInitiate on member 0 with {@code config} (see {@link #member}). */
+  public void initiate(Document config) {
+    direct(0).getDatabase("admin").runCommand(new Document("replSetInitiate", config));
+  }
+
+  /** Member {@code i}'s entry for a config: {@code {_id: i, host}} plus {@code options}. */
+  public Document member(int i, Document options) {
+    Document m = new Document("_id", i).append("host", host(i));
+    m.putAll(options);
+    return m;
+  }
+
+  /** The replica-set status as member {@code i} sees it. */
+  public Document status(int i) {
+    return direct(i).getDatabase("admin").runCommand(new Document("replSetGetStatus", 1));
   }
 
   /** A client connected straight to member {@code i} (no discovery). */

@@ -101,6 +101,25 @@ public final class HelloCommand implements Command {
     }
     s.config()
         .findMemberByHost(s.self())
+        .filter(MemberConfig::arbiterOnly)
+        .ifPresent(m -> reply.append("arbiterOnly", BsonBoolean.TRUE));
+    s.config()
+        .findMemberByHost(s.self())
+        .filter(m -> !m.arbiterOnly() && !m.hidden() && m.priority() == 0)
+        .ifPresent(m -> reply.append("passive", BsonBoolean.TRUE));
+    s.config()
+        .findMemberByHost(s.self())
+        .ifPresent(
+            m -> {
+              if (!m.buildIndexes()) {
+                reply.append("buildIndexes", BsonBoolean.FALSE);
+              }
+              if (m.secondaryDelaySecs() > 0) {
+                reply.append("secondaryDelaySecs", new BsonInt64(m.secondaryDelaySecs()));
+              }
+            });
+    s.config()
+        .findMemberByHost(s.self())
         .filter(MemberConfig::hidden)
         .ifPresent(m -> reply.append("hidden", BsonBoolean.TRUE));
     s.config()

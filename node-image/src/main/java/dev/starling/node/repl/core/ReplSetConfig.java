@@ -43,6 +43,7 @@ public final class ReplSetConfig {
   private final long catchUpTimeoutMillis;
   private final long catchUpTakeoverDelayMillis;
   private final ObjectId replicaSetId;
+  private final Map<String, WriteConcernMode> writeConcernModes;
 
   private ReplSetConfig(Builder b) {
     this.name = b.name;
@@ -57,6 +58,7 @@ public final class ReplSetConfig {
     this.catchUpTimeoutMillis = b.catchUpTimeoutMillis;
     this.catchUpTakeoverDelayMillis = b.catchUpTakeoverDelayMillis;
     this.replicaSetId = b.replicaSetId;
+    this.writeConcernModes = java.util.Collections.unmodifiableMap(b.writeConcernModes);
   }
 
   public static Builder builder(String name) {
@@ -220,7 +222,13 @@ public final class ReplSetConfig {
           }
           b.replicaSetId = v.asObjectId().getValue();
         }
-        case "getLastErrorModes", "getLastErrorDefaults" -> {
+        case "getLastErrorModes" -> {
+          if (!v.isDocument()) {
+            throw typeMismatch(p, "object", v);
+          }
+          b.writeConcernModes = new LinkedHashMap<>(WriteConcernMode.parseAll(v.asDocument()));
+        }
+        case "getLastErrorDefaults" -> {
           if (!v.isDocument()) {
             throw typeMismatch(p, "object", v);
           }
@@ -361,6 +369,7 @@ public final class ReplSetConfig {
     if (catchUpTakeoverDelayMillis < -1) {
       throw invalid("settings.catchUpTakeoverDelayMillis field value must be -1 or greater");
     }
+    writeConcernModes.values().forEach(mode -> mode.validate(members));
   }
 
   /**
@@ -534,6 +543,7 @@ public final class ReplSetConfig {
     b.catchUpTimeoutMillis = catchUpTimeoutMillis;
     b.catchUpTakeoverDelayMillis = catchUpTakeoverDelayMillis;
     b.replicaSetId = replicaSetId;
+    b.writeConcernModes = new LinkedHashMap<>(writeConcernModes);
     return b;
   }
 
@@ -553,7 +563,7 @@ public final class ReplSetConfig {
             .append("electionTimeoutMillis", new BsonInt32((int) electionTimeoutMillis))
             .append("catchUpTimeoutMillis", new BsonInt32((int) catchUpTimeoutMillis))
             .append("catchUpTakeoverDelayMillis", new BsonInt32((int) catchUpTakeoverDelayMillis))
-            .append("getLastErrorModes", new BsonDocument())
+            .append("getLastErrorModes", modesDocument())
             .append(
                 "getLastErrorDefaults",
                 new BsonDocument("w", new BsonInt32(1)).append("wtimeout", new BsonInt32(0)));
@@ -571,7 +581,18 @@ public final class ReplSetConfig {
         .append("settings", settings);
   }
 
+  private BsonDocument modesDocument() {
+    BsonDocument modes = new BsonDocument();
+    writeConcernModes.forEach((name, mode) -> modes.append(name, mode.toBsonDocument()));
+    return modes;
+  }
+
   // ---- accessors and derived facts ----
+
+  /** The custom write concern mode {@code name} of settings.getLastErrorModes. */
+  public Optional<WriteConcernMode> writeConcernMode(String name) {
+    return Optional.ofNullable(writeConcernModes.get(name));
+  }
 
   public String name() {
     return name;
@@ -727,6 +748,7 @@ public final class ReplSetConfig {
     private long catchUpTimeoutMillis = -1;
     private long catchUpTakeoverDelayMillis = 30000;
     private ObjectId replicaSetId;
+    private Map<String, WriteConcernMode> writeConcernModes = new LinkedHashMap<>();
 
     private Builder(String name) {
       this.name = name;
@@ -754,6 +776,12 @@ public final class ReplSetConfig {
 
     public Builder electionTimeoutMillis(long ms) {
       electionTimeoutMillis = ms;
+      return this;
+    }
+
+    /** Adds a settings.getLastErrorModes entry. */
+    public Builder writeConcernMode(String modeName, Map<String, Integer> constraints) {
+      writeConcernModes.put(modeName, new WriteConcernMode(modeName, constraints));
       return this;
     }
 

@@ -83,6 +83,7 @@ public final class TopologyCoordinator {
   private final Map<Integer, Long> syncSourceDenylist = new HashMap<>();
   private int primaryId = -1;
   private int syncSourceId = -1;
+  private int requestedSyncSourceId = -1;
   private long electionTimeoutAt = Long.MAX_VALUE;
   private long priorityTakeoverAt = Long.MAX_VALUE;
   private long catchUpTakeoverAt = Long.MAX_VALUE;
@@ -600,10 +601,22 @@ public final class TopologyCoordinator {
    * when {@code durable}. For {@code w: N} write concerns.
    */
   public int membersAt(OpTime opTime, boolean durable) {
+    return membersHaving(opTime, durable).size();
+  }
+
+  /**
+   * Whether the data-bearing members that have {@code opTime} (applied, or durable when {@code
+   * durable}) satisfy the custom write concern {@code mode} (tag counts of getLastErrorModes).
+   */
+  public boolean modeSatisfied(OpTime opTime, boolean durable, WriteConcernMode mode) {
+    return mode.isSatisfiedBy(membersHaving(opTime, durable));
+  }
+
+  private List<MemberConfig> membersHaving(OpTime opTime, boolean durable) {
+    List<MemberConfig> out = new ArrayList<>();
     if (config == null) {
-      return 0;
+      return out;
     }
-    int count = 0;
     for (MemberConfig m : config.members()) {
       if (!m.isDataBearing()) {
         continue;
@@ -616,10 +629,10 @@ public final class TopologyCoordinator {
         at = d == null ? OpTime.NULL : durable ? d.durable : d.applied;
       }
       if (!at.isBefore(opTime)) {
-        count++;
+        out.add(m);
       }
     }
-    return count;
+    return out;
   }
 
   private void markDown(MemberData d) {
@@ -1291,6 +1304,15 @@ public final class TopologyCoordinator {
       return -1;
     }
     syncSourceDenylist.values().removeIf(until -> until <= now);
+    if (requestedSyncSourceId >= 0) {
+      // replSetSyncFrom: used once, then the usual rules apply again.
+      int requested = requestedSyncSourceId;
+      requestedSyncSourceId = -1;
+      if (requested != selfId && config.findMemberById(requested).isPresent()) {
+        syncSourceId = requested;
+        return syncSourceId;
+      }
+    }
     // A primary catching up may fetch from any member: there is no other primary to chain from.
     if (!config.chainingAllowed() && catchUp == null) {
       if (primaryId >= 0 && isEligibleSource(primaryId, false)) {
@@ -1343,6 +1365,9 @@ public final class TopologyCoordinator {
     if (sourceId < 0 || config == null || isWritablePrimary()) {
       return true;
     }
+    if (requestedSyncSourceId >= 0 && requestedSyncSourceId != sourceId) {
+      return true;
+    }
     MemberData d = members.get(sourceId);
     if (d == null || d.health == 0 || !d.state.readable()) {
       return true;
@@ -1372,6 +1397,69 @@ public final class TopologyCoordinator {
   private boolean primaryAheadOf(OpTime opTime) {
     MemberData p = primaryId >= 0 && primaryId != selfId ? members.get(primaryId) : null;
     return p != null && p.health == 1 && p.applied.isAfter(opTime);
+  }
+
+  /** What replSetSyncFrom answers: the source it replaces, and whether the target is behind. */
+  public record SyncFromResult(int targetId, int previousSourceId, boolean targetBehind) {}
+
+  /**
+   * replSetSyncFrom: makes the next sync source choice {@code host}, as mongod checks it: 136
+   * NotSecondary on an arbiter or primary, 74 NodeNotFound for a host not in the config, 72
+   * InvalidOptions for self, an arbiter, a member without indexes when we build them, or a
+   * non-voter when we vote, 6 HostUnreachable for a member seen down. A target more than 10 s
+   * behind us is still taken, with a warning.
+   */
+  public SyncFromResult requestSyncSource(long now, String host) {
+    if (config == null) {
+      throw new MongoServerException(
+          ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");
+    }
+    if (selfId < 0) {
+      throw new MongoServerException(ErrorCode.NOT_SECONDARY, "removed members don't sync");
+    }
+    MemberConfig self = selfConfig();
+    if (self.arbiterOnly()) {
+      throw new MongoServerException(ErrorCode.NOT_SECONDARY, "arbiters don't sync");
+    }
+    if (role == Role.LEADER) {
+      throw new MongoServerException(ErrorCode.NOT_SECONDARY, "primaries don't sync");
+    }
+    String target = host.contains(":") ? host : host + ":27017";
+    MemberConfig m =
+        config.members().stream()
+            .filter(c -> c.host().equalsIgnoreCase(target))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new MongoServerException(
+                        ErrorCode.NODE_NOT_FOUND,
+                        "Could not find member \"" + target + "\" in replica set"));
+    if (m.id() == selfId) {
+      throw new MongoServerException(ErrorCode.INVALID_OPTIONS, "I cannot sync from myself");
+    }
+    if (m.arbiterOnly()) {
+      throw new MongoServerException(
+          ErrorCode.INVALID_OPTIONS,
+          "Cannot sync from \"" + m.host() + "\" because it is an arbiter");
+    }
+    if (self.buildIndexes() && !m.buildIndexes()) {
+      throw new MongoServerException(
+          ErrorCode.INVALID_OPTIONS,
+          "Cannot sync from \"" + m.host() + "\" because it does not build indexes");
+    }
+    if (self.isVoter() && !m.isVoter()) {
+      throw new MongoServerException(
+          ErrorCode.INVALID_OPTIONS,
+          "Cannot sync from \"" + m.host() + "\" because it is not a voter");
+    }
+    MemberData d = members.get(m.id());
+    if (d.health == 0) {
+      throw new MongoServerException(
+          ErrorCode.HOST_UNREACHABLE, "I cannot reach the requested member: " + m.host());
+    }
+    boolean behind = (long) d.applied.ts().getTime() + 10 < myApplied.ts().getTime();
+    requestedSyncSourceId = m.id();
+    return new SyncFromResult(m.id(), syncSourceId, behind);
   }
 
   /** Do not choose {@code sourceId} again before {@code untilMillis} (fetch failed, diverged). */
