@@ -42,6 +42,7 @@ import dev.starling.node.command.repl.ReplSetHeartbeatCommand;
 import dev.starling.node.command.repl.ReplSetInitiateCommand;
 import dev.starling.node.command.repl.ReplSetReconfigCommand;
 import dev.starling.node.command.repl.ReplSetRequestVotesCommand;
+import dev.starling.node.command.repl.ReplSetResizeOplogCommand;
 import dev.starling.node.command.repl.ReplSetStepDownCommand;
 import dev.starling.node.command.repl.ReplSetStepUpCommand;
 import dev.starling.node.command.repl.ReplSetUpdatePositionCommand;
@@ -97,6 +98,7 @@ public final class Commands {
                 new ReplSetStepDownCommand(),
                 new ReplSetFreezeCommand(),
                 new ReplSetStepUpCommand(),
+                new ReplSetResizeOplogCommand(),
                 new ReplSetReconfigCommand(),
                 new ConfigureFailPointCommand(),
                 new DbHashCommand()));

@@ -30,6 +30,7 @@ public final class NodeOptions {
   public Integer httpPort;
   public String replSetName;
   public Integer oplogSizeMB;
+  public Double oplogMinRetentionHours;
   public String keyFile;
   public boolean quiet;
   public final Map<String, String> setParameters = new LinkedHashMap<>();
@@ -114,6 +115,8 @@ public final class NodeOptions {
       case "httpPort" -> httpPort = portNumber("--httpPort", value);
       case "replSet" -> replSetName = value;
       case "oplogSize" -> oplogSizeMB = positive("--oplogSize", value);
+      case "oplogMinRetentionHours" ->
+          oplogMinRetentionHours = hours("--oplogMinRetentionHours", value);
       case "keyFile" -> keyFile = value;
       case "quiet" -> quiet = true;
       case "help" -> help = true;
@@ -173,10 +176,13 @@ public final class NodeOptions {
         case "storage" -> {
           for (Iterator<Map.Entry<String, JsonNode>> f = node.fields(); f.hasNext(); ) {
             Map.Entry<String, JsonNode> e = f.next();
-            if (!e.getKey().equals("dbPath")) {
-              throw unknownSetting(file, "storage." + e.getKey());
+            switch (e.getKey()) {
+              case "dbPath" -> dbPath = Path.of(e.getValue().asText());
+              case "oplogMinRetentionHours" ->
+                  oplogMinRetentionHours =
+                      hours("storage.oplogMinRetentionHours", e.getValue().asText());
+              default -> throw unknownSetting(file, "storage." + e.getKey());
             }
-            dbPath = Path.of(e.getValue().asText());
           }
         }
         case "replication" -> {
@@ -226,6 +232,21 @@ public final class NodeOptions {
       throw new OptionsException(
           "--oplogSize (replication.oplogSizeMB) is only allowed with --replSet");
     }
+    if (oplogMinRetentionHours != null && replSetName == null) {
+      throw new OptionsException(
+          "--oplogMinRetentionHours (storage.oplogMinRetentionHours) is only allowed with"
+              + " --replSet");
+    }
+    String testMinimum = setParameters.get(dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER);
+    if (testMinimum != null) {
+      if (!testCommandsEnabled()) {
+        throw new OptionsException(
+            "--setParameter "
+                + dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER
+                + " is a test-only parameter: it needs --setParameter enableTestCommands=1");
+      }
+      oplogTestMinimumMB();
+    }
     if (keyFile != null) {
       throw new OptionsException(
           "--keyFile is not supported yet: this build of starling-node does not enforce"
@@ -262,6 +283,51 @@ public final class NodeOptions {
         what + " must be a positive number of megabytes, not '" + value + "'");
   }
 
+  private static double hours(String what, String value) throws OptionsException {
+    try {
+      double v = Double.parseDouble(value.trim());
+      if (v >= 0 && Double.isFinite(v)) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new OptionsException(what + " must be a number of hours >= 0, not '" + value + "'");
+  }
+
+  /**
+   * The smallest size, in MB, {@code replSetResizeOplog} accepts: 990 as in mongod, or the
+   * test-only parameter's value when test commands are enabled.
+   */
+  public double oplogMinimumMB() {
+    try {
+      return setParameters.containsKey(dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER)
+              && testCommandsEnabled()
+          ? oplogTestMinimumMB()
+          : dev.starling.node.repl.OplogSize.MIN_MB;
+    } catch (OptionsException e) {
+      return dev.starling.node.repl.OplogSize.MIN_MB;
+    }
+  }
+
+  private double oplogTestMinimumMB() throws OptionsException {
+    String value = setParameters.get(dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER);
+    try {
+      double v = Double.parseDouble(value.trim());
+      if (v > 0 && Double.isFinite(v)) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new OptionsException(
+        "--setParameter "
+            + dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER
+            + " must be a positive number of megabytes, not '"
+            + value
+            + "'");
+  }
+
   private static List<String> splitAddresses(String value) throws OptionsException {
     List<String> out = new ArrayList<>();
     for (String part : value.split(",")) {
@@ -283,9 +349,11 @@ public final class NodeOptions {
     } else {
       net.append("bindIp", new BsonString(String.join(",", bindIps)));
     }
-    BsonDocument parsed =
-        new BsonDocument("net", net)
-            .append("storage", new BsonDocument("dbPath", new BsonString(dbPath.toString())));
+    BsonDocument storage = new BsonDocument("dbPath", new BsonString(dbPath.toString()));
+    if (oplogMinRetentionHours != null) {
+      storage.append("oplogMinRetentionHours", new org.bson.BsonDouble(oplogMinRetentionHours));
+    }
+    BsonDocument parsed = new BsonDocument("net", net).append("storage", storage);
     if (replSetName != null) {
       BsonDocument replication = new BsonDocument("replSet", new BsonString(replSetName));
       if (oplogSizeMB != null) {
