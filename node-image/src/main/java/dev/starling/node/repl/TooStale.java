@@ -2,6 +2,7 @@ package dev.starling.node.repl;
 
 import dev.starling.node.repl.core.OpTime;
 import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
 
 /** What a too-stale member logs and shows as its {@code infoMessage} in replSetGetStatus. */
 final class TooStale {
@@ -10,14 +11,18 @@ final class TooStale {
 
   private TooStale() {}
 
+  private static String ts(BsonTimestamp ts) {
+    return "Timestamp(" + ts.getTime() + ", " + ts.getInc() + ")";
+  }
+
   /** The log line when one source cannot serve us. */
   static String sourceMessage(String host, OpTime lastApplied, BsonDocument sourceOldest) {
     return "We are too stale to use "
         + host
         + " as a sync source: our last applied entry "
-        + lastApplied
+        + ts(lastApplied.ts())
         + " is before its oldest entry "
-        + sourceOldest.get("ts")
+        + ts(sourceOldest.getTimestamp("ts"))
         + "; denylisting it for "
         + DENYLIST_MILLIS / 1000
         + " s";
@@ -26,9 +31,9 @@ final class TooStale {
   /** The infoMessage once no source can serve us: the member stays RECOVERING. */
   static String recoveringMessage(String host, OpTime lastApplied, BsonDocument sourceOldest) {
     return "error RS102 too stale to catch up: our last applied entry "
-        + lastApplied
+        + ts(lastApplied.ts())
         + " is before the oldest entry "
-        + sourceOldest.get("ts")
+        + ts(sourceOldest.getTimestamp("ts"))
         + " of "
         + host
         + " and no other member can serve it. Resync this member: stop it, empty its dbpath and"
