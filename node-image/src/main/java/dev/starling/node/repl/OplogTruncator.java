@@ -17,9 +17,9 @@ import org.bson.BsonTimestamp;
  * Keeps the oplog within its configured size (mongod's capped oplog): a virtual thread removes the
  * oldest entries, in one range delete, while the oplog is larger than its size, as {@link
  * OplogTruncationPolicy} allows (never at or past the majority commit point, never inside the
- * minimum retention period, never the newest entry). It runs when an added entry makes the oplog
- * too large, after {@link #resize}, and every second (the commit point and the retention window
- * move on their own).
+ * minimum retention period, never the newest entry). It runs when added entries make the oplog 1%
+ * larger than its size, after {@link #resize}, and every second (the commit point and the retention
+ * window move on their own).
  *
  * <p>The configured size is stored in {@code local} and survives restarts; {@code --oplogSize} (or
  * the default) applies only when no size is stored yet, as mongod applies it only when it creates
@@ -39,6 +39,10 @@ public final class OplogTruncator implements AutoCloseable {
   private volatile double minRetentionHours;
   private volatile Supplier<OpTime> commitPoint = () -> OpTime.NULL;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong truncateCount =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong truncatingNanos =
+      new java.util.concurrent.atomic.AtomicLong();
   private boolean poked;
   private Thread thread;
 
@@ -137,8 +141,14 @@ public final class OplogTruncator implements AutoCloseable {
     }
   }
 
+  /**
+   * Wakes the truncator once the oplog is 1% past its size, so that a busy oplog is cut in steps of
+   * about 1% (few range deletes) rather than entry by entry; the pass every second and {@link
+   * #resize} cut it exactly.
+   */
   private void checkGrowth() {
-    if (oplog.usage().bytes() > policy.maxBytes()) {
+    long max = policy.maxBytes();
+    if (oplog.usage().bytes() > max + max / 100) {
       synchronized (wake) {
         poked = true;
         wake.notifyAll();
@@ -201,8 +211,20 @@ public final class OplogTruncator implements AutoCloseable {
       last = ts;
     }
     if (last != null) {
+      long started = System.nanoTime();
       oplog.removeThrough(storage, last, bytes, entries);
+      truncatingNanos.addAndGet(System.nanoTime() - started);
+      truncateCount.incrementAndGet();
     }
+  }
+
+  /** How many truncations removed entries (serverStatus {@code oplogTruncation.truncateCount}). */
+  public long truncateCount() {
+    return truncateCount.get();
+  }
+
+  public long totalTimeTruncatingMicros() {
+    return truncatingNanos.get() / 1000;
   }
 
   private static BsonTimestamp tsOf(byte[] key) {

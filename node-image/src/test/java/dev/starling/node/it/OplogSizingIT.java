@@ -51,6 +51,13 @@ class OplogSizingIT {
         .into(new ArrayList<>());
   }
 
+  static Document oplogTruncation(MongoClient client) {
+    return client
+        .getDatabase("admin")
+        .runCommand(new Document("serverStatus", 1))
+        .get("oplogTruncation", Document.class);
+  }
+
   static BsonTimestamp firstTs(MongoClient client) {
     return oplog(client).get(0).getTimestamp("ts");
   }
@@ -127,6 +134,8 @@ class OplogSizingIT {
       assertThat(stats.get("maxSize", Number.class).longValue()).isEqualTo(MB / 4);
       assertThat(stats.get("count", Number.class).longValue()).isGreaterThanOrEqualTo(count);
       assertThat(firstTs(primary)).isEqualTo(first);
+      assertThat(oplogTruncation(primary).get("oplogMinRetentionHours", Number.class).doubleValue())
+          .isEqualTo(1.0);
 
       // Without the retention period the shrink truncates, before the reply, down to the size.
       resize(primary, new Document("minRetentionHours", 0.0));
@@ -135,6 +144,10 @@ class OplogSizingIT {
       assertThat(stats.get("maxSize", Number.class).longValue()).isEqualTo(MB / 4);
       assertThat(firstTs(primary)).isGreaterThan(first);
       assertStatsMatchTheEntries(primary);
+      assertThat(oplogTruncation(primary).get("oplogMinRetentionHours", Number.class).doubleValue())
+          .isEqualTo(0.0);
+      assertThat(oplogTruncation(primary).get("truncateCount", Number.class).longValue())
+          .isPositive();
 
       // Grow it: later writes no longer truncate anything.
       resize(primary, new Document("size", 8.0));

@@ -43,35 +43,54 @@ public final class ServerStatusCommand implements Command {
                 new BsonDocument("noTimeout", new BsonInt64(0))
                     .append("pinned", new BsonInt64(0))
                     .append("total", new BsonInt64(node.cursors().openCount())));
-    return new BsonDocument("host", new BsonString(node.me()))
-        .append("version", new BsonString("6.0.0"))
-        .append("starling", new BsonString(Version.STARLING))
-        .append("process", new BsonString("mongod"))
-        .append("pid", new BsonInt64(ProcessHandle.current().pid()))
-        .append("uptime", new BsonDouble(uptime.toSeconds()))
-        .append("uptimeMillis", new BsonInt64(uptime.toMillis()))
-        .append("uptimeEstimate", new BsonInt64(uptime.toSeconds()))
-        .append("localTime", new BsonDateTime(now))
-        .append(
-            "connections",
-            new BsonDocument("current", new BsonInt32((int) node.connections().current()))
-                .append(
-                    "available",
-                    new BsonInt32(Math.max(0, 1_000_000 - (int) node.connections().current())))
-                .append("totalCreated", new BsonInt64(node.connections().totalCreated()))
-                .append("active", new BsonInt32((int) node.connections().active())))
-        .append("opcounters", opcounters)
-        .append(
-            "mem",
-            new BsonDocument("bits", new BsonInt32(64))
-                .append("resident", new BsonInt32((int) (ProcessMemory.residentBytes() >> 20)))
-                .append("virtual", new BsonInt32((int) (ProcessMemory.virtualBytes() >> 20)))
-                .append("supported", org.bson.BsonBoolean.TRUE))
-        .append("metrics", new BsonDocument("cursor", cursor))
-        .append(
-            "storageEngine",
-            new BsonDocument("name", new BsonString("rocksdb"))
-                .append("supportsCommittedReads", org.bson.BsonBoolean.FALSE)
-                .append("persistent", org.bson.BsonBoolean.TRUE));
+    BsonDocument status =
+        new BsonDocument("host", new BsonString(node.me()))
+            .append("version", new BsonString("6.0.0"))
+            .append("starling", new BsonString(Version.STARLING))
+            .append("process", new BsonString("mongod"))
+            .append("pid", new BsonInt64(ProcessHandle.current().pid()))
+            .append("uptime", new BsonDouble(uptime.toSeconds()))
+            .append("uptimeMillis", new BsonInt64(uptime.toMillis()))
+            .append("uptimeEstimate", new BsonInt64(uptime.toSeconds()))
+            .append("localTime", new BsonDateTime(now))
+            .append(
+                "connections",
+                new BsonDocument("current", new BsonInt32((int) node.connections().current()))
+                    .append(
+                        "available",
+                        new BsonInt32(Math.max(0, 1_000_000 - (int) node.connections().current())))
+                    .append("totalCreated", new BsonInt64(node.connections().totalCreated()))
+                    .append("active", new BsonInt32((int) node.connections().active())))
+            .append("opcounters", opcounters)
+            .append(
+                "mem",
+                new BsonDocument("bits", new BsonInt32(64))
+                    .append("resident", new BsonInt32((int) (ProcessMemory.residentBytes() >> 20)))
+                    .append("virtual", new BsonInt32((int) (ProcessMemory.virtualBytes() >> 20)))
+                    .append("supported", org.bson.BsonBoolean.TRUE))
+            .append("metrics", new BsonDocument("cursor", cursor))
+            .append(
+                "storageEngine",
+                new BsonDocument("name", new BsonString("rocksdb"))
+                    .append("supportsCommittedReads", org.bson.BsonBoolean.FALSE)
+                    .append("persistent", org.bson.BsonBoolean.TRUE));
+    status.putAll(oplogTruncation(node));
+    return status;
+  }
+
+  /** mongod's {@code oplogTruncation} section (where the manual says to read the retention). */
+  private static BsonDocument oplogTruncation(NodeServices node) {
+    var truncator = node.oplogTruncator();
+    if (truncator == null) {
+      return new BsonDocument();
+    }
+    return new BsonDocument(
+        "oplogTruncation",
+        new BsonDocument("totalTimeProcessingMicros", new BsonInt64(0))
+            .append("processingMethod", new BsonString("scanning"))
+            .append("oplogMinRetentionHours", new BsonDouble(truncator.minRetentionHours()))
+            .append(
+                "totalTimeTruncatingMicros", new BsonInt64(truncator.totalTimeTruncatingMicros()))
+            .append("truncateCount", new BsonInt64(truncator.truncateCount())));
   }
 }
