@@ -173,6 +173,7 @@ class OplogSizingIT {
       // The data is intact on both members.
       await()
           .atMost(Duration.ofSeconds(60))
+          .ignoreExceptionsInstanceOf(com.mongodb.MongoException.class)
           .until(() -> rs.dbHash(s, "test").equals(rs.dbHash(p, "test")));
       assertThat(
               rs.direct(s)
@@ -181,6 +182,49 @@ class OplogSizingIT {
                   .withReadPreference(com.mongodb.ReadPreference.secondaryPreferred())
                   .countDocuments())
           .isEqualTo(400);
+    }
+  }
+
+  @Test
+  void truncationNeverPassesTheMajorityCommitPoint() {
+    try (ReplicaSetCluster rs =
+        ReplicaSetCluster.startInitiated(
+            "oplog-commit", 2, 10_000, concat(new String[] {"--oplogSize", "5"}, TEST_MINIMUM))) {
+      int p = rs.awaitPrimary();
+      int s = 1 - p;
+      MongoClient primary = rs.direct(p);
+      insertKilobytes(primary, 0, 10);
+      List<RawBsonDocument> secondaryOplog = oplog(rs.direct(s));
+      BsonTimestamp secondaryLast =
+          secondaryOplog.get(secondaryOplog.size() - 1).getTimestamp("ts");
+      rs.node(s).terminate();
+
+      // With one of two members down the commit point stays put: w:1 writes and a shrink far
+      // below what the oplog holds keep every entry from the commit point on.
+      MongoCollection<Document> books =
+          primary.getDatabase("test").getCollection("books").withWriteConcern(WriteConcern.W1);
+      for (int i = 10; i < 210; i++) {
+        books.insertOne(new Document("_id", i).append("text", "x".repeat(5000)));
+      }
+      resize(primary, new Document("size", 0.05).append("minRetentionHours", 0.0));
+      Document stats = oplogStats(primary);
+      assertThat(stats.get("size", Number.class).longValue()).isGreaterThan(MB * 9 / 10);
+      assertThat(firstTs(primary)).isLessThanOrEqualTo(secondaryLast);
+
+      // So the member that was down catches up (it is not too stale), and once the commit point
+      // moves on, the oplog is cut down to its size.
+      rs.node(s).restartOnSamePorts();
+      rs.awaitSecondaries(1);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptionsInstanceOf(com.mongodb.MongoException.class)
+          .until(() -> rs.dbHash(s, "test").equals(rs.dbHash(p, "test")));
+      books
+          .withWriteConcern(WriteConcern.MAJORITY.withWTimeout(30, TimeUnit.SECONDS))
+          .insertOne(new Document("_id", "last"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> oplogStats(primary).get("size", Number.class).longValue() <= MB / 20);
     }
   }
 
