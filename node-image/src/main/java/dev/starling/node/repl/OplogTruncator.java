@@ -5,9 +5,11 @@ import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.server.Log;
 import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
@@ -39,10 +41,8 @@ public final class OplogTruncator implements AutoCloseable {
   private volatile double minRetentionHours;
   private volatile Supplier<OpTime> commitPoint = () -> OpTime.NULL;
   private volatile boolean closed;
-  private final java.util.concurrent.atomic.AtomicLong truncateCount =
-      new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong truncatingNanos =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong truncateCount = new AtomicLong();
+  private final AtomicLong truncatingNanos = new AtomicLong();
   private boolean poked;
   private Thread thread;
 
@@ -228,7 +228,7 @@ public final class OplogTruncator implements AutoCloseable {
   }
 
   private static BsonTimestamp tsOf(byte[] key) {
-    return new BsonTimestamp(java.nio.ByteBuffer.wrap(key).getLong());
+    return new BsonTimestamp(ByteBuffer.wrap(key).getLong());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.starling.node.repl.OplogSize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,15 +238,22 @@ public final class NodeOptions {
           "--oplogMinRetentionHours (storage.oplogMinRetentionHours) is only allowed with"
               + " --replSet");
     }
-    String testMinimum = setParameters.get(dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER);
+    String testMinimum = setParameters.get(OplogSize.TEST_MINIMUM_PARAMETER);
     if (testMinimum != null) {
       if (!testCommandsEnabled()) {
         throw new OptionsException(
             "--setParameter "
-                + dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER
+                + OplogSize.TEST_MINIMUM_PARAMETER
                 + " is a test-only parameter: it needs --setParameter enableTestCommands=1");
       }
-      oplogTestMinimumMB();
+      if (positiveMB(testMinimum) == null) {
+        throw new OptionsException(
+            "--setParameter "
+                + OplogSize.TEST_MINIMUM_PARAMETER
+                + " must be a positive number of megabytes, not '"
+                + testMinimum
+                + "'");
+      }
     }
     if (keyFile != null) {
       throw new OptionsException(
@@ -300,32 +308,21 @@ public final class NodeOptions {
    * test-only parameter's value when test commands are enabled.
    */
   public double oplogMinimumMB() {
-    try {
-      return setParameters.containsKey(dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER)
-              && testCommandsEnabled()
-          ? oplogTestMinimumMB()
-          : dev.starling.node.repl.OplogSize.MIN_MB;
-    } catch (OptionsException e) {
-      return dev.starling.node.repl.OplogSize.MIN_MB;
-    }
+    Double test = positiveMB(setParameters.get(OplogSize.TEST_MINIMUM_PARAMETER));
+    return test != null && testCommandsEnabled() ? test : OplogSize.MIN_MB;
   }
 
-  private double oplogTestMinimumMB() throws OptionsException {
-    String value = setParameters.get(dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER);
+  /** A positive, finite number of megabytes, or null. */
+  private static Double positiveMB(String value) {
+    if (value == null) {
+      return null;
+    }
     try {
       double v = Double.parseDouble(value.trim());
-      if (v > 0 && Double.isFinite(v)) {
-        return v;
-      }
+      return v > 0 && Double.isFinite(v) ? v : null;
     } catch (NumberFormatException e) {
-      // reported below
+      return null;
     }
-    throw new OptionsException(
-        "--setParameter "
-            + dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER
-            + " must be a positive number of megabytes, not '"
-            + value
-            + "'");
   }
 
   private static List<String> splitAddresses(String value) throws OptionsException {
