@@ -27,6 +27,12 @@ public final class ServerStatusCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
+    BsonDocument status = status(context);
+    status.putAll(oplogTruncation(context.node()));
+    return status;
+  }
+
+  private static BsonDocument status(CommandContext context) {
     NodeServices node = context.node();
     long now = node.clock().millis();
     Duration uptime = Duration.ofMillis(now - node.startedAt().toEpochMilli());
@@ -43,39 +49,36 @@ public final class ServerStatusCommand implements Command {
                 new BsonDocument("noTimeout", new BsonInt64(0))
                     .append("pinned", new BsonInt64(0))
                     .append("total", new BsonInt64(node.cursors().openCount())));
-    BsonDocument status =
-        new BsonDocument("host", new BsonString(node.me()))
-            .append("version", new BsonString("6.0.0"))
-            .append("starling", new BsonString(Version.STARLING))
-            .append("process", new BsonString("mongod"))
-            .append("pid", new BsonInt64(ProcessHandle.current().pid()))
-            .append("uptime", new BsonDouble(uptime.toSeconds()))
-            .append("uptimeMillis", new BsonInt64(uptime.toMillis()))
-            .append("uptimeEstimate", new BsonInt64(uptime.toSeconds()))
-            .append("localTime", new BsonDateTime(now))
-            .append(
-                "connections",
-                new BsonDocument("current", new BsonInt32((int) node.connections().current()))
-                    .append(
-                        "available",
-                        new BsonInt32(Math.max(0, 1_000_000 - (int) node.connections().current())))
-                    .append("totalCreated", new BsonInt64(node.connections().totalCreated()))
-                    .append("active", new BsonInt32((int) node.connections().active())))
-            .append("opcounters", opcounters)
-            .append(
-                "mem",
-                new BsonDocument("bits", new BsonInt32(64))
-                    .append("resident", new BsonInt32((int) (ProcessMemory.residentBytes() >> 20)))
-                    .append("virtual", new BsonInt32((int) (ProcessMemory.virtualBytes() >> 20)))
-                    .append("supported", org.bson.BsonBoolean.TRUE))
-            .append("metrics", new BsonDocument("cursor", cursor))
-            .append(
-                "storageEngine",
-                new BsonDocument("name", new BsonString("rocksdb"))
-                    .append("supportsCommittedReads", org.bson.BsonBoolean.FALSE)
-                    .append("persistent", org.bson.BsonBoolean.TRUE));
-    status.putAll(oplogTruncation(node));
-    return status;
+    return new BsonDocument("host", new BsonString(node.me()))
+        .append("version", new BsonString("6.0.0"))
+        .append("starling", new BsonString(Version.STARLING))
+        .append("process", new BsonString("mongod"))
+        .append("pid", new BsonInt64(ProcessHandle.current().pid()))
+        .append("uptime", new BsonDouble(uptime.toSeconds()))
+        .append("uptimeMillis", new BsonInt64(uptime.toMillis()))
+        .append("uptimeEstimate", new BsonInt64(uptime.toSeconds()))
+        .append("localTime", new BsonDateTime(now))
+        .append(
+            "connections",
+            new BsonDocument("current", new BsonInt32((int) node.connections().current()))
+                .append(
+                    "available",
+                    new BsonInt32(Math.max(0, 1_000_000 - (int) node.connections().current())))
+                .append("totalCreated", new BsonInt64(node.connections().totalCreated()))
+                .append("active", new BsonInt32((int) node.connections().active())))
+        .append("opcounters", opcounters)
+        .append(
+            "mem",
+            new BsonDocument("bits", new BsonInt32(64))
+                .append("resident", new BsonInt32((int) (ProcessMemory.residentBytes() >> 20)))
+                .append("virtual", new BsonInt32((int) (ProcessMemory.virtualBytes() >> 20)))
+                .append("supported", org.bson.BsonBoolean.TRUE))
+        .append("metrics", new BsonDocument("cursor", cursor))
+        .append(
+            "storageEngine",
+            new BsonDocument("name", new BsonString("rocksdb"))
+                .append("supportsCommittedReads", org.bson.BsonBoolean.FALSE)
+                .append("persistent", org.bson.BsonBoolean.TRUE));
   }
 
   /** mongod's {@code oplogTruncation} section (where the manual says to read the retention). */
