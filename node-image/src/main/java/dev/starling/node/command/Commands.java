@@ -44,6 +44,7 @@ import dev.starling.node.command.repl.ReplSetHeartbeatCommand;
 import dev.starling.node.command.repl.ReplSetInitiateCommand;
 import dev.starling.node.command.repl.ReplSetReconfigCommand;
 import dev.starling.node.command.repl.ReplSetRequestVotesCommand;
+import dev.starling.node.command.repl.ReplSetResizeOplogCommand;
 import dev.starling.node.command.repl.ReplSetStepDownCommand;
 import dev.starling.node.command.repl.ReplSetStepUpCommand;
 import dev.starling.node.command.repl.ReplSetSyncFromCommand;
@@ -102,6 +103,7 @@ public final class Commands {
                 new ReplSetFreezeCommand(),
                 new ReplSetStepUpCommand(),
                 new ReplSetAbortPrimaryCatchUpCommand(),
+                new ReplSetResizeOplogCommand(),
                 new ReplSetReconfigCommand(),
                 new GetDefaultRWConcernCommand(),
                 new SetDefaultRWConcernCommand(),

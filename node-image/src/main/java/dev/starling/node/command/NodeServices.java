@@ -1,6 +1,7 @@
 package dev.starling.node.command;
 
 import dev.starling.node.exec.CursorManager;
+import dev.starling.node.repl.OplogTruncator;
 import dev.starling.node.repl.ReplicationCoordinator;
 import dev.starling.node.server.NodeOptions;
 import dev.starling.node.server.ServerParameters;
@@ -11,7 +12,8 @@ import java.time.Instant;
 
 /**
  * The node's shared services that commands use. Time comes from the clock here, never from the
- * system directly. {@code replication} is null unless the node runs with {@code --replSet}.
+ * system directly. {@code replication} and {@code oplogTruncator} (the oplog's size and truncation)
+ * are null unless the node runs with {@code --replSet}.
  */
 public record NodeServices(
     StorageEngine storage,
@@ -23,7 +25,8 @@ public record NodeServices(
     Clock clock,
     Instant startedAt,
     String hostName,
-    ReplicationCoordinator replication) {
+    ReplicationCoordinator replication,
+    OplogTruncator oplogTruncator) {
 
   /** "host:port" as this node names itself. */
   public String me() {

@@ -42,6 +42,7 @@ public enum ErrorCode {
   INDEX_OPTIONS_CONFLICT(85, "IndexOptionsConflict"),
   INDEX_KEY_SPECS_CONFLICT(86, "IndexKeySpecsConflict"),
   COMMAND_NOT_SUPPORTED(115, "CommandNotSupported"),
+  CAPPED_POSITION_LOST(136, "CappedPositionLost"),
   CANNOT_INDEX_PARALLEL_ARRAYS(171, "CannotIndexParallelArrays"),
   DOCUMENT_VALIDATION_FAILURE(121, "DocumentValidationFailure"),
   INVALID_PIPELINE_OPERATOR(168, "InvalidPipelineOperator"),

@@ -43,13 +43,22 @@ final class InitialSync {
 
   /** The newest entry of {@code host}'s oplog, or null if it is empty. */
   static BsonDocument newestEntry(PeerClients peers, String host) {
+    return edgeEntry(peers, host, -1);
+  }
+
+  /** The oldest entry of {@code host}'s oplog (it is capped), or null if it is empty. */
+  static BsonDocument oldestEntry(PeerClients peers, String host) {
+    return edgeEntry(peers, host, 1);
+  }
+
+  private static BsonDocument edgeEntry(PeerClients peers, String host, int direction) {
     try (RemoteCursor cursor =
         new RemoteCursor(
             peers,
             host,
             "local",
             new BsonDocument("find", new BsonString("oplog.rs"))
-                .append("sort", new BsonDocument("$natural", new BsonInt32(-1)))
+                .append("sort", new BsonDocument("$natural", new BsonInt32(direction)))
                 .append("limit", new BsonInt32(1)))) {
       return cursor.hasNext() ? cursor.next() : null;
     }

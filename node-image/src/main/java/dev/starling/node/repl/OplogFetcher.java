@@ -39,6 +39,12 @@ public final class OplogFetcher implements Runnable {
     /** Our last entry is not in the source's oplog: this node's log diverged from it. */
     void diverged(int sourceId, String host, OpTime lastApplied);
 
+    /**
+     * Our last entry is gone from the source's oplog, whose oldest entry ({@code sourceOldest}) is
+     * newer: this member is too stale to sync from it.
+     */
+    void tooStale(int sourceId, String host, OpTime lastApplied, BsonDocument sourceOldest);
+
     /** This member is empty: copy the source's data before fetching. */
     void initialSync(int sourceId, String host);
   }
@@ -123,8 +129,14 @@ public final class OplogFetcher implements Runnable {
     List<BsonDocument> batch = documents(cursor.getArray("firstBatch"));
     if (!plan.lastApplied().isNull()) {
       if (batch.isEmpty() || !sameEntry(batch.get(0), plan.lastApplied())) {
-        coordinator.diverged(plan.sourceId(), plan.host(), plan.lastApplied());
         killQuietly(plan, cursor);
+        // Truncated past our last entry (too stale), or never had it (we diverged: roll back).
+        BsonDocument oldest = InitialSync.oldestEntry(peers, plan.host());
+        if (oldest != null && oldest.getTimestamp("ts").compareTo(plan.lastApplied().ts()) > 0) {
+          coordinator.tooStale(plan.sourceId(), plan.host(), plan.lastApplied(), oldest);
+        } else {
+          coordinator.diverged(plan.sourceId(), plan.host(), plan.lastApplied());
+        }
         return;
       }
       batch = batch.subList(1, batch.size());

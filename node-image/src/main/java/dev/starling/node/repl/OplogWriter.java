@@ -44,6 +44,7 @@ public final class OplogWriter implements WriteObserver {
   private volatile java.util.function.BooleanSupplier writable = () -> true;
   private volatile Consumer<OplogEntryWritten> listener = e -> {};
   private final ThreadLocal<Applying> applying = new ThreadLocal<>();
+  private final OplogUsage usage = new OplogUsage();
   private int lastSeconds;
   private int lastIncrement;
 
@@ -89,6 +90,11 @@ public final class OplogWriter implements WriteObserver {
   /** Called, under the oplog lock and in timestamp order, after each entry commits. */
   public void onCommitted(Consumer<OplogEntryWritten> listener) {
     this.listener = listener;
+  }
+
+  /** The oplog's running size, kept up to date by every put and delete here. */
+  public OplogUsage usage() {
+    return usage;
   }
 
   /** Continues after the last timestamp the oplog holds (at startup). */
@@ -138,8 +144,10 @@ public final class OplogWriter implements WriteObserver {
       BsonTimestamp ts = nextTimestamp();
       long wall = clock.millis();
       long t = term.getAsLong();
-      batch.put(Column.OPLOG, key(ts), BsonCodec.encode(builder.build(ts, t, wall)));
+      byte[] bytes = BsonCodec.encode(builder.build(ts, t, wall));
+      batch.put(Column.OPLOG, key(ts), bytes);
       commit.run();
+      usage.added(bytes.length);
       listener.accept(new OplogEntryWritten(new OpTime(ts, t), wall));
     } finally {
       lock.unlock();
@@ -152,8 +160,10 @@ public final class OplogWriter implements WriteObserver {
           "a second logged write while applying " + received.entry.toJson());
     }
     BsonTimestamp ts = received.entry.getTimestamp("ts");
-    batch.put(Column.OPLOG, key(ts), BsonCodec.encode(received.entry));
+    byte[] bytes = BsonCodec.encode(received.entry);
+    batch.put(Column.OPLOG, key(ts), bytes);
     commit.run();
+    usage.added(bytes.length);
     received.written = true;
     written(received.entry);
   }
@@ -187,7 +197,9 @@ public final class OplogWriter implements WriteObserver {
     }
     lock.lock();
     try {
-      storage.put(Column.OPLOG, key(entry.getTimestamp("ts")), BsonCodec.encode(entry), false);
+      byte[] bytes = BsonCodec.encode(entry);
+      storage.put(Column.OPLOG, key(entry.getTimestamp("ts")), bytes, false);
+      usage.added(bytes.length);
       written(entry);
     } finally {
       lock.unlock();
@@ -229,7 +241,9 @@ public final class OplogWriter implements WriteObserver {
               .append("t", new BsonInt64(t))
               .append("v", new BsonInt64(2))
               .append("wall", new BsonDateTime(wall));
-      storage.put(Column.OPLOG, key(ts), BsonCodec.encode(entry), true);
+      byte[] bytes = BsonCodec.encode(entry);
+      storage.put(Column.OPLOG, key(ts), bytes, true);
+      usage.added(bytes.length);
       OpTime opTime = new OpTime(ts, t);
       listener.accept(new OplogEntryWritten(opTime, wall));
       return opTime;
@@ -319,10 +333,30 @@ public final class OplogWriter implements WriteObserver {
    * Deletes every entry after {@code ts} (for rollback). Allocation is unchanged: call {@link
    * #resumeAfter} if new entries should follow {@code ts}.
    */
-  public static void truncateAfter(StorageEngine storage, BsonTimestamp ts) {
-    if (ts.getValue() != -1L) {
-      storage.deleteColumnRange(Column.OPLOG, key(new BsonTimestamp(ts.getValue() + 1)), null);
+  public void truncateAfter(StorageEngine storage, BsonTimestamp ts) {
+    if (ts.getValue() == -1L) {
+      return;
     }
+    byte[] from = key(new BsonTimestamp(ts.getValue() + 1));
+    long bytes = 0;
+    long entries = 0;
+    for (Iterator<byte[][]> it = storage.scanColumnFrom(Column.OPLOG, from, false);
+        it.hasNext(); ) {
+      bytes += it.next()[1].length;
+      entries++;
+    }
+    storage.deleteColumnRange(Column.OPLOG, from, null);
+    usage.removed(bytes, entries);
+  }
+
+  /**
+   * Deletes the oldest entries, up to and including {@code last}, which hold {@code bytes} bytes in
+   * {@code entries} entries (the oplog's truncation; one range delete).
+   */
+  void removeThrough(StorageEngine storage, BsonTimestamp last, long bytes, long entries) {
+    storage.deleteColumnRange(
+        Column.OPLOG, key(new BsonTimestamp(0)), key(new BsonTimestamp(last.getValue() + 1)));
+    usage.removed(bytes, entries);
   }
 
   private static Iterator<BsonDocument> decoded(Iterator<byte[][]> raw) {

@@ -116,6 +116,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private OpTime majorityViewAt = OpTime.NULL;
   private OpTime minValid = OpTime.NULL;
   private boolean initialSyncDone;
+  private volatile String infoMessage = "";
   private final java.nio.file.Path dbPath;
   private final OplogFetcher.Applier applier;
 
@@ -899,6 +900,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
                   "replica set %s: reached %s (minValid %s); now SECONDARY",
                   setName, topology.myLastApplied(), minValid);
               followerOverride = null;
+              infoMessage = "";
               topology.setFollowerState(clock.millis(), MemberState.SECONDARY);
             }
             publish();
@@ -939,10 +941,46 @@ public final class ReplicationCoordinator implements AutoCloseable {
         }
 
         @Override
+        public void tooStale(
+            int sourceId, String host, OpTime lastApplied, BsonDocument sourceOldest) {
+          goStale(sourceId, host, lastApplied, sourceOldest);
+        }
+
+        @Override
         public void initialSync(int sourceId, String host) {
           runInitialSync(sourceId, host);
         }
       };
+
+  /**
+   * Our last entry is gone from {@code host}'s oplog: denylist it for a minute and try another
+   * source; if none is left, go RECOVERING (never applying anything, so no data is touched) with an
+   * infoMessage that says how to resync. A source that has our entry again brings us back.
+   */
+  private void goStale(int sourceId, String host, OpTime lastApplied, BsonDocument sourceOldest) {
+    Log.info(
+        "replica set %s: %s", setName, TooStale.sourceMessage(host, lastApplied, sourceOldest));
+    synchronized (this) {
+      long now = clock.millis();
+      topology.denylistSyncSource(sourceId, now + TooStale.DENYLIST_MILLIS);
+      if (topology.chooseNewSyncSource(now) >= 0) {
+        return;
+      }
+      String message = TooStale.recoveringMessage(host, lastApplied, sourceOldest);
+      if (!message.equals(infoMessage)) {
+        Log.warn("replica set %s: %s", setName, message);
+      }
+      infoMessage = message;
+      followerOverride = MemberState.RECOVERING;
+      topology.setFollowerState(now, MemberState.RECOVERING);
+      publish();
+    }
+  }
+
+  /** This member's infoMessage in replSetGetStatus ("" when there is nothing to say). */
+  public String infoMessage() {
+    return infoMessage;
+  }
 
   /**
    * Applies a fetched batch, then syncs the WAL (by a synced write of the last entry's position) so

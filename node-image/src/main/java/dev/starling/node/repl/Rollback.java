@@ -130,7 +130,7 @@ final class Rollback {
         refetched += refetch(cloner, host, e.getKey(), e.getValue());
       }
     }
-    OplogWriter.truncateAfter(storage, common.ts());
+    oplog.truncateAfter(storage, common.ts());
     oplog.resumeAfter(common.ts());
     Log.info(
         "rollback: refetched %d documents, saved %d to %s; now recovering up to %s",

@@ -3,6 +3,7 @@ package dev.starling.node.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.starling.node.repl.OplogSize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public final class NodeOptions {
   public Integer httpPort;
   public String replSetName;
   public Integer oplogSizeMB;
+  public Double oplogMinRetentionHours;
   public String keyFile;
   public boolean quiet;
   public final Map<String, String> setParameters = new LinkedHashMap<>();
@@ -114,6 +116,8 @@ public final class NodeOptions {
       case "httpPort" -> httpPort = portNumber("--httpPort", value);
       case "replSet" -> replSetName = value;
       case "oplogSize" -> oplogSizeMB = positive("--oplogSize", value);
+      case "oplogMinRetentionHours" ->
+          oplogMinRetentionHours = hours("--oplogMinRetentionHours", value);
       case "keyFile" -> keyFile = value;
       case "quiet" -> quiet = true;
       case "help" -> help = true;
@@ -173,10 +177,13 @@ public final class NodeOptions {
         case "storage" -> {
           for (Iterator<Map.Entry<String, JsonNode>> f = node.fields(); f.hasNext(); ) {
             Map.Entry<String, JsonNode> e = f.next();
-            if (!e.getKey().equals("dbPath")) {
-              throw unknownSetting(file, "storage." + e.getKey());
+            switch (e.getKey()) {
+              case "dbPath" -> dbPath = Path.of(e.getValue().asText());
+              case "oplogMinRetentionHours" ->
+                  oplogMinRetentionHours =
+                      hours("storage.oplogMinRetentionHours", e.getValue().asText());
+              default -> throw unknownSetting(file, "storage." + e.getKey());
             }
-            dbPath = Path.of(e.getValue().asText());
           }
         }
         case "replication" -> {
@@ -226,6 +233,28 @@ public final class NodeOptions {
       throw new OptionsException(
           "--oplogSize (replication.oplogSizeMB) is only allowed with --replSet");
     }
+    if (oplogMinRetentionHours != null && replSetName == null) {
+      throw new OptionsException(
+          "--oplogMinRetentionHours (storage.oplogMinRetentionHours) is only allowed with"
+              + " --replSet");
+    }
+    String testMinimum = setParameters.get(OplogSize.TEST_MINIMUM_PARAMETER);
+    if (testMinimum != null) {
+      if (!testCommandsEnabled()) {
+        throw new OptionsException(
+            "--setParameter "
+                + OplogSize.TEST_MINIMUM_PARAMETER
+                + " is a test-only parameter: it needs --setParameter enableTestCommands=1");
+      }
+      if (positiveMB(testMinimum) == null) {
+        throw new OptionsException(
+            "--setParameter "
+                + OplogSize.TEST_MINIMUM_PARAMETER
+                + " must be a positive number of megabytes, not '"
+                + testMinimum
+                + "'");
+      }
+    }
     if (keyFile != null) {
       throw new OptionsException(
           "--keyFile is not supported yet: this build of starling-node does not enforce"
@@ -262,6 +291,40 @@ public final class NodeOptions {
         what + " must be a positive number of megabytes, not '" + value + "'");
   }
 
+  private static double hours(String what, String value) throws OptionsException {
+    try {
+      double v = Double.parseDouble(value.trim());
+      if (v >= 0 && Double.isFinite(v)) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new OptionsException(what + " must be a number of hours >= 0, not '" + value + "'");
+  }
+
+  /**
+   * The smallest size, in MB, {@code replSetResizeOplog} accepts: 990 as in mongod, or the
+   * test-only parameter's value when test commands are enabled.
+   */
+  public double oplogMinimumMB() {
+    Double test = positiveMB(setParameters.get(OplogSize.TEST_MINIMUM_PARAMETER));
+    return test != null && testCommandsEnabled() ? test : OplogSize.MIN_MB;
+  }
+
+  /** A positive, finite number of megabytes, or null. */
+  private static Double positiveMB(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      double v = Double.parseDouble(value.trim());
+      return v > 0 && Double.isFinite(v) ? v : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   private static List<String> splitAddresses(String value) throws OptionsException {
     List<String> out = new ArrayList<>();
     for (String part : value.split(",")) {
@@ -283,9 +346,11 @@ public final class NodeOptions {
     } else {
       net.append("bindIp", new BsonString(String.join(",", bindIps)));
     }
-    BsonDocument parsed =
-        new BsonDocument("net", net)
-            .append("storage", new BsonDocument("dbPath", new BsonString(dbPath.toString())));
+    BsonDocument storage = new BsonDocument("dbPath", new BsonString(dbPath.toString()));
+    if (oplogMinRetentionHours != null) {
+      storage.append("oplogMinRetentionHours", new org.bson.BsonDouble(oplogMinRetentionHours));
+    }
+    BsonDocument parsed = new BsonDocument("net", net).append("storage", storage);
     if (replSetName != null) {
       BsonDocument replication = new BsonDocument("replSet", new BsonString(replSetName));
       if (oplogSizeMB != null) {

@@ -13,7 +13,10 @@ import org.bson.BsonValue;
 /** The server parameters getParameter reports, with the values this node runs with. */
 public final class ServerParameters {
   private static final Set<String> STARTUP_SETTABLE =
-      Set.of("enableTestCommands", "cursorTimeoutMillis");
+      Set.of(
+          "enableTestCommands",
+          "cursorTimeoutMillis",
+          dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER);
 
   private final Map<String, BsonValue> values = new LinkedHashMap<>();
 

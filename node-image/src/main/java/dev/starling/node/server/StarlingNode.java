@@ -5,6 +5,8 @@ import dev.starling.node.command.Commands;
 import dev.starling.node.command.NodeServices;
 import dev.starling.node.command.OpCounters;
 import dev.starling.node.exec.CursorManager;
+import dev.starling.node.repl.OplogSize;
+import dev.starling.node.repl.OplogTruncator;
 import dev.starling.node.repl.OplogWriter;
 import dev.starling.node.repl.ReplicationCoordinator;
 import dev.starling.node.storage.RocksStorageEngine;
@@ -37,6 +39,7 @@ public final class StarlingNode implements AutoCloseable {
   private final StorageEngine storage;
   private final OplogWriter oplog;
   private ReplicationCoordinator replication;
+  private OplogTruncator oplogTruncator;
   private final WireServer wire = new WireServer();
   private final ScheduledExecutorService housekeeping =
       Executors.newSingleThreadScheduledExecutor(
@@ -151,12 +154,18 @@ public final class StarlingNode implements AutoCloseable {
               new dev.starling.node.repl.OplogApplier(storage, oplog)::apply,
               options.dbPath,
               clock);
+      // Counted before replication starts, so no entry arrives during the count.
+      oplogTruncator =
+          OplogTruncator.open(
+              storage,
+              oplog,
+              clock,
+              options.oplogSizeMB == null ? null : options.oplogSizeMB * OplogSize.MB,
+              OplogSize.defaultBytes(freeDiskBytes()),
+              options.oplogMinRetentionHours == null ? 0 : options.oplogMinRetentionHours);
       replication.start();
-      if (options.oplogSizeMB != null) {
-        Log.info(
-            "oplogSize %d MB recorded; the oplog is not capped yet in this build",
-            options.oplogSizeMB);
-      }
+      ReplicationCoordinator coordinator = replication;
+      oplogTruncator.start(() -> coordinator.snapshot().committed());
     }
     NodeServices services =
         new NodeServices(
@@ -169,7 +178,8 @@ public final class StarlingNode implements AutoCloseable {
             clock,
             clock.instant(),
             hostName,
-            replication);
+            replication,
+            oplogTruncator);
     List<InetSocketAddress> addresses = new ArrayList<>();
     List<InetSocketAddress> httpAddresses = new ArrayList<>();
     List<String> ips = options.bindIpAll ? List.of("0.0.0.0") : options.bindIps;
@@ -205,6 +215,15 @@ public final class StarlingNode implements AutoCloseable {
     Log.info(
         "starling-node %s waiting for connections on %s (http %d, dbpath %s)",
         Version.STARLING, addresses, options.httpPort(), options.dbPath);
+  }
+
+  /** Free space of the dbpath's file system (mongod sizes the default oplog from it). */
+  private long freeDiskBytes() {
+    try {
+      return Files.getFileStore(options.dbPath).getUsableSpace();
+    } catch (java.io.IOException e) {
+      return 0;
+    }
   }
 
   private String hostName() {
@@ -254,6 +273,9 @@ public final class StarlingNode implements AutoCloseable {
     housekeeping.shutdownNow();
     if (replication != null) {
       replication.close();
+    }
+    if (oplogTruncator != null) {
+      oplogTruncator.close();
     }
     storage.close();
     Log.info("shutdown complete");

@@ -101,7 +101,7 @@ class OplogApplierTest {
     OplogApplier applier = new OplogApplier(secondary, oplogB);
     applier.apply(entries(primary));
     // Forget the oplog but keep the data: every entry is applied again, over newer data.
-    OplogWriter.truncateAfter(secondary, new BsonTimestamp(0, 0));
+    oplogB.truncateAfter(secondary, new BsonTimestamp(0, 0));
     assertThat(OplogWriter.read(secondary, false).hasNext()).isFalse();
 
     applier.apply(entries(primary));

@@ -297,7 +297,7 @@ class OplogWriterTest {
     assertThat(all(OplogWriter.readFrom(engine, new BsonTimestamp(1_700_000_000, 4))))
         .extracting(e -> e.getTimestamp("ts").getInc())
         .containsExactly(4, 5, 6);
-    OplogWriter.truncateAfter(engine, new BsonTimestamp(1_700_000_000, 3));
+    oplog.truncateAfter(engine, new BsonTimestamp(1_700_000_000, 3));
     assertThat(timestamps(engine))
         .containsExactly(
             new BsonTimestamp(1_700_000_000, 1),

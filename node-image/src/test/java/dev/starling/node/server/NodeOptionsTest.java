@@ -93,6 +93,53 @@ class NodeOptionsTest {
   }
 
   @Test
+  void oplogMinRetentionHoursComesFromTheFlagOrTheStorageSection(@TempDir Path dir)
+      throws Exception {
+    assertThat(
+            NodeOptions.parse("--replSet", "rs0", "--oplogMinRetentionHours", "1.5")
+                .oplogMinRetentionHours)
+        .isEqualTo(1.5);
+    Path config = dir.resolve("mongod.conf");
+    Files.writeString(
+        config, "storage:\n  oplogMinRetentionHours: 2\nreplication:\n  replSetName: rs1\n");
+    assertThat(NodeOptions.parse("--config", config.toString()).oplogMinRetentionHours)
+        .isEqualTo(2.0);
+    assertThatThrownBy(
+            () -> NodeOptions.parse("--replSet", "rs0", "--oplogMinRetentionHours", "-1"))
+        .hasMessageContaining("--oplogMinRetentionHours");
+    assertThatThrownBy(() -> NodeOptions.parse("--oplogMinRetentionHours", "1"))
+        .hasMessageContaining("--replSet");
+  }
+
+  @Test
+  void theTestOnlyOplogMinimumNeedsEnableTestCommands() throws Exception {
+    assertThat(NodeOptions.parse("--replSet", "rs0").oplogMinimumMB()).isEqualTo(990.0);
+    assertThat(
+            NodeOptions.parse(
+                    "--replSet",
+                    "rs0",
+                    "--setParameter",
+                    "enableTestCommands=1",
+                    "--setParameter",
+                    "oplogMinSizeMBForTest=0.5")
+                .oplogMinimumMB())
+        .isEqualTo(0.5);
+    assertThatThrownBy(
+            () ->
+                NodeOptions.parse("--replSet", "rs0", "--setParameter", "oplogMinSizeMBForTest=1"))
+        .isInstanceOf(OptionsException.class)
+        .hasMessageContaining("enableTestCommands");
+    assertThatThrownBy(
+            () ->
+                NodeOptions.parse(
+                    "--setParameter",
+                    "enableTestCommands=1",
+                    "--setParameter",
+                    "oplogMinSizeMBForTest=zero"))
+        .hasMessageContaining("oplogMinSizeMBForTest");
+  }
+
+  @Test
   void badValuesNameTheFlag() {
     assertThatThrownBy(() -> NodeOptions.parse("--port", "abc")).hasMessageContaining("--port");
     assertThatThrownBy(() -> NodeOptions.parse("--port", "70000")).hasMessageContaining("--port");

@@ -27,6 +27,12 @@ public final class ServerStatusCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
+    BsonDocument status = status(context);
+    status.putAll(oplogTruncation(context.node()));
+    return status;
+  }
+
+  private static BsonDocument status(CommandContext context) {
     NodeServices node = context.node();
     long now = node.clock().millis();
     Duration uptime = Duration.ofMillis(now - node.startedAt().toEpochMilli());
@@ -73,5 +79,21 @@ public final class ServerStatusCommand implements Command {
             new BsonDocument("name", new BsonString("rocksdb"))
                 .append("supportsCommittedReads", org.bson.BsonBoolean.FALSE)
                 .append("persistent", org.bson.BsonBoolean.TRUE));
+  }
+
+  /** mongod's {@code oplogTruncation} section (where the manual says to read the retention). */
+  private static BsonDocument oplogTruncation(NodeServices node) {
+    var truncator = node.oplogTruncator();
+    if (truncator == null) {
+      return new BsonDocument();
+    }
+    return new BsonDocument(
+        "oplogTruncation",
+        new BsonDocument("totalTimeProcessingMicros", new BsonInt64(0))
+            .append("processingMethod", new BsonString("scanning"))
+            .append("oplogMinRetentionHours", new BsonDouble(truncator.minRetentionHours()))
+            .append(
+                "totalTimeTruncatingMicros", new BsonInt64(truncator.totalTimeTruncatingMicros()))
+            .append("truncateCount", new BsonInt64(truncator.truncateCount())));
   }
 }

@@ -51,6 +51,15 @@ public final class ListCollectionsCommand implements Command {
                 : entry);
       }
     }
+    if (context.database().equals("local") && context.node().oplogTruncator() != null) {
+      BsonDocument oplog = oplogEntry(context.node().oplogTruncator().maxBytes());
+      if (filter.matches(oplog)) {
+        entries.add(
+            nameOnly
+                ? new BsonDocument("name", oplog.get("name")).append("type", oplog.get("type"))
+                : oplog);
+      }
+    }
     BsonDocument cursor = Args.document(command, "cursor", new BsonDocument());
     return CursorReplies.firstBatch(
         context.node().cursors(),
@@ -58,5 +67,17 @@ public final class ListCollectionsCommand implements Command {
         entries.iterator(),
         CursorReplies.batchSize(cursor, CursorReplies.DEFAULT_FIRST_BATCH),
         false);
+  }
+
+  /** local.oplog.rs as mongod lists it: a capped collection of the oplog's configured size. */
+  private static BsonDocument oplogEntry(long maxBytes) {
+    return new BsonDocument("name", new BsonString("oplog.rs"))
+        .append("type", new BsonString("collection"))
+        .append(
+            "options",
+            new BsonDocument("capped", BsonBoolean.TRUE)
+                .append("size", new org.bson.BsonInt64(maxBytes))
+                .append("autoIndexId", BsonBoolean.FALSE))
+        .append("info", new BsonDocument("readOnly", BsonBoolean.FALSE));
   }
 }

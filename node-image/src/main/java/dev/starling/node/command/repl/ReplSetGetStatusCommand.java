@@ -96,7 +96,9 @@ public final class ReplSetGetStatusCommand implements Command {
     member
         .append("syncSourceHost", new BsonString(s.hostOf(m.syncSourceId())))
         .append("syncSourceId", new BsonInt32(m.syncSourceId()))
-        .append("infoMessage", new BsonString(""));
+        .append(
+            "infoMessage",
+            new BsonString(m.self() ? context.node().replication().infoMessage() : ""));
     if (m.self() && s.state() == MemberState.PRIMARY && !s.electionOpTime().isNull()) {
       member
           .append("electionTime", s.electionOpTime().ts())

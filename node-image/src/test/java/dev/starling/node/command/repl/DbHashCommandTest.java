@@ -38,7 +38,7 @@ class DbHashCommandTest {
     Clock clock = Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC);
     NodeServices node =
         new NodeServices(
-            engine, null, options, null, null, null, clock, Instant.EPOCH, "node1", null);
+            engine, null, options, null, null, null, clock, Instant.EPOCH, "node1", null, null);
     context = new CommandContext("test", null, node);
   }
 
