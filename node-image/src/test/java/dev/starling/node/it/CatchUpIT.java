@@ -3,6 +3,7 @@ package dev.starling.node.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -51,7 +52,12 @@ class CatchUpIT {
 
   /** Writes five docs only {@code primary} gets; returns the collection on it. */
   private static void writeOnlyOnPrimary(ReplicaSetCluster rs, int primary) {
-    MongoCollection<Document> docs = rs.direct(primary).getDatabase("test").getCollection("docs");
+    // w:1: the implicit default (majority) would wait for secondaries that no longer fetch.
+    MongoCollection<Document> docs =
+        rs.direct(primary)
+            .getDatabase("test")
+            .getCollection("docs")
+            .withWriteConcern(WriteConcern.W1);
     docs.insertOne(new Document("_id", "everywhere"));
     await()
         .atMost(Duration.ofSeconds(20))
