@@ -388,8 +388,13 @@ final class LocalReplicaSet implements AutoCloseable {
 
   /** replSetInitiate on member 0: every member with priority 1 and the given timeout. */
   void initiate(long electionTimeoutMillis) throws BenchmarkException {
+    initiate(electionTimeoutMillis, members.size());
+  }
+
+  /** replSetInitiate on member 0 with the first {@code count} members; the rest stay empty. */
+  void initiate(long electionTimeoutMillis, int count) throws BenchmarkException {
     List<Document> config = new ArrayList<>();
-    for (Member m : members) {
+    for (Member m : members.subList(0, count)) {
       config.add(new Document("_id", m.index).append("host", m.host()));
     }
     Document command =
