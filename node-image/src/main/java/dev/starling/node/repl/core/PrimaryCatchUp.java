@@ -16,7 +16,10 @@ import java.util.Set;
  *
  * <p>The target counts only members that answered and are still healthy, so a fresher member that
  * dies during the phase no longer holds the new primary back (mongod would wait for the timeout, by
- * default forever, or for a catch-up takeover).
+ * default forever, or for a catch-up takeover). Members already DOWN or silent at the election (a
+ * paused old primary) are not waited for, nor is a member that has not answered within two
+ * heartbeat intervals (a live member answers in milliseconds); if one answers later during the
+ * phase, it counts.
  */
 final class PrimaryCatchUp {
   private final long startedAt;
@@ -47,6 +50,11 @@ final class PrimaryCatchUp {
   void lost(int memberId) {
     heard.remove(memberId);
     answered.add(memberId);
+  }
+
+  /** Stops waiting for members in {@code others} that have not answered: they do not count. */
+  void stopWaitingFor(Collection<Integer> others) {
+    answered.addAll(others);
   }
 
   /** Whether every member in {@code others} answered or failed since the election. */

@@ -323,6 +323,7 @@ public final class TopologyCoordinator {
     t = earliestAfter(now, t, catchUpTakeoverAt);
     if (catchUp != null) {
       t = earliestAfter(now, t, catchUp.deadline());
+      t = earliestAfter(now, t, catchUpAnswersDueAt());
     }
     if (election != null) {
       t = earliestAfter(now, t, election.deadline);
@@ -685,12 +686,14 @@ public final class TopologyCoordinator {
     }
     // Positions only move forward here: a report relayed through another member may be older than
     // one the member sent itself. (A member that rolled back reports entries of an older term,
-    // which
-    // compare below every entry of the current term, so keeping its old maximum cannot commit
-    // anything it lacks.)
+    // which compare below every entry of the current term, so keeping its old maximum cannot
+    // commit anything it lacks.) Only a report that moves the member forward proves it alive: a
+    // member keeps relaying the last position a now-dead downstream member sent it.
+    if (applied.isAfter(d.applied) || durable.isAfter(d.durable)) {
+      d.lastUpdate = now;
+    }
     d.applied = OpTime.max(d.applied, applied);
     d.durable = OpTime.max(d.durable, durable);
-    d.lastUpdate = now;
     boolean advanced = role == Role.LEADER && advanceCommitPointAsPrimary();
     return new UpdateResult(takePersist(dirtyBefore), Action.NONE, advanced);
   }
@@ -1096,7 +1099,14 @@ public final class TopologyCoordinator {
       catchUp = null;
       return;
     }
+    if (catchUp != null && now >= catchUpAnswersDueAt()) {
+      catchUp.stopWaitingFor(members.keySet());
+    }
     checkCatchUpTarget();
+  }
+
+  private long catchUpAnswersDueAt() {
+    return catchUp.startedAt() + 2 * heartbeatIntervalMillis();
   }
 
   /** Ends the phase once every other member answered (or failed) and we have their newest. */

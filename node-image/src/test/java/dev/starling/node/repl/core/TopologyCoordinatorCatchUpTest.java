@@ -105,6 +105,18 @@ class TopologyCoordinatorCatchUpTest {
   }
 
   @Test
+  void aMemberThatDoesNotAnswerWithinTwoHeartbeatIntervalsIsNotWaitedFor() {
+    TopologyCoordinator tc = elected(three(-1), op(10, 0));
+    tc.processHeartbeatResponse(T + 20, 1, hb(MemberState.SECONDARY, 1, op(10, 0)), 5);
+    long interval = tc.heartbeatIntervalMillis();
+    tc.tick(T + 2 * interval - 1);
+    assertThat(tc.isCatchingUp()).isTrue();
+    assertThat(tc.nextWakeupAtMillis(T + 2 * interval - 1)).isEqualTo(T + 2 * interval);
+    tc.tick(T + 2 * interval);
+    assertThat(tc.isWritablePrimary()).isTrue();
+  }
+
+  @Test
   void aZeroCatchUpTimeoutSkipsThePhase() {
     TopologyCoordinator tc = elected(three(0), op(10, 0));
     assertThat(tc.isWritablePrimary()).isTrue();

@@ -123,4 +123,21 @@ class TopologyCoordinatorFailureDetectionTest {
     tc.setFollowerState(NOW, MemberState.SECONDARY);
     assertThat(tc.canElect(NOW + 60_000)).isTrue();
   }
+
+  @Test
+  void aRelayedPositionThatDoesNotMoveAMemberForwardDoesNotKeepItAlive() {
+    TopologyCoordinator tc = primary(three(), TopologyCoordinatorTest.T);
+    long t = TopologyCoordinatorTest.T;
+    tc.processPositionReport(t + 500, 2, 1, op(5, 1), op(5, 1));
+    // Member 2 died; member 1 keeps relaying the last position it had from it, every second.
+    for (long now = t + 1_000; now <= t + 12_000; now += 1_000) {
+      tc.processHeartbeatRequest(now, new HeartbeatRequest("rs", 1, 1, 1, -1));
+      tc.processPositionReport(now, 2, 1, op(5, 1), op(5, 1));
+      tc.tick(now);
+    }
+    MemberStatus two =
+        tc.memberStatuses(t + 12_000).stream().filter(m -> m.id() == 2).findFirst().orElseThrow();
+    assertThat(two.health()).isZero();
+    assertThat(two.state()).isEqualTo(MemberState.DOWN);
+  }
 }
