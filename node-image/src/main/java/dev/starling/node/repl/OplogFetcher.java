@@ -58,6 +58,9 @@ public final class OplogFetcher implements Runnable {
       long giveUpMillis,
       boolean initialSync) {}
 
+  /** Applies and getMores slower than this (beyond the await) are logged. */
+  private static final long SLOW_MILLIS = 500;
+
   private final Coordinator coordinator;
   private final PeerClients peers;
   private final Applier applier;
@@ -151,7 +154,12 @@ public final class OplogFetcher implements Runnable {
               .append("maxTimeMS", new BsonInt64(plan.awaitMillis()))
               .append("$replData", new BsonInt32(1))
               .append("$oplogQueryData", new BsonInt32(1));
+      long start = System.nanoTime();
       reply = peers.call(plan.host(), "local", getMore, callTimeout);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      if (millis >= plan.awaitMillis() + SLOW_MILLIS) {
+        Log.info("slow oplog getMore: %s answered after %d ms", plan.host(), millis);
+      }
       cursor = reply.getDocument("cursor");
       cursorId = cursor.getInt64("id").getValue();
       if (!coordinator.keepFetching(plan.sourceId())) {
@@ -168,7 +176,13 @@ public final class OplogFetcher implements Runnable {
 
   private void apply(FetchPlan plan, List<BsonDocument> batch, BsonDocument reply) {
     if (!batch.isEmpty()) {
+      long start = System.nanoTime();
       applier.apply(batch);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      if (millis >= SLOW_MILLIS) {
+        Log.info(
+            "slow oplog apply: %d entries from %s took %d ms", batch.size(), plan.host(), millis);
+      }
     }
     BsonDocument metadata = new BsonDocument();
     if (reply.get("$replData") instanceof BsonDocument d) {

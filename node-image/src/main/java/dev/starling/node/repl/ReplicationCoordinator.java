@@ -423,7 +423,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
         target = topology.myLastApplied();
       }
       try {
+        long start = clock.millis();
         storage.put(Column.LOCAL, DURABLE_KEY, BsonCodec.encode(target.toBsonDocument()), true);
+        if (clock.millis() - start >= SLOW_WAIT_MILLIS) {
+          Log.info("slow journal sync: %d ms", clock.millis() - start);
+        }
       } catch (RuntimeException e) {
         if (closed) {
           return;
@@ -1232,6 +1236,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         optimes.add(ReplMessages.position(p));
       }
       try {
+        long start = clock.millis();
         peers.call(
             host,
             "admin",
@@ -1239,6 +1244,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
                 .append("optimes", optimes)
                 .append("$replData", new BsonDocument("term", new BsonInt64(currentTerm))),
             5_000);
+        if (clock.millis() - start >= SLOW_WAIT_MILLIS) {
+          Log.info(
+              "slow replSetUpdatePosition: %s answered after %d ms", host, clock.millis() - start);
+        }
       } catch (RuntimeException e) {
         // The next change or the periodic report tries again.
       }
@@ -1330,7 +1339,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
             null);
       }
     }
-    long deadline = wtimeout > 0 ? clock.millis() + wtimeout : Long.MAX_VALUE;
+    long waitStart = clock.millis();
+    long deadline = wtimeout > 0 ? waitStart + wtimeout : Long.MAX_VALUE;
     OpTime target;
     long generation;
     synchronized (this) {
@@ -1370,6 +1380,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
                     ? topology.modeSatisfied(target, journal, mode)
                     : topology.membersAt(target, journal) >= count;
         if (done) {
+          logSlowWait(waitStart, target);
           return null;
         }
         if (generation != stateGeneration || closed) {
@@ -1501,6 +1512,33 @@ public final class ReplicationCoordinator implements AutoCloseable {
     publish();
     return info;
   }
+
+  /**
+   * Like mongod's slow operation log: a write-concern wait over {@link #SLOW_WAIT_MILLIS} is logged
+   * with where every member stood when it ended, so a stall can be traced to a member. Holds the
+   * monitor.
+   */
+  private void logSlowWait(long waitStart, OpTime target) {
+    long waited = clock.millis() - waitStart;
+    if (waited < SLOW_WAIT_MILLIS) {
+      return;
+    }
+    StringBuilder members = new StringBuilder();
+    for (var m : topology.memberStatuses(clock.millis())) {
+      members
+          .append(' ')
+          .append(m.host())
+          .append(" applied ")
+          .append(m.appliedOpTime())
+          .append(" durable ")
+          .append(m.durableOpTime());
+    }
+    Log.info(
+        "slow write concern wait: %d ms for %s; commit point %s;%s",
+        waited, target, topology.commitPoint(), members);
+  }
+
+  private static final long SLOW_WAIT_MILLIS = 500;
 
   /**
    * replSetAbortPrimaryCatchUp: a primary still catching up stops now and takes writes with what it
