@@ -1354,7 +1354,13 @@ public final class TopologyCoordinator {
     if (m == null || d == null || m.arbiterOnly() || d.health != 1 || !d.state.readable()) {
       return false;
     }
-    if (!d.applied.isAfter(myApplied)) {
+    // A source must hold entries we lack; the primary of our term only must not be behind us: every
+    // entry starts there, and its awaitData cursor simply waits. Otherwise a caught-up member has
+    // no
+    // source at all, and when writes resume it fetches nothing until a heartbeat shows the primary
+    // ahead (up to a heartbeat interval).
+    boolean currentPrimary = id == primaryId && d.state == MemberState.PRIMARY && d.term == term;
+    if (currentPrimary ? d.applied.isBefore(myApplied) : !d.applied.isAfter(myApplied)) {
       return false;
     }
     MemberConfig self = selfConfig();
