@@ -137,50 +137,45 @@ public final class FailoverBenchmark {
     Set<Mode> modes = new LinkedHashSet<>();
     int[] pauseTrials = {3};
     int[] heartbeat = {500};
-    ReplBenchArgs common;
-    try {
-      common =
-          ReplBenchArgs.parse(
-              args,
-              (arg, value) -> {
-                switch (arg) {
-                  case "--trials" -> trials[0] = ReplBenchArgs.number(arg, value.get(), 1, 500);
-                  case "--pause-trials" ->
-                      pauseTrials[0] = ReplBenchArgs.number(arg, value.get(), 0, 50);
-                  case "--driver-heartbeat-ms" ->
-                      heartbeat[0] = ReplBenchArgs.number(arg, value.get(), 500, 10_000);
-                  case "--election-timeout-ms" -> {
-                    for (String t : value.get().split(",")) {
-                      timeouts.add((long) ReplBenchArgs.number(arg, t, 500, 60_000));
-                    }
-                  }
-                  case "--modes" -> {
-                    for (String m : value.get().split(",")) {
-                      modes.add(
-                          Arrays.stream(Mode.values())
-                              .filter(x -> x.id.equals(m.strip()))
-                              .findFirst()
-                              .orElseThrow(
-                                  () ->
-                                      new IllegalArgumentException(
-                                          "--modes takes kill and/or stop, not '" + m + "'")));
-                    }
-                  }
-                  default -> {
-                    return false;
+    ReplBenchArgs.Parsed parsed =
+        ReplBenchArgs.parseOrUsage(
+            "FailoverBenchmark",
+            USAGE,
+            args,
+            (arg, value) -> {
+              switch (arg) {
+                case "--trials" -> trials[0] = ReplBenchArgs.number(arg, value.get(), 1, 500);
+                case "--pause-trials" ->
+                    pauseTrials[0] = ReplBenchArgs.number(arg, value.get(), 0, 50);
+                case "--driver-heartbeat-ms" ->
+                    heartbeat[0] = ReplBenchArgs.number(arg, value.get(), 500, 10_000);
+                case "--election-timeout-ms" -> {
+                  for (String t : value.get().split(",")) {
+                    timeouts.add((long) ReplBenchArgs.number(arg, t, 500, 60_000));
                   }
                 }
-                return true;
-              });
-    } catch (IllegalArgumentException e) {
-      System.err.println("FailoverBenchmark: " + e.getMessage());
-      System.err.print(USAGE);
-      return 2;
+                case "--modes" -> {
+                  for (String m : value.get().split(",")) {
+                    modes.add(
+                        Arrays.stream(Mode.values())
+                            .filter(x -> x.id.equals(m.strip()))
+                            .findFirst()
+                            .orElseThrow(
+                                () ->
+                                    new IllegalArgumentException(
+                                        "--modes takes kill and/or stop, not '" + m + "'")));
+                  }
+                }
+                default -> {
+                  return false;
+                }
+              }
+              return true;
+            });
+    if (parsed.args() == null) {
+      return parsed.exitCode();
     }
-    if (common.help) {
-      System.out.print(USAGE);
-      return 0;
-    }
+    ReplBenchArgs common = parsed.args();
     if (timeouts.isEmpty()) {
       timeouts.addAll(List.of(2000L, 10_000L));
     }

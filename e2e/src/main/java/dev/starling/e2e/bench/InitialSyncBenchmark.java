@@ -44,27 +44,22 @@ public final class InitialSyncBenchmark {
 
   static int run(String[] args) {
     int[] megabytes = {1024};
-    ReplBenchArgs common;
-    try {
-      common =
-          ReplBenchArgs.parse(
-              args,
-              (arg, value) -> {
-                if (arg.equals("--megabytes")) {
-                  megabytes[0] = ReplBenchArgs.number(arg, value.get(), 1, 65536);
-                  return true;
-                }
-                return false;
-              });
-    } catch (IllegalArgumentException e) {
-      System.err.println("InitialSyncBenchmark: " + e.getMessage());
-      System.err.print(USAGE);
-      return 2;
+    ReplBenchArgs.Parsed parsed =
+        ReplBenchArgs.parseOrUsage(
+            "InitialSyncBenchmark",
+            USAGE,
+            args,
+            (arg, value) -> {
+              if (arg.equals("--megabytes")) {
+                megabytes[0] = ReplBenchArgs.number(arg, value.get(), 1, 65536);
+                return true;
+              }
+              return false;
+            });
+    if (parsed.args() == null) {
+      return parsed.exitCode();
     }
-    if (common.help) {
-      System.out.print(USAGE);
-      return 0;
-    }
+    ReplBenchArgs common = parsed.args();
     String machine = ReplBenchArgs.machine();
     try (LocalReplicaSet set =
         LocalReplicaSet.start(

@@ -36,27 +36,22 @@ public final class ReconfigBenchmark {
 
   static int run(String[] args) {
     int[] runs = {20};
-    ReplBenchArgs common;
-    try {
-      common =
-          ReplBenchArgs.parse(
-              args,
-              (arg, value) -> {
-                if (arg.equals("--runs")) {
-                  runs[0] = ReplBenchArgs.number(arg, value.get(), 1, 500);
-                  return true;
-                }
-                return false;
-              });
-    } catch (IllegalArgumentException e) {
-      System.err.println("ReconfigBenchmark: " + e.getMessage());
-      System.err.print(USAGE);
-      return 2;
+    ReplBenchArgs.Parsed parsed =
+        ReplBenchArgs.parseOrUsage(
+            "ReconfigBenchmark",
+            USAGE,
+            args,
+            (arg, value) -> {
+              if (arg.equals("--runs")) {
+                runs[0] = ReplBenchArgs.number(arg, value.get(), 1, 500);
+                return true;
+              }
+              return false;
+            });
+    if (parsed.args() == null) {
+      return parsed.exitCode();
     }
-    if (common.help) {
-      System.out.print(USAGE);
-      return 0;
-    }
+    ReplBenchArgs common = parsed.args();
     String machine = ReplBenchArgs.machine();
     try (LocalReplicaSet set =
         LocalReplicaSet.start(

@@ -63,6 +63,29 @@ final class ReplBenchArgs {
     return o;
   }
 
+  /** The parsed options, or (args null) the exit code: 0 after --help, 2 for a bad option. */
+  record Parsed(ReplBenchArgs args, int exitCode) {}
+
+  /**
+   * Parses as {@link #parse}; on a bad option prints the error and {@code usage} to stderr, on
+   * --help prints {@code usage}, and in both cases returns no args and the exit code.
+   */
+  static Parsed parseOrUsage(String program, String usage, String[] args, Own own) {
+    ReplBenchArgs parsed;
+    try {
+      parsed = parse(args, own);
+    } catch (IllegalArgumentException e) {
+      System.err.println(program + ": " + e.getMessage());
+      System.err.print(usage);
+      return new Parsed(null, 2);
+    }
+    if (parsed.help) {
+      System.out.print(usage);
+      return new Parsed(null, 0);
+    }
+    return new Parsed(parsed, 0);
+  }
+
   static int number(String option, String value, int min, int max) {
     return CommandLineArgs.number(option, value, min, max);
   }

@@ -98,34 +98,29 @@ public final class ReplicationBenchmark {
 
   static int run(String[] args) throws BenchmarkException {
     int[] v = {10, -1, 16, 200, 10_000}; // seconds, warmup, threads, sample-ms, election timeout
-    ReplBenchArgs common;
-    try {
-      common =
-          ReplBenchArgs.parse(
-              args,
-              (arg, value) -> {
-                switch (arg) {
-                  case "--seconds" -> v[0] = ReplBenchArgs.number(arg, value.get(), 1, 600);
-                  case "--warmup" -> v[1] = ReplBenchArgs.number(arg, value.get(), 0, 120);
-                  case "--threads" -> v[2] = ReplBenchArgs.number(arg, value.get(), 1, 256);
-                  case "--sample-ms" -> v[3] = ReplBenchArgs.number(arg, value.get(), 50, 5000);
-                  case "--election-timeout-ms" ->
-                      v[4] = ReplBenchArgs.number(arg, value.get(), 500, 60_000);
-                  default -> {
-                    return false;
-                  }
+    ReplBenchArgs.Parsed parsed =
+        ReplBenchArgs.parseOrUsage(
+            "ReplicationBenchmark",
+            USAGE,
+            args,
+            (arg, value) -> {
+              switch (arg) {
+                case "--seconds" -> v[0] = ReplBenchArgs.number(arg, value.get(), 1, 600);
+                case "--warmup" -> v[1] = ReplBenchArgs.number(arg, value.get(), 0, 120);
+                case "--threads" -> v[2] = ReplBenchArgs.number(arg, value.get(), 1, 256);
+                case "--sample-ms" -> v[3] = ReplBenchArgs.number(arg, value.get(), 50, 5000);
+                case "--election-timeout-ms" ->
+                    v[4] = ReplBenchArgs.number(arg, value.get(), 500, 60_000);
+                default -> {
+                  return false;
                 }
-                return true;
-              });
-    } catch (IllegalArgumentException e) {
-      System.err.println("ReplicationBenchmark: " + e.getMessage());
-      System.err.print(USAGE);
-      return 2;
+              }
+              return true;
+            });
+    if (parsed.args() == null) {
+      return parsed.exitCode();
     }
-    if (common.help) {
-      System.out.print(USAGE);
-      return 0;
-    }
+    ReplBenchArgs common = parsed.args();
     int warmup = v[1] >= 0 ? v[1] : Math.max(1, v[0] / 3);
     ReplicationBenchmark b = new ReplicationBenchmark(common, v[0], warmup, v[2], v[3], v[4]);
     b.startWatchdog();
