@@ -859,7 +859,15 @@ public final class ReplicationCoordinator implements AutoCloseable {
             }
             int source = topology.syncSourceId();
             if (topology.shouldChangeSyncSource(now, source)) {
+              int previous = source;
               source = topology.chooseNewSyncSource(now);
+              if (source != previous) {
+                Log.info(
+                    "replica set %s: sync source %s -> %s",
+                    setName,
+                    previous < 0 ? "none" : hostOf(previous),
+                    source < 0 ? "none" : hostOf(source));
+              }
             }
             if (source < 0) {
               ReplicationCoordinator.this.wait(200);

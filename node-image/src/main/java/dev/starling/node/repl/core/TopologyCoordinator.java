@@ -710,8 +710,18 @@ public final class TopologyCoordinator {
       action = updateTerm(now, md.term(), "higher term from the sync source");
     }
     MemberData d = members.get(sourceId);
-    if (d != null && md.lastAppliedOpTime().isAfter(d.applied)) {
-      d.applied = md.lastAppliedOpTime();
+    if (d != null) {
+      // The source holds everything we fetched from it: the first entry of a fetch must match our
+      // last one. Its reported lastApplied can be older than the batch it sent (the entries are
+      // readable a moment before the source's own position moves), and taking that at face value
+      // made the source look behind us, so we dropped it and had no source until a heartbeat.
+      OpTime has = md.lastAppliedOpTime();
+      if (sourceId == syncSourceId) {
+        has = OpTime.max(has, myApplied);
+      }
+      if (has.isAfter(d.applied)) {
+        d.applied = has;
+      }
     }
     if (md.state() == MemberState.PRIMARY && md.term() == term && role == Role.FOLLOWER) {
       primaryId = sourceId;

@@ -353,6 +353,20 @@ class TopologyCoordinatorTest {
   }
 
   @Test
+  void aSourceWhoseReportedPositionLagsTheBatchItSentIsKept() {
+    TopologyCoordinator tc = node(three());
+    tc.setMyLastOpTimes(op(10, 1), op(10, 1));
+    tc.processHeartbeatResponse(100, 1, hb(MemberState.PRIMARY, 1, op(12, 1)), 1);
+    tc.processHeartbeatResponse(100, 2, hb(MemberState.SECONDARY, 1, op(10, 1)), 5);
+    assertThat(tc.chooseNewSyncSource(100)).isEqualTo(1);
+    // A batch up to op(15) was applied; the reply said the source was at op(14).
+    tc.setMyLastOpTimes(op(15, 1), op(15, 1));
+    tc.processSyncSourceMetadata(
+        200, 1, new SyncSourceMetadata(1, OpTime.NULL, op(14, 1), 1, MemberState.PRIMARY));
+    assertThat(tc.shouldChangeSyncSource(200, 1)).isFalse();
+  }
+
+  @Test
   void noSyncSourceIsBehindUsAndWithoutChainingOnlyThePrimaryIs() {
     TopologyCoordinator tc = node(three());
     tc.setMyLastOpTimes(op(10, 1), op(10, 1));
