@@ -46,11 +46,6 @@ final class InitialSync {
     return edgeEntry(peers, host, -1);
   }
 
-  /** The oldest entry of {@code host}'s oplog (it is capped), or null if it is empty. */
-  static BsonDocument oldestEntry(PeerClients peers, String host) {
-    return edgeEntry(peers, host, 1);
-  }
-
   private static BsonDocument edgeEntry(PeerClients peers, String host, int direction) {
     try (RemoteCursor cursor =
         new RemoteCursor(

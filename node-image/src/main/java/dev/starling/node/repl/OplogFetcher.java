@@ -66,6 +66,9 @@ public final class OplogFetcher implements Runnable {
   private final Applier applier;
   private volatile boolean stopped;
 
+  // The fetch in progress, so the coordinator can abandon it.
+  private final PeerCallSlot slot = new PeerCallSlot();
+
   /** Applies a batch of fetched entries (data and entry in one write each) and syncs the WAL. */
   public interface Applier {
     void apply(List<BsonDocument> entries);
@@ -85,6 +88,25 @@ public final class OplogFetcher implements Runnable {
     stopped = true;
   }
 
+  /** The member the fetcher is fetching from now, or -1. */
+  int activeSource() {
+    return slot.memberId();
+  }
+
+  /**
+   * Ends the fetch from {@code sourceId}, if that is the one in progress: a call in flight is
+   * interrupted, and no further call to it is made. What was applied stays applied; a batch in
+   * flight is dropped and fetched again from the next source.
+   */
+  void abandon(int sourceId) {
+    slot.cancel(sourceId);
+  }
+
+  /** A call to the source of the fetch in progress, which {@link #abandon} can cut short. */
+  private BsonDocument call(FetchPlan plan, BsonDocument command, long timeoutMillis) {
+    return slot.call(() -> peers.call(plan.host(), "local", command, timeoutMillis));
+  }
+
   @Override
   public void run() {
     while (!stopped) {
@@ -97,15 +119,20 @@ public final class OplogFetcher implements Runnable {
       if (plan == null) {
         continue;
       }
+      slot.aim(plan.sourceId());
       try {
         fetch(plan);
       } catch (OplogDivergedException e) {
         Log.info("oplog fetch from %s: %s", plan.host(), e.getMessage());
         coordinator.diverged(plan.sourceId(), plan.host(), plan.lastApplied());
+      } catch (PeerCallSlot.CancelledException e) {
+        // The coordinator moved on; the next plan says what to do.
       } catch (RuntimeException e) {
         if (!stopped) {
           coordinator.fetchFailed(plan.sourceId(), e.toString());
         }
+      } finally {
+        slot.clear();
       }
     }
   }
@@ -127,14 +154,14 @@ public final class OplogFetcher implements Runnable {
             .append("batchSize", new BsonInt32(1000))
             .append("$replData", new BsonInt32(1))
             .append("$oplogQueryData", new BsonInt32(1));
-    BsonDocument reply = peers.call(plan.host(), "local", find, callTimeout);
+    BsonDocument reply = call(plan, find, callTimeout);
     BsonDocument cursor = reply.getDocument("cursor");
     List<BsonDocument> batch = documents(cursor.getArray("firstBatch"));
     if (!plan.lastApplied().isNull()) {
       if (batch.isEmpty() || !sameEntry(batch.get(0), plan.lastApplied())) {
         killQuietly(plan, cursor);
         // Truncated past our last entry (too stale), or never had it (we diverged: roll back).
-        BsonDocument oldest = InitialSync.oldestEntry(peers, plan.host());
+        BsonDocument oldest = oldestEntry(plan, callTimeout);
         if (oldest != null && oldest.getTimestamp("ts").compareTo(plan.lastApplied().ts()) > 0) {
           coordinator.tooStale(plan.sourceId(), plan.host(), plan.lastApplied(), oldest);
         } else {
@@ -155,7 +182,7 @@ public final class OplogFetcher implements Runnable {
               .append("$replData", new BsonInt32(1))
               .append("$oplogQueryData", new BsonInt32(1));
       long start = System.nanoTime();
-      reply = peers.call(plan.host(), "local", getMore, callTimeout);
+      reply = call(plan, getMore, callTimeout);
       long millis = (System.nanoTime() - start) / 1_000_000;
       if (millis >= plan.awaitMillis() + SLOW_MILLIS) {
         Log.info("slow oplog getMore: %s answered after %d ms", plan.host(), millis);
@@ -194,6 +221,17 @@ public final class OplogFetcher implements Runnable {
     coordinator.batchApplied(plan.sourceId(), metadata);
   }
 
+  /** The oldest entry of the source's oplog (it is capped), or null if it is empty. */
+  private BsonDocument oldestEntry(FetchPlan plan, long timeoutMillis) {
+    BsonDocument find =
+        new BsonDocument("find", new BsonString("oplog.rs"))
+            .append("sort", new BsonDocument("$natural", new BsonInt32(1)))
+            .append("limit", new BsonInt32(1))
+            .append("singleBatch", BsonBoolean.TRUE);
+    BsonArray first = call(plan, find, timeoutMillis).getDocument("cursor").getArray("firstBatch");
+    return first.isEmpty() ? null : first.get(0).asDocument();
+  }
+
   private static boolean sameEntry(BsonDocument entry, OpTime opTime) {
     BsonValue ts = entry.get("ts");
     BsonValue t = entry.get("t");
@@ -204,21 +242,31 @@ public final class OplogFetcher implements Runnable {
         && t.asNumber().longValue() == opTime.term();
   }
 
+  /**
+   * Kills a cursor we leave on the source, in the background: a source we leave may be paused or
+   * gone, and waiting for it would delay the next fetch (the source's own idle timeout reaps the
+   * cursor otherwise).
+   */
   private void killQuietly(FetchPlan plan, BsonDocument cursor) {
     long id = cursor.getInt64("id", new BsonInt64(0)).getValue();
     if (id == 0) {
       return;
     }
-    try {
-      peers.call(
-          plan.host(),
-          "local",
-          new BsonDocument("killCursors", new BsonString("oplog.rs"))
-              .append("cursors", new BsonArray(List.of(new BsonInt64(id)))),
-          5_000);
-    } catch (RuntimeException e) {
-      Log.info("could not kill oplog cursor %d on %s: %s", id, plan.host(), e);
-    }
+    BsonDocument kill =
+        new BsonDocument("killCursors", new BsonString("oplog.rs"))
+            .append("cursors", new BsonArray(List.of(new BsonInt64(id))));
+    Thread.ofVirtual()
+        .name("repl-kill-oplog-cursor")
+        .start(
+            () -> {
+              try {
+                peers.call(plan.host(), "local", kill, 5_000);
+              } catch (RuntimeException e) {
+                if (!stopped) {
+                  Log.info("could not kill oplog cursor %d on %s: %s", id, plan.host(), e);
+                }
+              }
+            });
   }
 
   private static List<BsonDocument> documents(BsonArray array) {

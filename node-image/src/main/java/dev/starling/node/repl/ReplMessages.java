@@ -52,7 +52,8 @@ public final class ReplMessages {
         .append("hbv", new BsonInt32(1))
         .append("from", new BsonString(fromHost))
         .append("fromId", new BsonInt32(r.senderId()))
-        .append("term", new BsonInt64(r.term()));
+        .append("term", new BsonInt64(r.term()))
+        .append("fromPrimary", BsonBoolean.valueOf(r.senderPrimary()));
   }
 
   public static HeartbeatRequest heartbeatRequest(BsonDocument cmd) {
@@ -61,7 +62,8 @@ public final class ReplMessages {
         intOf(cmd, "fromId", -1),
         longOf(cmd, "term", -1),
         intOf(cmd, "configVersion", -2),
-        longOf(cmd, "configTerm", -1));
+        longOf(cmd, "configTerm", -1),
+        cmd.getBoolean("fromPrimary", BsonBoolean.FALSE).getValue());
   }
 
   public static BsonDocument heartbeatResponse(HeartbeatResponse r) {

@@ -101,6 +101,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private MemberState followerOverride;
   private boolean positionDirty;
   private OplogFetcher fetcher;
+
+  /** The position reporter's call to the sync source, cancelled when the source changes. */
+  private final PeerCallSlot reportSlot = new PeerCallSlot();
+
   private static final int MAX_SNAPSHOTS = 1000;
 
   /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
@@ -222,6 +226,37 @@ public final class ReplicationCoordinator implements AutoCloseable {
     return selfHosts.stream().anyMatch(h -> h.equalsIgnoreCase(host));
   }
 
+  /** Whether the fetcher may go on fetching from {@code sourceId}. Holds the monitor. */
+  private boolean mayFetchFrom(int sourceId) {
+    return !failPoints.fires(FailPoints.STOP_REPL_PRODUCER) && topologyWantsFetchFrom(sourceId);
+  }
+
+  /** Whether the topology still wants a fetch from {@code sourceId}. Holds the monitor. */
+  private boolean topologyWantsFetchFrom(int sourceId) {
+    return !closed
+        && !writablePrimary
+        && (topology.role() != TopologyCoordinator.Role.LEADER || topology.isCatchingUp())
+        && !topology.shouldChangeSyncSource(clock.millis(), sourceId);
+  }
+
+  /**
+   * Ends a fetch the topology no longer wants (its source died, was replaced or fell behind, or we
+   * lead now), and a position report to a member that is no longer our source, at once rather than
+   * when the call returns or times out. Holds the monitor.
+   */
+  private void abandonUnwantedCalls() {
+    if (fetcher != null) {
+      int source = fetcher.activeSource();
+      if (source >= 0 && !topologyWantsFetchFrom(source)) {
+        fetcher.abandon(source);
+      }
+    }
+    int reportedTo = reportSlot.memberId();
+    if (reportedTo >= 0 && (reportedTo != topology.syncSourceId() || writablePrimary)) {
+      reportSlot.cancel(reportedTo);
+    }
+  }
+
   private void publish() {
     advanceMajorityView();
     term = topology.term();
@@ -231,6 +266,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       becameWritable();
     }
     writablePrimary = writable;
+    abandonUnwantedCalls();
     OpTime committed = topology.commitPoint();
     if (!committed.equals(signalledCommitPoint) || state != signalledState) {
       signalledCommitPoint = committed;
@@ -618,7 +654,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
   }
 
-  /** Makes the next heartbeat to {@code memberId} go now (its sync-source connection broke). */
+  /** Makes the next heartbeat to {@code memberId} go now. */
   public synchronized void heartbeatNow(int memberId) {
     HeartbeatLoop loop = heartbeats.get(memberId);
     if (loop != null) {
@@ -650,6 +686,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
                 + " reported by remote node");
       }
       if (config != null) {
+        if (topology.shouldHeartbeatSenderNow(request)) {
+          heartbeatNow(request.senderId());
+        }
         UpdateResult result = topology.processHeartbeatRequest(now, request);
         persist(result.persist());
         handle(result.action());
@@ -887,11 +926,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         @Override
         public boolean keepFetching(int sourceId) {
           synchronized (ReplicationCoordinator.this) {
-            return !closed
-                && !failPoints.fires(FailPoints.STOP_REPL_PRODUCER)
-                && !writablePrimary
-                && (topology.role() != TopologyCoordinator.Role.LEADER || topology.isCatchingUp())
-                && !topology.shouldChangeSyncSource(clock.millis(), sourceId);
+            return mayFetchFrom(sourceId);
           }
         }
 
@@ -926,7 +961,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
           Log.info("replica set %s: oplog fetch from member %d failed: %s", setName, sourceId, why);
           synchronized (ReplicationCoordinator.this) {
             topology.denylistSyncSource(sourceId, clock.millis() + 200);
-            heartbeatNow(sourceId);
+            // Our source broke: it may be gone, and another member may be primary already. Refresh
+            // the view of every member, not only the source, to choose the next source from it.
+            heartbeats.values().forEach(HeartbeatLoop::now);
             try {
               ReplicationCoordinator.this.wait(100);
             } catch (InterruptedException e) {
@@ -1235,29 +1272,30 @@ public final class ReplicationCoordinator implements AutoCloseable {
         }
         host = hostOf(topology.syncSourceId());
         currentTerm = topology.term();
-      }
-      if (host == null) {
-        continue;
+        if (host == null) {
+          continue;
+        }
+        reportSlot.aim(topology.syncSourceId());
       }
       BsonArray optimes = new BsonArray();
       for (ReplMessages.Position p : positionsToReport()) {
         optimes.add(ReplMessages.position(p));
       }
+      BsonDocument update =
+          new BsonDocument("replSetUpdatePosition", new BsonInt32(1))
+              .append("optimes", optimes)
+              .append("$replData", new BsonDocument("term", new BsonInt64(currentTerm)));
       try {
         long start = clock.millis();
-        peers.call(
-            host,
-            "admin",
-            new BsonDocument("replSetUpdatePosition", new BsonInt32(1))
-                .append("optimes", optimes)
-                .append("$replData", new BsonDocument("term", new BsonInt64(currentTerm))),
-            5_000);
+        reportSlot.call(() -> peers.call(host, "admin", update, 5_000));
         if (clock.millis() - start >= SLOW_WAIT_MILLIS) {
           Log.info(
               "slow replSetUpdatePosition: %s answered after %d ms", host, clock.millis() - start);
         }
       } catch (RuntimeException e) {
-        // The next change or the periodic report tries again.
+        // Cancelled (we have a new source), or failed: the next change or periodic report retries.
+      } finally {
+        reportSlot.clear();
       }
     }
   }

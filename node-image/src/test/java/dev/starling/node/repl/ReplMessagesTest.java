@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ReplMessagesTest {
   @Test
   void heartbeatsRoundTrip() {
-    HeartbeatRequest request = new HeartbeatRequest("rs0", 2, 7, 3, 6);
+    HeartbeatRequest request = new HeartbeatRequest("rs0", 2, 7, 3, 6, true);
     BsonDocument wire = ReplMessages.heartbeatRequest(request, "h:1");
     assertThat(wire.getString("from").getValue()).isEqualTo("h:1");
     assertThat(ReplMessages.heartbeatRequest(wire)).isEqualTo(request);

@@ -348,7 +348,22 @@ public final class TopologyCoordinator {
   // ---------------------------------------------------------------- heartbeats
 
   public HeartbeatRequest prepareHeartbeatRequest(long now, int targetId) {
-    return new HeartbeatRequest(config.name(), selfId, term, config.version(), config.term());
+    return new HeartbeatRequest(
+        config.name(), selfId, term, config.version(), config.term(), role == Role.LEADER);
+  }
+
+  /**
+   * Whether to heartbeat the sender of {@code request} at once instead of at our next turn: it is
+   * in a newer term, or says it is primary while we don't know it as primary. Either way it has
+   * most likely just been elected, and until we hear its state we neither sync from it nor count
+   * for its majority.
+   */
+  public boolean shouldHeartbeatSenderNow(HeartbeatRequest request) {
+    if (config == null || request.senderId() < 0 || request.senderId() == selfId) {
+      return false;
+    }
+    return request.term() > term
+        || (request.senderPrimary() && request.term() == term && primaryId() != request.senderId());
   }
 
   /**

@@ -61,6 +61,23 @@ class TopologyCoordinatorFailureDetectionTest {
   }
 
   @Test
+  void aHeartbeatFromANewPrimaryIsAnsweredWithAnImmediateHeartbeat() {
+    TopologyCoordinator tc = follower(op(10, 1), op(10, 1));
+    // The known primary, a secondary, and a newly elected member: only news is worth asking for.
+    assertThat(tc.shouldHeartbeatSenderNow(new HeartbeatRequest("rs", 1, 1, 1, -1, true)))
+        .isFalse();
+    assertThat(tc.shouldHeartbeatSenderNow(new HeartbeatRequest("rs", 2, 1, 1, -1, false)))
+        .isFalse();
+    assertThat(tc.shouldHeartbeatSenderNow(new HeartbeatRequest("rs", 2, 1, 1, -1, true))).isTrue();
+    assertThat(tc.shouldHeartbeatSenderNow(new HeartbeatRequest("rs", 2, 2, 1, -1, false)))
+        .isTrue();
+    // A stale claim from an older term is not news.
+    tc.processHeartbeatResponse(NOW + 10, 1, hb(MemberState.PRIMARY, 3, op(10, 1)), 1);
+    assertThat(tc.shouldHeartbeatSenderNow(new HeartbeatRequest("rs", 2, 2, 1, -1, true)))
+        .isFalse();
+  }
+
+  @Test
   void heartbeatRequestsKeepAPrimaryAlive() {
     TopologyCoordinator tc = primary(three(), TopologyCoordinatorTest.T);
     long t = TopologyCoordinatorTest.T;
