@@ -110,6 +110,18 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
   private final ProgressSignal replicationProgress = new ProgressSignal();
 
+  /** Signalled when a position to report upstream changed (the reporter waits for it). */
+  private final ProgressSignal positionProgress = new ProgressSignal();
+
+  /** Signalled when an entry is written (the journal flusher waits for it) and at close. */
+  private final ProgressSignal journalProgress = new ProgressSignal();
+
+  /** w:"majority" waiters, woken when the commit point reaches them. */
+  private final CommitPointWaiters majorityWaiters = new CommitPointWaiters();
+
+  /** The last entry of the batch being applied that committed; only the applying thread uses it. */
+  private OplogWriter.OplogEntryWritten lastOfBatch;
+
   /** Wakes awaitData oplog readers: a new entry, or a new commit point to pass on. */
   private final ProgressSignal oplogProgress = new ProgressSignal();
 
@@ -269,6 +281,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
     abandonUnwantedCalls();
     OpTime committed = topology.commitPoint();
     if (!committed.equals(signalledCommitPoint) || state != signalledState) {
+      if (state != signalledState) {
+        majorityWaiters.wakeAll();
+      } else {
+        majorityWaiters.advance(committed);
+      }
       signalledCommitPoint = committed;
       signalledState = state;
       replicationProgress.signal();
@@ -403,6 +420,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** This node stopped being primary: wake write-concern waiters, which then fail with 11602. */
   private void steppedDown() {
     stateGeneration++;
+    majorityWaiters.wakeAll();
     publish();
     replicationProgress.signal();
     notifyAll();
@@ -418,22 +436,34 @@ public final class ReplicationCoordinator implements AutoCloseable {
     notifyAll();
   }
 
-  private synchronized void written(OplogWriter.OplogEntryWritten entry) {
-    lastWriteWallMillis = entry.wallMillis();
-    LAST_OP.set(entry.opTime());
-    // Runs under the oplog lock right after the entry committed: the snapshot is the data exactly
-    // as of this entry, which majority reads use once the commit point reaches it.
-    if (!APPLYING_BATCH.get()) {
-      takeSnapshot(entry.opTime());
+  private void written(OplogWriter.OplogEntryWritten entry) {
+    if (APPLYING_BATCH.get()) {
+      // An entry of the batch this thread applies: the coordinator hears of the batch once, when
+      // it is applied (applyNow), rather than taking its busy monitor for every entry.
+      lastOfBatch = entry;
+      return;
     }
+    LAST_OP.set(entry.opTime());
+    synchronized (this) {
+      // Runs under the oplog lock right after the entry committed: the snapshot is the data
+      // exactly as of this entry, which majority reads use once the commit point reaches it.
+      takeSnapshot(entry.opTime());
+      recordWritten(entry);
+      publish();
+    }
+  }
+
+  /** Our oplog holds {@code entry} now. Holds the monitor; the caller publishes. */
+  private void recordWritten(OplogWriter.OplogEntryWritten entry) {
+    lastWriteWallMillis = entry.wallMillis();
     if (topology != null) {
       // Durable only once the journal flusher has synced the WAL past it.
       topology.setMyLastOpTimes(entry.opTime(), topology.myLastDurable());
-      publish();
     }
     oplogProgress.signal();
-    // The journal flusher waits on this monitor; write-concern waiters are woken by publish().
-    notifyAll();
+    // Wakes the journal flusher only: write-concern waiters are woken by publish(), and waking
+    // every thread that waits on this monitor for each write costs more than the write.
+    journalProgress.signal();
   }
 
   /**
@@ -444,19 +474,22 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private void flushJournal() {
     while (true) {
       OpTime target;
+      long seen = journalProgress.version();
       synchronized (this) {
-        while (!closed
-            && (topology == null || !topology.myLastApplied().isAfter(topology.myLastDurable()))) {
-          try {
-            wait(1000);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
         if (closed) {
           return;
         }
-        target = topology.myLastApplied();
+        boolean behind =
+            topology != null && topology.myLastApplied().isAfter(topology.myLastDurable());
+        target = behind ? topology.myLastApplied() : null;
+      }
+      if (target == null) {
+        try {
+          journalProgress.await(seen, 1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        continue;
       }
       try {
         long start = clock.millis();
@@ -478,7 +511,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         if (durable.isAfter(topology.myLastDurable())) {
           topology.setMyLastOpTimes(applied, durable);
           publish();
-          positionDirty = true;
+          positionChanged();
           replicationProgress.signal();
           notifyAll();
         }
@@ -847,7 +880,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
       relayedPositions.put(p.memberId(), p);
     }
     publish();
-    positionDirty = true;
+    if (!writablePrimary) {
+      positionChanged(); // relayed to our own sync source
+    }
     replicationProgress.signal();
     notifyAll();
   }
@@ -864,17 +899,28 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   /** Waits until the position changed or {@code millis} passed; returns whether it changed. */
-  synchronized boolean awaitPositionChange(long millis) throws InterruptedException {
+  boolean awaitPositionChange(long millis) throws InterruptedException {
     long deadline = clock.millis() + millis;
-    while (!positionDirty && !closed) {
+    while (true) {
+      long seen = positionProgress.version();
+      synchronized (this) {
+        if (positionDirty || closed) {
+          positionDirty = false;
+          return true;
+        }
+      }
       long wait = deadline - clock.millis();
       if (wait <= 0) {
         return false;
       }
-      wait(wait);
+      positionProgress.await(seen, wait);
     }
-    positionDirty = false;
-    return true;
+  }
+
+  /** Our position, or one we relay, changed: the reporter sends it upstream. Holds the monitor. */
+  private void positionChanged() {
+    positionDirty = true;
+    positionProgress.signal();
   }
 
   // ---------------------------------------------------------------- oplog fetching
@@ -951,7 +997,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
               topology.setFollowerState(clock.millis(), MemberState.SECONDARY);
             }
             publish();
-            positionDirty = true;
+            // No position report here: the journal flusher syncs the batch next and reports then,
+            // once for applied and durable (a majority counts durable positions only); a report
+            // per applied batch as well would double the reports the primary handles.
             ReplicationCoordinator.this.notifyAll();
           }
         }
@@ -1094,18 +1142,17 @@ public final class ReplicationCoordinator implements AutoCloseable {
       applier.apply(batch);
     } finally {
       APPLYING_BATCH.set(false);
+      OplogWriter.OplogEntryWritten last = lastOfBatch;
+      lastOfBatch = null;
       synchronized (this) {
         applyingBatch = false;
-        publish();
-      }
-    }
-    // One snapshot per applied batch (nothing else writes on a secondary): a commit point inside
-    // the batch reads the previous batch's snapshot, older but committed.
-    BsonDocument last = batch.get(batch.size() - 1);
-    OpTime opTime = new OpTime(last.getTimestamp("ts"), last.getNumber("t").longValue());
-    synchronized (this) {
-      if (!opTime.isAfter(topology.myLastApplied())) {
-        takeSnapshot(opTime);
+        if (last != null) {
+          // What committed of the batch, all of it or up to an entry that failed.
+          recordWritten(last);
+          // One snapshot per applied batch (nothing else writes on a secondary): a commit point
+          // inside the batch reads the previous batch's snapshot, older but committed.
+          takeSnapshot(last.opTime());
+        }
         publish();
       }
     }
@@ -1415,42 +1462,62 @@ public final class ReplicationCoordinator implements AutoCloseable {
       target = mine != null ? mine : topology.myLastApplied();
       generation = stateGeneration;
     }
-    while (true) {
-      // Read the signal's version before the check, so a change in between is not missed.
-      long seen = replicationProgress.version();
-      synchronized (this) {
-        boolean done =
-            majority
-                ? !topology.commitPoint().isBefore(target)
-                : mode != null
-                    ? topology.modeSatisfied(target, journal, mode)
-                    : topology.membersAt(target, journal) >= count;
-        if (done) {
-          logSlowWait(waitStart, target);
-          return null;
+    // A majority wait is woken only when the commit point reaches its entry (or the state
+    // changes); the others wake on any replication progress and re-check.
+    CommitPointWaiters.Waiter waiter = null;
+    try {
+      while (true) {
+        // Read the signal's version before the check, so a change in between is not missed.
+        long seen = replicationProgress.version();
+        synchronized (this) {
+          boolean done =
+              majority
+                  ? !topology.commitPoint().isBefore(target)
+                  : mode != null
+                      ? topology.modeSatisfied(target, journal, mode)
+                      : topology.membersAt(target, journal) >= count;
+          if (done) {
+            logSlowWait(waitStart, target);
+            return null;
+          }
+          if (generation != stateGeneration || closed) {
+            return writeConcernError(
+                ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
+                "operation was interrupted because the node stepped down while waiting for"
+                    + " replication",
+                null);
+          }
+          if (majority && (waiter == null || waiter.woken())) {
+            if (waiter != null) {
+              majorityWaiters.remove(waiter);
+            }
+            // Under the monitor, as publish() advances the waiters: no advance is missed.
+            waiter = majorityWaiters.register(target);
+          }
         }
-        if (generation != stateGeneration || closed) {
+        long wait = deadline - clock.millis();
+        if (wait <= 0) {
           return writeConcernError(
-              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
-              "operation was interrupted because the node stepped down while waiting for"
-                  + " replication",
-              null);
+              ErrorCode.WRITE_CONCERN_FAILED,
+              "waiting for replication timed out",
+              new BsonDocument("wtimeout", org.bson.BsonBoolean.TRUE)
+                  .append("writeConcern", writeConcern.clone()));
+        }
+        try {
+          if (waiter != null) {
+            waiter.await(Math.min(wait, 1000));
+          } else {
+            replicationProgress.await(seen, Math.min(wait, 1000));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return writeConcernError(
+              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted", null);
         }
       }
-      long wait = deadline - clock.millis();
-      if (wait <= 0) {
-        return writeConcernError(
-            ErrorCode.WRITE_CONCERN_FAILED,
-            "waiting for replication timed out",
-            new BsonDocument("wtimeout", org.bson.BsonBoolean.TRUE)
-                .append("writeConcern", writeConcern.clone()));
-      }
-      try {
-        replicationProgress.await(seen, Math.min(wait, 1000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return writeConcernError(
-            ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted", null);
+    } finally {
+      if (waiter != null) {
+        majorityWaiters.remove(waiter);
       }
     }
   }
@@ -1940,6 +2007,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
       closed = true;
       heartbeats.values().forEach(HeartbeatLoop::stop);
       heartbeats.clear();
+      majorityWaiters.wakeAll();
+      journalProgress.signal();
+      positionProgress.signal();
       notifyAll();
     }
     if (fetcher != null) {
