@@ -173,6 +173,14 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
     DurableState durable = readDurableState();
     byte[] stored = storage.get(Column.LOCAL, CONFIG_KEY);
+    MinValid restoredMinValid = MinValid.load(storage);
+    if (stored != null && restoredMinValid.initialSync()) {
+      // The copy may be incomplete: start over, as an empty member (the sync drops user data).
+      Log.info("replica set %s: an initial sync was interrupted; starting it again", setName);
+      oplog.truncateAfter(storage, new org.bson.BsonTimestamp(0));
+      last = OpTime.NULL;
+      lastWall = 0;
+    }
     synchronized (this) {
       lastWriteWallMillis = lastWall;
       if (stored != null) {
@@ -181,6 +189,20 @@ public final class ReplicationCoordinator implements AutoCloseable {
         Log.info(
             "replica set %s: restored config version %d, term %d, last applied %s",
             setName, config.version(), durable.term(), last);
+        if (restoredMinValid.initialSync()) {
+          followerOverride = MemberState.STARTUP2;
+          topology.setFollowerState(clock.millis(), MemberState.STARTUP2);
+          publish();
+        } else if (restoredMinValid.pending(last)) {
+          // Restarted after a rollback before the data was consistent again.
+          minValid = restoredMinValid.opTime();
+          Log.info(
+              "replica set %s: RECOVERING until minValid %s is applied (last applied %s)",
+              setName, minValid, last);
+          followerOverride = MemberState.RECOVERING;
+          topology.setFollowerState(clock.millis(), MemberState.RECOVERING);
+          publish();
+        }
       } else {
         topology = new TopologyCoordinator(selfHosts.get(0), random);
         topology.restore(durable, last, last);
@@ -994,6 +1016,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
                   setName, topology.myLastApplied(), minValid);
               followerOverride = null;
               infoMessage = "";
+              MinValid.NONE.store(storage);
               topology.setFollowerState(clock.millis(), MemberState.SECONDARY);
             }
             publish();
@@ -1169,11 +1192,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** Initial sync from {@code host}; STARTUP2 until the oplog is applied up to minValid. */
   private void runInitialSync(int sourceId, String host) {
     Log.info("replica set %s: initial sync from %s", setName, host);
+    new MinValid(OpTime.NULL, true).store(storage);
     BsonDocument begin = new InitialSync(peers, storage, oplog).run(host);
     BsonDocument end = InitialSync.newestEntry(peers, host);
     synchronized (this) {
       if (end != null) {
         minValid = new OpTime(end.getTimestamp("ts"), end.getNumber("t").longValue());
+        new MinValid(minValid, true).store(storage);
       }
       if (begin == null) {
         // The source's oplog was empty: fetch from its start.
@@ -1200,6 +1225,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     try {
       Rollback.Result result =
           new Rollback(peers, storage, oplog, dbPath).run(host, lastApplied, committed);
+      new MinValid(result.minValid(), false).store(storage);
       storage.put(
           Column.LOCAL, APPLIED_KEY, BsonCodec.encode(result.commonPoint().toBsonDocument()), true);
       synchronized (this) {

@@ -7,12 +7,14 @@ import static org.awaitility.Awaitility.await;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.MemberState;
+import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.storage.RocksStorageEngine;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +97,52 @@ class ReplicationCoordinatorTest {
     assertThat(coordinator.snapshot().term()).isEqualTo(2);
     assertThat(coordinator.snapshot().self()).isEqualTo("127.0.0.1:27017");
     assertThat(OplogWriter.read(engine, true).next().getInt64("t").getValue()).isEqualTo(2);
+  }
+
+  /**
+   * A one-member set elected once, stopped with {@code minValid} stored as a rollback leaves it.
+   */
+  private OpTime restartWithMinValid(java.util.function.Function<OpTime, MinValid> minValid) {
+    start();
+    coordinator.initiate(
+        BsonDocument.parse("{_id: 'rs0', members: [{_id: 0, host: 'localhost:27017'}]}"));
+    await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
+    OpTime last = coordinator.snapshot().applied();
+    minValid.apply(last).store(engine);
+    stop();
+    start();
+    return last;
+  }
+
+  @Test
+  void aMemberRestartedBeforeReachingMinValidComesBackRecoveringAndStandsForNothing() {
+    restartWithMinValid(
+        last ->
+            new MinValid(
+                new OpTime(new BsonTimestamp(last.ts().getValue() + (1L << 32)), last.term()),
+                false));
+    assertThat(coordinator.state()).isEqualTo(MemberState.RECOVERING);
+    // A single voter elects itself within an election timeout when it can: not while recovering.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> coordinator.state() == MemberState.RECOVERING);
+    assertThat(coordinator.isWritablePrimary()).isFalse();
+  }
+
+  @Test
+  void aMemberWhoseDataIsConsistentIgnoresAReachedMinValid() {
+    restartWithMinValid(last -> new MinValid(last, false));
+    await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
+  }
+
+  @Test
+  void anInterruptedInitialSyncStartsOverFromAnEmptyOplog() {
+    restartWithMinValid(last -> new MinValid(OpTime.NULL, true));
+    assertThat(coordinator.state()).isEqualTo(MemberState.STARTUP2);
+    assertThat(OplogWriter.read(engine, true).hasNext()).isFalse();
+    assertThat(coordinator.snapshot().applied().isNull()).isTrue();
+    assertThat(MinValid.load(engine).initialSync()).isTrue();
   }
 
   @Test
