@@ -386,9 +386,26 @@ public final class ReplicationCoordinator implements AutoCloseable {
     Log.info(
         "replica set %s: primary in term %d takes writes after %s",
         setName, topology.term(), topology.myLastApplied());
+    stampConfigWithTerm();
     // The idle no-op clock starts now.
     lastWriteWallMillis = clock.millis();
     Thread.ofVirtual().name("repl-new-primary").start(this::writeNewPrimaryEntry);
+  }
+
+  /**
+   * A new primary stamps the config with its term (same version), as mongod does on step-up, so
+   * that members tell its config from one a deposed primary may still send. A config forced in term
+   * -1 keeps it. Peers see the newer config in our heartbeats and fetch it. Holds the monitor.
+   */
+  private void stampConfigWithTerm() {
+    ReplSetConfig config = topology.config();
+    if (config == null || config.term() == -1 || config.term() >= topology.term()) {
+      return;
+    }
+    ReplSetConfig stamped = config.withTerm(topology.term());
+    storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(stamped.toBsonDocument()), true);
+    handle(topology.installConfig(clock.millis(), stamped));
+    heartbeats.values().forEach(HeartbeatLoop::now);
   }
 
   private void writeNewPrimaryEntry() {

@@ -214,6 +214,22 @@ class ReplicationIT {
       assertThat(rs.isPrimary(frozen)).isFalse();
       // The old primary's connection stayed open and answers.
       assertThat(rs.isSecondary(primary)).isTrue();
+      // The new primary stamped the config with its term (same version), and every member has it.
+      long newTerm = termOf(rs, heir);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                for (int i = 0; i < 3; i++) {
+                  Document config =
+                      rs.direct(i)
+                          .getDatabase("admin")
+                          .runCommand(new Document("replSetGetConfig", 1))
+                          .get("config", Document.class);
+                  assertThat(config.getLong("term")).isEqualTo(newTerm);
+                  assertThat(config.getInteger("version")).isEqualTo(1);
+                }
+              });
 
       assertThatThrownBy(
               () ->

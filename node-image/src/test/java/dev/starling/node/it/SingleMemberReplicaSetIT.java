@@ -200,12 +200,16 @@ class SingleMemberReplicaSetIT {
       node.restartOnSamePorts();
       try (MongoClient direct = node.client()) {
         awaitPrimary(direct);
-        assertThat(
-                direct
-                    .getDatabase("admin")
-                    .runCommand(new Document("replSetGetConfig", 1))
-                    .get("config", Document.class))
-            .isEqualTo(config);
+        // The same config, stamped with the term of the primary that took over after the restart
+        // (as mongod does on step-up).
+        assertThat(config.getLong("term")).isEqualTo(1L);
+        Document restored =
+            direct
+                .getDatabase("admin")
+                .runCommand(new Document("replSetGetConfig", 1))
+                .get("config", Document.class);
+        assertThat(restored.getLong("term")).isEqualTo(2L);
+        assertThat(new Document(restored).append("term", 1L)).isEqualTo(config);
         Document status =
             direct.getDatabase("admin").runCommand(new Document("replSetGetStatus", 1));
         assertThat(status.getLong("term")).isEqualTo(2L);
