@@ -92,9 +92,12 @@ class ReplicationCoordinatorTest {
     stop();
 
     start();
-    assertThat(coordinator.config().toBsonDocument()).isEqualTo(config);
     await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
     assertThat(coordinator.snapshot().term()).isEqualTo(2);
+    // The same config, stamped with the new primary's term on step-up.
+    assertThat(config.getInt64("term").getValue()).isEqualTo(1);
+    assertThat(coordinator.config().term()).isEqualTo(2);
+    assertThat(coordinator.config().withTerm(1).toBsonDocument()).isEqualTo(config);
     assertThat(coordinator.snapshot().self()).isEqualTo("127.0.0.1:27017");
     assertThat(OplogWriter.read(engine, true).next().getInt64("t").getValue()).isEqualTo(2);
   }
