@@ -22,7 +22,6 @@ import dev.starling.node.repl.core.VoteResult;
 import dev.starling.node.repl.core.WriteConcernMode;
 import dev.starling.node.server.Log;
 import dev.starling.node.storage.Column;
-import dev.starling.node.storage.ReadSnapshot;
 import dev.starling.node.storage.StorageEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -105,8 +104,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** The position reporter's call to the sync source, cancelled when the source changes. */
   private final PeerCallSlot reportSlot = new PeerCallSlot();
 
-  private static final int MAX_SNAPSHOTS = 1000;
-
   /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
   private final ProgressSignal replicationProgress = new ProgressSignal();
 
@@ -127,9 +124,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   private OpTime signalledCommitPoint = OpTime.NULL;
   private MemberState signalledState = MemberState.STARTUP;
-  private final java.util.TreeMap<OpTime, ReadSnapshot> snapshots = new java.util.TreeMap<>();
-  private ReadSnapshot majorityView;
-  private OpTime majorityViewAt = OpTime.NULL;
+  private final MajorityReadView majorityView;
   private OpTime minValid = OpTime.NULL;
   private boolean initialSyncDone;
   private volatile String infoMessage = "";
@@ -153,6 +148,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.setName = setName;
     this.selfHosts = List.copyOf(selfHosts);
     this.storage = storage;
+    this.majorityView = new MajorityReadView(storage);
     this.oplog = oplog;
     this.clock = clock;
     oplog.termSource(() -> term);
@@ -558,47 +554,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
   }
 
-  /**
-   * Moves the majority read view to the newest snapshot at or before the commit point, and releases
-   * the snapshots before it. Holds the monitor.
-   */
+  /** Moves the majority read view to the commit point. Holds the monitor. */
   private void advanceMajorityView() {
-    if (topology == null) {
-      return;
+    if (topology != null) {
+      majorityView.advance(topology.commitPoint(), topology.myLastApplied());
     }
-    OpTime committed = topology.commitPoint();
-    if (committed.isNull() || committed.equals(majorityViewAt)) {
-      return;
-    }
-    var floor = snapshots.floorEntry(committed);
-    ReadSnapshot next;
-    OpTime at;
-    if (floor != null) {
-      next = floor.getValue();
-      at = floor.getKey();
-      // The floor's snapshot becomes the view (its reference moves there); older ones go.
-      var older = snapshots.headMap(at, false);
-      older.values().forEach(ReadSnapshot::release);
-      older.clear();
-      snapshots.remove(at);
-    } else if (!committed.isBefore(topology.myLastApplied()) && majorityView == null) {
-      // Everything applied is committed (after a restart, say): the data as it is now.
-      next = storage.openSnapshot();
-      at = committed;
-    } else {
-      return;
-    }
-    if (majorityView != null) {
-      majorityView.release();
-    }
-    majorityView = next;
-    majorityViewAt = at;
-  }
-
-  /** Drops the snapshots newer than the majority view (their data was rolled back). */
-  private void dropSnapshots() {
-    snapshots.values().forEach(ReadSnapshot::release);
-    snapshots.clear();
   }
 
   /**
@@ -606,32 +566,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
    * cursor later, is as of the majority commit point, so it can never be rolled back.
    */
   public <T> T readMajority(java.util.function.Supplier<T> read) {
-    ReadSnapshot view;
-    synchronized (this) {
-      long deadline = clock.millis() + 2_000;
-      while (majorityView == null || !majorityView.retain()) {
-        long wait = deadline - clock.millis();
-        if (closed || wait <= 0) {
-          throw new MongoServerException(
-              ErrorCode.READ_CONCERN_MAJORITY_NOT_AVAILABLE_YET,
-              "Read concern majority reads are currently not possible: no majority-committed"
-                  + " snapshot yet");
-        }
-        try {
-          wait(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new MongoServerException(
-              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
-        }
-      }
-      view = majorityView;
-    }
-    try {
-      return storage.readAt(view, read);
-    } finally {
-      view.release();
-    }
+    return majorityView.read(read, 2_000);
   }
 
   // ---------------------------------------------------------------- heartbeats
@@ -1198,12 +1133,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
   }
 
-  /** Keeps a snapshot of the data as of {@code opTime} for majority reads. Holds the monitor. */
+  /** Keeps a snapshot of the data as of {@code opTime} for majority reads. */
   private void takeSnapshot(OpTime opTime) {
-    snapshots.put(opTime, storage.openSnapshot());
-    while (snapshots.size() > MAX_SNAPSHOTS) {
-      snapshots.pollFirstEntry().getValue().release();
-    }
+    majorityView.take(opTime);
   }
 
   /** Initial sync from {@code host}; STARTUP2 until the oplog is applied up to minValid. */
@@ -1246,7 +1178,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       storage.put(
           Column.LOCAL, APPLIED_KEY, BsonCodec.encode(result.commonPoint().toBsonDocument()), true);
       synchronized (this) {
-        dropSnapshots();
+        majorityView.dropPending();
         topology.setMyLastOpTimes(result.commonPoint(), result.commonPoint());
         minValid = result.minValid();
         followerOverride = MemberState.RECOVERING;
@@ -2058,13 +1990,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     if (fetcher != null) {
       fetcher.stop();
     }
-    synchronized (this) {
-      dropSnapshots();
-      if (majorityView != null) {
-        majorityView.release();
-        majorityView = null;
-      }
-    }
+    majorityView.close();
     peers.close();
     timer.shutdownNow();
     try {
