@@ -34,6 +34,7 @@ public enum ErrorCode {
   INVALID_OPTIONS(72, "InvalidOptions"),
   INVALID_NAMESPACE(73, "InvalidNamespace"),
   NODE_NOT_FOUND(74, "NodeNotFound"),
+  SHUTDOWN_IN_PROGRESS(91, "ShutdownInProgress"),
   INVALID_REPLICA_SET_CONFIG(93, "InvalidReplicaSetConfig"),
   NOT_YET_INITIALIZED(94, "NotYetInitialized"),
   UNSATISFIABLE_WRITE_CONCERN(100, "UnsatisfiableWriteConcern"),

@@ -102,6 +102,14 @@ public final class OplogFetcher implements Runnable {
     slot.cancel(sourceId);
   }
 
+  /**
+   * The peer clients for work on the fetch's source beyond the fetch itself (a rollback): {@link
+   * #abandon} cuts their calls short too.
+   */
+  PeerClients cancellablePeers() {
+    return peers.cancellableBy(slot);
+  }
+
   /** A call to the source of the fetch in progress, which {@link #abandon} can cut short. */
   private BsonDocument call(FetchPlan plan, BsonDocument command, long timeoutMillis) {
     return slot.call(() -> peers.call(plan.host(), "local", command, timeoutMillis));

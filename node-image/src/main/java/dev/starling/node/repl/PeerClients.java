@@ -20,27 +20,49 @@ import org.bson.BsonDocument;
  * discovery), each call bounded by its own timeout.
  */
 public final class PeerClients implements AutoCloseable {
-  private final Map<String, MongoClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, MongoClient> clients;
   private volatile boolean closed;
   private final java.util.function.BooleanSupplier dropTraffic;
+
+  /** For a view made by {@link #cancellableBy}: its calls go through this slot; else null. */
+  private final PeerCallSlot slot;
+
+  private final PeerClients owner;
 
   /**
    * @param dropTraffic while true, every call fails as if the network were cut (a fail point)
    */
   public PeerClients(java.util.function.BooleanSupplier dropTraffic) {
+    this.clients = new ConcurrentHashMap<>();
     this.dropTraffic = dropTraffic;
+    this.slot = null;
+    this.owner = null;
+  }
+
+  private PeerClients(PeerClients owner, PeerCallSlot slot) {
+    this.clients = owner.clients;
+    this.dropTraffic = owner.dropTraffic;
+    this.slot = slot;
+    this.owner = owner;
+  }
+
+  /**
+   * The same clients, with every call made through {@code slot}, so that cancelling the slot's
+   * member cuts short whatever a multi-call task (a rollback) is waiting for.
+   */
+  PeerClients cancellableBy(PeerCallSlot slot) {
+    return new PeerClients(this, slot);
   }
 
   /** Runs {@code command} on {@code host}'s {@code db}; the reply, or the driver's exception. */
   public BsonDocument call(String host, String db, BsonDocument command, long timeoutMillis) {
-    if (dropTraffic.getAsBoolean()) {
-      throw new com.mongodb.MongoSocketException(
-          "replication traffic is dropped by a fail point", new com.mongodb.ServerAddress(host));
-    }
-    return client(host)
-        .getDatabase(db)
-        .withTimeout(Math.max(1, timeoutMillis), TimeUnit.MILLISECONDS)
-        .runCommand(command, BsonDocument.class);
+    return through(
+        () ->
+            client(host)
+                .getDatabase(db)
+                .withTimeout(Math.max(1, timeoutMillis), TimeUnit.MILLISECONDS)
+                .runCommand(command, BsonDocument.class),
+        host);
   }
 
   /**
@@ -48,14 +70,22 @@ public final class PeerClients implements AutoCloseable {
    * preference, so a sync source that is a secondary serves it.
    */
   public BsonDocument read(String host, String db, BsonDocument command, long timeoutMillis) {
+    return through(
+        () ->
+            client(host)
+                .getDatabase(db)
+                .withTimeout(Math.max(1, timeoutMillis), TimeUnit.MILLISECONDS)
+                .runCommand(
+                    command, com.mongodb.ReadPreference.primaryPreferred(), BsonDocument.class),
+        host);
+  }
+
+  private BsonDocument through(java.util.function.Supplier<BsonDocument> call, String host) {
     if (dropTraffic.getAsBoolean()) {
       throw new com.mongodb.MongoSocketException(
           "replication traffic is dropped by a fail point", new com.mongodb.ServerAddress(host));
     }
-    return client(host)
-        .getDatabase(db)
-        .withTimeout(Math.max(1, timeoutMillis), TimeUnit.MILLISECONDS)
-        .runCommand(command, com.mongodb.ReadPreference.primaryPreferred(), BsonDocument.class);
+    return slot == null ? call.get() : slot.call(call);
   }
 
   /**
@@ -78,6 +108,9 @@ public final class PeerClients implements AutoCloseable {
   }
 
   private MongoClient client(String host) {
+    if (owner != null) {
+      return owner.client(host);
+    }
     if (closed) {
       throw new IllegalStateException("peer clients are closed");
     }
@@ -112,6 +145,9 @@ public final class PeerClients implements AutoCloseable {
 
   @Override
   public void close() {
+    if (owner != null) {
+      return; // a view: the owner closes the clients
+    }
     closed = true;
     clients.values().forEach(MongoClient::close);
     clients.clear();

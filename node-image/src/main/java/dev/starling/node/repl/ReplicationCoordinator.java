@@ -125,6 +125,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private OpTime signalledCommitPoint = OpTime.NULL;
   private MemberState signalledState = MemberState.STARTUP;
   private final MajorityReadView majorityView;
+
+  /** hello's topologyVersion, which awaitable hello waits on. */
+  private final TopologyVersion topologyVersion = new TopologyVersion();
+
   private OpTime minValid = OpTime.NULL;
   private boolean initialSyncDone;
   private volatile String infoMessage = "";
@@ -296,6 +300,15 @@ public final class ReplicationCoordinator implements AutoCloseable {
       becameWritable();
     }
     writablePrimary = writable;
+    ReplSetConfig config = topology.config();
+    topologyVersion.observe(
+        new TopologyVersion.View(
+            state.name(),
+            writable,
+            topology.primaryId(),
+            config == null ? -2 : config.version(),
+            config == null ? -1 : config.term(),
+            topology.term()));
     abandonUnwantedCalls();
     OpTime committed = topology.commitPoint();
     if (!committed.equals(signalledCommitPoint) || state != signalledState) {
@@ -1172,8 +1185,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
     Log.info("replica set %s: rolling back against %s from %s", setName, host, lastApplied);
     try {
+      // Through the fetcher's slot: if the source stops answering, or the set moves on to a new
+      // primary while we roll back, the rollback's calls are cut short instead of timing out.
       Rollback.Result result =
-          new Rollback(peers, storage, oplog, dbPath).run(host, lastApplied, committed);
+          new Rollback(fetcher.cancellablePeers(), storage, oplog, dbPath)
+              .run(host, lastApplied, committed);
       new MinValid(result.minValid(), false).store(storage);
       storage.put(
           Column.LOCAL, APPLIED_KEY, BsonCodec.encode(result.commonPoint().toBsonDocument()), true);
@@ -1187,11 +1203,20 @@ public final class ReplicationCoordinator implements AutoCloseable {
         notifyAll();
       }
     } catch (RuntimeException e) {
-      Log.error(e, "replica set %s: rollback against %s failed", setName, host);
+      // A source that went away (or that we left) is worth trying again soon: it may be the next
+      // primary. One that refused the rollback itself is not, for a while.
+      boolean unreachable =
+          e instanceof PeerCallSlot.CancelledException || e instanceof com.mongodb.MongoException;
+      if (e instanceof PeerCallSlot.CancelledException) {
+        Log.info(
+            "replica set %s: rollback against %s abandoned: the source was dropped", setName, host);
+      } else {
+        Log.error(e, "replica set %s: rollback against %s failed", setName, host);
+      }
       synchronized (this) {
         followerOverride = MemberState.RECOVERING;
         topology.setFollowerState(clock.millis(), MemberState.RECOVERING);
-        topology.denylistSyncSource(sourceId, clock.millis() + 10_000);
+        topology.denylistSyncSource(sourceId, clock.millis() + (unreachable ? 1_000 : 10_000));
         publish();
       }
     }
@@ -1937,7 +1962,17 @@ public final class ReplicationCoordinator implements AutoCloseable {
         electionOpTime,
         electionWallMillis,
         topology.memberStatuses(clock.millis()),
-        topology.syncSourceId());
+        topology.syncSourceId(),
+        topologyVersion.current());
+  }
+
+  /**
+   * Awaitable hello: waits up to {@code maxAwaitMillis} while the caller's topology version is the
+   * current one; false if the node is shutting down.
+   */
+  public boolean awaitTopologyChange(ObjectId processId, long counter, long maxAwaitMillis)
+      throws InterruptedException {
+    return topologyVersion.awaitChange(processId, counter, maxAwaitMillis);
   }
 
   /** A consistent view of the replication state. */
@@ -1955,7 +1990,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
       OpTime electionOpTime,
       long electionWallMillis,
       List<dev.starling.node.repl.core.MemberStatus> members,
-      int syncSourceId) {
+      int syncSourceId,
+      TopologyVersion.Version topologyVersion) {
 
     /** The host of the member with {@code id}, or "" (as replSetGetStatus shows no source). */
     public String hostOf(int id) {
@@ -1985,6 +2021,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       majorityWaiters.wakeAll();
       journalProgress.signal();
       positionProgress.signal();
+      topologyVersion.close();
       notifyAll();
     }
     if (fetcher != null) {

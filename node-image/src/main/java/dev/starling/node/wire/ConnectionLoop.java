@@ -42,11 +42,7 @@ final class ConnectionLoop implements Runnable {
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER)) {
       byte[] message;
       while ((message = readMessage(in)) != null) {
-        byte[] reply = answer(message);
-        if (reply != null) {
-          out.write(reply);
-          out.flush();
-        }
+        answer(message, out);
       }
     } catch (MalformedMessageException e) {
       Log.info(
@@ -61,23 +57,52 @@ final class ConnectionLoop implements Runnable {
     }
   }
 
-  /** The reply to one message, or null when the client asked for none (moreToCome). */
-  private byte[] answer(byte[] message) {
+  /**
+   * Answers one message: nothing when the client asked for no reply (moreToCome), one reply, or a
+   * stream of them (an awaitable hello with exhaust allowed, see {@link ExhaustHello}).
+   */
+  private void answer(byte[] message, OutputStream out) throws IOException {
     Request request;
     try {
       request = WireDecoder.decode(message);
     } catch (RejectedRequestException e) {
-      return WireEncoder.reply(e.opCode(), e.requestId(), errorReply(e));
+      send(out, WireEncoder.reply(e.opCode(), e.requestId(), errorReply(e)));
+      return;
     }
-    stats.requestStarted();
-    try {
-      BsonDocument reply = handler.handle(request, connection);
-      return request.moreToCome()
-          ? null
-          : WireEncoder.reply(request.opCode(), request.requestId(), reply);
-    } finally {
-      stats.requestFinished();
+    int responseTo = request.requestId();
+    while (true) {
+      BsonDocument reply;
+      stats.requestStarted();
+      try {
+        reply = handler.handle(request, connection);
+      } finally {
+        stats.requestFinished();
+      }
+      if (request.moreToCome()) {
+        return;
+      }
+      BsonDocument next = ExhaustHello.nextRequest(request, reply);
+      byte[] bytes = WireEncoder.reply(request.opCode(), responseTo, reply, next != null);
+      send(out, bytes);
+      if (next == null) {
+        return;
+      }
+      // The client reads the next reply without asking; it matches it to the reply just sent.
+      responseTo = WireDecoder.intLE(bytes, 4);
+      request =
+          new Request(
+              responseTo,
+              request.opCode(),
+              request.database(),
+              next,
+              false,
+              request.exhaustAllowed());
     }
+  }
+
+  private static void send(OutputStream out, byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
   }
 
   /**

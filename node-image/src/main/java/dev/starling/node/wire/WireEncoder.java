@@ -10,8 +10,20 @@ public final class WireEncoder {
 
   private WireEncoder() {}
 
+  /** OP_MSG flag bit 1: the sender will send another message without waiting for an answer. */
+  static final int MORE_TO_COME = 1 << 1;
+
   /** The whole reply message, header included. */
   public static byte[] reply(int requestOpCode, int responseTo, BsonDocument body) {
+    return reply(requestOpCode, responseTo, body, false);
+  }
+
+  /**
+   * The whole reply message; with {@code moreToCome} (OP_MSG only) the client reads another reply
+   * after it without sending a request (an exhaust stream).
+   */
+  public static byte[] reply(
+      int requestOpCode, int responseTo, BsonDocument body, boolean moreToCome) {
     byte[] doc = BsonCodec.encode(body);
     if (requestOpCode == OpCode.OP_QUERY) {
       byte[] out = new byte[WireLimits.HEADER_SIZE + 20 + doc.length];
@@ -26,7 +38,7 @@ public final class WireEncoder {
     }
     byte[] out = new byte[WireLimits.HEADER_SIZE + 4 + 1 + doc.length];
     int pos = header(out, responseTo, OpCode.OP_MSG);
-    pos = putInt(out, pos, 0); // flagBits
+    pos = putInt(out, pos, moreToCome ? MORE_TO_COME : 0); // flagBits
     out[pos++] = 0; // section kind 0: the body
     System.arraycopy(doc, 0, out, pos, doc.length);
     return out;

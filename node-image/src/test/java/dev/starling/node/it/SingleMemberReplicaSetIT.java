@@ -231,6 +231,129 @@ class SingleMemberReplicaSetIT {
   }
 
   @Test
+  void awaitableHelloAnswersWhenTheTopologyChangesOrItsWaitEnds() throws Exception {
+    try (NodeProcess node = NodeProcess.start("rs-hello", "--replSet", "rs0");
+        MongoClient direct = node.client();
+        MongoClient watcher = node.client()) {
+      Document ghost = hello(direct).get("topologyVersion", Document.class);
+      assertThat(ghost.get("processId")).isInstanceOf(ObjectId.class);
+      direct
+          .getDatabase("admin")
+          .runCommand(
+              new Document(
+                  "replSetInitiate",
+                  new Document("_id", "rs0")
+                      .append(
+                          "members",
+                          List.of(
+                              new Document("_id", 0).append("host", "localhost:" + node.port())))));
+      awaitPrimary(direct);
+      Document primary = hello(direct).get("topologyVersion", Document.class);
+      assertThat(primary.getObjectId("processId")).isEqualTo(ghost.getObjectId("processId"));
+      assertThat(primary.getLong("counter")).isGreaterThan(ghost.getLong("counter"));
+
+      // Nothing changes: the reply comes when the wait ends, with the same version.
+      Document unchanged = awaitableHello(watcher, primary, 300);
+      assertThat(unchanged.get("topologyVersion", Document.class)).isEqualTo(primary);
+      assertThat(unchanged.getBoolean("isWritablePrimary")).isTrue();
+      // A version the node is past (an older counter) is answered at once.
+      Document behind = new Document(primary).append("counter", primary.getLong("counter") - 1);
+      assertThat(awaitableHello(watcher, behind, 30_000).getBoolean("isWritablePrimary")).isTrue();
+
+      // The Java driver monitors by streaming: its hellos are awaited, and none fails.
+      java.util.List<com.mongodb.event.ServerHeartbeatSucceededEvent> heartbeats =
+          new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.List<com.mongodb.event.ServerHeartbeatFailedEvent> failed =
+          new java.util.concurrent.CopyOnWriteArrayList<>();
+      MongoClient streaming =
+          MongoClients.create(
+              MongoClientSettings.builder()
+                  .applyConnectionString(
+                      new ConnectionString(
+                          "mongodb://127.0.0.1:" + node.port() + "/?directConnection=true"))
+                  .applyToServerSettings(
+                      b ->
+                          b.heartbeatFrequency(20, TimeUnit.SECONDS)
+                              .addServerMonitorListener(
+                                  new com.mongodb.event.ServerMonitorListener() {
+                                    @Override
+                                    public void serverHeartbeatSucceeded(
+                                        com.mongodb.event.ServerHeartbeatSucceededEvent e) {
+                                      heartbeats.add(e);
+                                    }
+
+                                    @Override
+                                    public void serverHeartbeatFailed(
+                                        com.mongodb.event.ServerHeartbeatFailedEvent e) {
+                                      failed.add(e);
+                                    }
+                                  }))
+                  .build());
+      // Its first hello (the handshake) saw a primary; the next one waits on the server.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  streaming.getClusterDescription().getServerDescriptions().stream()
+                      .anyMatch(d -> d.isPrimary()));
+
+      // The node steps down while a watcher waits: the watcher hears of it then, not 30 s later.
+      java.util.concurrent.CompletableFuture<Document> waiting =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> awaitableHello(watcher, primary, 30_000));
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !waiting.isDone());
+      direct
+          .getDatabase("admin")
+          .runCommand(new Document("replSetStepDown", 30).append("force", true));
+      Document changed = waiting.get(10, TimeUnit.SECONDS);
+      assertThat(changed.getBoolean("isWritablePrimary")).isFalse();
+      assertThat(changed.get("topologyVersion", Document.class).getLong("counter"))
+          .isGreaterThan(primary.getLong("counter"));
+      // The streaming driver learns it too, from its awaited hello, long before its 20 s
+      // heartbeat would have polled.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  streaming.getClusterDescription().getServerDescriptions().stream()
+                      .anyMatch(d -> d.isSecondary()));
+      assertThat(heartbeats).anyMatch(e -> e.isAwaited());
+      assertThat(failed).isEmpty();
+      streaming.close();
+
+      assertThat(
+              code(
+                  () ->
+                      direct
+                          .getDatabase("admin")
+                          .runCommand(new Document("hello", 1).append("topologyVersion", primary))))
+          .isEqualTo(9);
+      assertThat(
+              code(
+                  () ->
+                      direct
+                          .getDatabase("admin")
+                          .runCommand(
+                              new Document("hello", 1)
+                                  .append("topologyVersion", primary)
+                                  .append("maxAwaitTimeMS", -1))))
+          .isEqualTo(2);
+    }
+  }
+
+  private static Document awaitableHello(MongoClient client, Document known, long maxAwaitMillis) {
+    return client
+        .getDatabase("admin")
+        .runCommand(
+            new Document("hello", 1)
+                .append("topologyVersion", known)
+                .append("maxAwaitTimeMS", maxAwaitMillis));
+  }
+
+  @Test
   void mongoshInitiatesWithTheDefaultConfig() throws Exception {
     try (NodeProcess node = NodeProcess.start("rs-mongosh", "--replSet", "rs0")) {
       String js =

@@ -2,6 +2,8 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.ReplicationCoordinator;
 import dev.starling.node.repl.core.MemberConfig;
 import dev.starling.node.repl.core.MemberState;
@@ -15,6 +17,7 @@ import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonObjectId;
 import org.bson.BsonString;
+import org.bson.BsonValue;
 
 /** hello / isMaster / ismaster: the handshake and monitoring command every driver sends first. */
 public final class HelloCommand implements Command {
@@ -39,6 +42,9 @@ public final class HelloCommand implements Command {
     }
     BsonDocument reply = new BsonDocument();
     ReplicationCoordinator replication = context.node().replication();
+    if (replication != null) {
+      awaitTopologyChange(replication, command);
+    }
     String primaryField = command.getFirstKey().equals("hello") ? "isWritablePrimary" : "ismaster";
     if (replication == null) {
       reply.append(primaryField, BsonBoolean.TRUE);
@@ -60,9 +66,58 @@ public final class HelloCommand implements Command {
     return reply;
   }
 
+  /**
+   * Awaitable hello (drivers' streaming monitoring): with the {@code topologyVersion} the client
+   * knows and {@code maxAwaitTimeMS}, the reply waits until the topology moves on from that version
+   * or the time passes. When the client allows exhaust replies, the connection streams them
+   * (ConnectionLoop): every reply sets moreToCome and the next waits on the version just sent.
+   */
+  private static void awaitTopologyChange(
+      ReplicationCoordinator replication, BsonDocument command) {
+    BsonValue known = command.get("topologyVersion");
+    BsonValue maxAwait = command.get("maxAwaitTimeMS");
+    if (known == null && maxAwait == null) {
+      return;
+    }
+    if (known == null || maxAwait == null) {
+      throw new MongoServerException(
+          ErrorCode.FAILED_TO_PARSE,
+          "A request with a 'topologyVersion' must include 'maxAwaitTimeMS', and the other way"
+              + " round");
+    }
+    if (!(known instanceof BsonDocument version)
+        || !(version.get("processId") instanceof BsonObjectId processId)
+        || !(version.get("counter") instanceof BsonValue counter && counter.isNumber())) {
+      throw new MongoServerException(
+          ErrorCode.TYPE_MISMATCH,
+          "'topologyVersion' must be a document {processId: ObjectId, counter: long}");
+    }
+    if (!maxAwait.isNumber() || maxAwait.asNumber().longValue() < 0) {
+      throw new MongoServerException(
+          ErrorCode.BAD_VALUE, "maxAwaitTimeMS must be a non-negative integer");
+    }
+    boolean open;
+    try {
+      open =
+          replication.awaitTopologyChange(
+              processId.getValue(),
+              counter.asNumber().longValue(),
+              maxAwait.asNumber().longValue());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      open = false;
+    }
+    if (!open) {
+      // Ends a streamed hello too: the stream stops at an error reply.
+      throw new MongoServerException(
+          ErrorCode.SHUTDOWN_IN_PROGRESS, "The server is in quiesce mode and will shut down");
+    }
+  }
+
   /** The topology fields of a replica-set member, as mongod answers them. */
   private static void replicaSetFields(
       BsonDocument reply, String primaryField, ReplicationCoordinator.Snapshot s) {
+    reply.append("topologyVersion", s.topologyVersion().toBsonDocument());
     if (s.config() == null || s.self() == null) {
       reply
           .append(primaryField, BsonBoolean.FALSE)
