@@ -15,6 +15,16 @@ import org.bson.BsonDocument;
  * MongoDB's error reply. Nothing a client sends escapes as an exception.
  */
 public final class CommandDispatcher implements RequestHandler {
+  /** Errors that say this member's replication state does not allow the command. */
+  private static final java.util.Set<ErrorCode> STATE_CHANGE_ERRORS =
+      java.util.EnumSet.of(
+          ErrorCode.NOT_WRITABLE_PRIMARY,
+          ErrorCode.NOT_PRIMARY_NO_SECONDARY_OK,
+          ErrorCode.NOT_PRIMARY_OR_SECONDARY,
+          ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
+          ErrorCode.PRIMARY_STEPPED_DOWN,
+          ErrorCode.SHUTDOWN_IN_PROGRESS);
+
   /** Catalog commands whose write concern is waited for here (CRUD commands wait themselves). */
   private static final java.util.Set<String> CATALOG_WRITES =
       java.util.Set.of(
@@ -62,7 +72,14 @@ public final class CommandDispatcher implements RequestHandler {
       }
       return Replies.ok(reply);
     } catch (MongoServerException e) {
-      return Replies.error(e);
+      BsonDocument reply = Replies.error(e);
+      if (node.replication() != null && STATE_CHANGE_ERRORS.contains(e.error())) {
+        // As mongod: a driver compares it with the version it monitors, and does not mark this
+        // member unknown for an error the topology it already knows explains (a write sent to a
+        // secondary, say); only a newer version means the state changed.
+        reply.append("topologyVersion", node.replication().topologyVersion().toBsonDocument());
+      }
+      return reply;
     } catch (org.bson.BsonInvalidOperationException | ClassCastException e) {
       // A field of the wrong BSON type that a command read without checking.
       return Replies.error(

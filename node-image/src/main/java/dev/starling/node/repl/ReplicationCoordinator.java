@@ -1966,6 +1966,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
         topologyVersion.current());
   }
 
+  /** hello's topologyVersion now (also sent with state-change errors). */
+  public TopologyVersion.Version topologyVersion() {
+    return topologyVersion.current();
+  }
+
   /**
    * Awaitable hello: waits up to {@code maxAwaitMillis} while the caller's topology version is the
    * current one; false if the node is shutting down.

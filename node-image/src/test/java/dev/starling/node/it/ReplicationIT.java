@@ -135,9 +135,16 @@ class ReplicationIT {
           .until(() -> rs.isSecondary(survivor));
       MongoCollection<Document> docs =
           rs.direct(survivor).getDatabase("test").getCollection("docs");
+      // The refusal carries the member's topologyVersion, as mongod's does: the driver sees that
+      // the topology it knows explains the error, and keeps the member as a readable secondary.
       assertThatThrownBy(() -> docs.insertOne(new Document("_id", "refused")))
           .isInstanceOfSatisfying(
-              com.mongodb.MongoException.class, e -> assertThat(e.getCode()).isEqualTo(10107));
+              MongoCommandException.class,
+              e -> {
+                assertThat(e.getCode()).isEqualTo(10107);
+                assertThat(e.getResponse().getDocument("topologyVersion").containsKey("counter"))
+                    .isTrue();
+              });
       assertThat(
               docs.withReadPreference(ReadPreference.secondary())
                   .countDocuments(new Document("_id", "before")))
