@@ -45,6 +45,18 @@ class SingleMemberReplicaSetIT {
         .until(() -> hello(direct).getBoolean("isWritablePrimary"));
   }
 
+  /** Initiates a one-member set rs0 of {@code self} and waits until it is primary. */
+  private static void initiateAlone(MongoClient direct, String self) {
+    direct
+        .getDatabase("admin")
+        .runCommand(
+            new Document(
+                "replSetInitiate",
+                new Document("_id", "rs0")
+                    .append("members", List.of(new Document("_id", 0).append("host", self)))));
+    awaitPrimary(direct);
+  }
+
   private static MongoClient replicaSetClient(NodeProcess node) {
     return MongoClients.create(
         MongoClientSettings.builder()
@@ -118,14 +130,7 @@ class SingleMemberReplicaSetIT {
                                                     .append("host", "other:27017")))))))
             .isEqualTo(93);
 
-        direct
-            .getDatabase("admin")
-            .runCommand(
-                new Document(
-                    "replSetInitiate",
-                    new Document("_id", "rs0")
-                        .append("members", List.of(new Document("_id", 0).append("host", self)))));
-        awaitPrimary(direct);
+        initiateAlone(direct, self);
         assertThat(
                 code(
                     () ->
@@ -237,17 +242,7 @@ class SingleMemberReplicaSetIT {
         MongoClient watcher = node.client()) {
       Document ghost = hello(direct).get("topologyVersion", Document.class);
       assertThat(ghost.get("processId")).isInstanceOf(ObjectId.class);
-      direct
-          .getDatabase("admin")
-          .runCommand(
-              new Document(
-                  "replSetInitiate",
-                  new Document("_id", "rs0")
-                      .append(
-                          "members",
-                          List.of(
-                              new Document("_id", 0).append("host", "localhost:" + node.port())))));
-      awaitPrimary(direct);
+      initiateAlone(direct, "localhost:" + node.port());
       Document primary = hello(direct).get("topologyVersion", Document.class);
       assertThat(primary.getObjectId("processId")).isEqualTo(ghost.getObjectId("processId"));
       assertThat(primary.getLong("counter")).isGreaterThan(ghost.getLong("counter"));

@@ -26,7 +26,7 @@ class PeerCallSlotTest {
                         () -> {
                           started.countDown();
                           try {
-                            Thread.sleep(Duration.ofMinutes(1)); // a call that would hang
+                            new CountDownLatch(1).await(); // a call that would hang forever
                           } catch (InterruptedException e) {
                             throw new IllegalStateException("interrupted", e);
                           }
