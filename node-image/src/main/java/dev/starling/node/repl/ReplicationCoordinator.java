@@ -1238,9 +1238,12 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   /**
    * The replication metadata an oplog query reply carries ({@code $replData} and {@code
-   * $oplogQueryData}), as this node sees itself now.
+   * $oplogQueryData}), as this node sees itself now. Called once the reply's batch has been read,
+   * so a batch read after dropReplicationTraffic was switched on (it may hold entries written
+   * since) is refused, never sent.
    */
   public synchronized BsonDocument oplogQueryMetadata() {
+    failPoints.refuseIncomingReplicationTraffic();
     ReplSetConfig config = topology.config();
     BsonDocument committed = ReplMessages.opTime(topology.commitPoint());
     BsonDocument repl =

