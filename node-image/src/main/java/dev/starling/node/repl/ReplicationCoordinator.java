@@ -59,7 +59,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
   static final byte[] CONFIG_KEY = "config".getBytes(StandardCharsets.UTF_8);
   static final byte[] ELECTION_KEY = "election".getBytes(StandardCharsets.UTF_8);
   static final byte[] APPLIED_KEY = "appliedThrough".getBytes(StandardCharsets.UTF_8);
-  static final byte[] DURABLE_KEY = "durableThrough".getBytes(StandardCharsets.UTF_8);
   private static final long TICK_MILLIS = 100;
   private static final long IDLE_NOOP_MILLIS = 10_000;
   private static final ThreadLocal<OpTime> LAST_OP = new ThreadLocal<>();
@@ -95,23 +94,14 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private final PeerClients peers =
       new PeerClients(() -> failPoints.fires(FailPoints.DROP_REPLICATION_TRAFFIC));
   private final java.util.Map<Integer, HeartbeatLoop> heartbeats = new java.util.HashMap<>();
-  private final java.util.Map<Integer, ReplMessages.Position> relayedPositions =
-      new java.util.HashMap<>();
   private MemberState followerOverride;
-  private boolean positionDirty;
   private OplogFetcher fetcher;
-
-  /** The position reporter's call to the sync source, cancelled when the source changes. */
-  private final PeerCallSlot reportSlot = new PeerCallSlot();
+  private final PositionReporter positionReporter;
 
   /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
   private final ProgressSignal replicationProgress = new ProgressSignal();
 
-  /** Signalled when a position to report upstream changed (the reporter waits for it). */
-  private final ProgressSignal positionProgress = new ProgressSignal();
-
-  /** Signalled when an entry is written (the journal flusher waits for it) and at close. */
-  private final ProgressSignal journalProgress = new ProgressSignal();
+  private final JournalFlusher journalFlusher;
 
   /** w:"majority" waiters, woken when the commit point reaches them. */
   private final CommitPointWaiters majorityWaiters = new CommitPointWaiters();
@@ -155,6 +145,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.majorityView = new MajorityReadView(storage);
     this.oplog = oplog;
     this.clock = clock;
+    this.positionReporter = new PositionReporter(reportUpstream, peers, clock);
+    this.journalFlusher = new JournalFlusher(journalPositions, storage, clock);
     oplog.termSource(() -> term);
     oplog.acceptWritesWhile(() -> writablePrimary);
     oplog.onCommitted(this::written);
@@ -216,8 +208,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     fetcher = new OplogFetcher(fetchTarget, peers, this::applyDurably);
     fetcher.start();
-    Thread.ofVirtual().name("repl-position-reporter").start(this::reportPositions);
-    Thread.ofVirtual().name("repl-journal-flusher").start(this::flushJournal);
+    positionReporter.start();
+    journalFlusher.start();
   }
 
   private DurableState readDurableState() {
@@ -285,10 +277,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         fetcher.abandon(source);
       }
     }
-    int reportedTo = reportSlot.memberId();
-    if (reportedTo >= 0 && (reportedTo != topology.syncSourceId() || writablePrimary)) {
-      reportSlot.cancel(reportedTo);
-    }
+    positionReporter.keepOnly(writablePrimary ? -1 : topology.syncSourceId());
   }
 
   private void publish() {
@@ -511,61 +500,42 @@ public final class ReplicationCoordinator implements AutoCloseable {
     oplogProgress.signal();
     // Wakes the journal flusher only: write-concern waiters are woken by publish(), and waking
     // every thread that waits on this monitor for each write costs more than the write.
-    journalProgress.signal();
+    journalFlusher.wake();
   }
 
-  /**
-   * The journal flusher: whenever entries were written since the last sync, syncs the WAL once for
-   * all of them (group commit) and advances this node's durable OpTime, which majority commit and
-   * {@code j} write concerns count.
-   */
-  private void flushJournal() {
-    while (true) {
-      OpTime target;
-      long seen = journalProgress.version();
-      synchronized (this) {
-        if (closed) {
-          return;
+  /** What the journal flusher syncs, and what it tells when the sync is done. */
+  private final JournalFlusher.Positions journalPositions =
+      new JournalFlusher.Positions() {
+        @Override
+        public boolean closed() {
+          return closed;
         }
-        boolean behind =
-            topology != null && topology.myLastApplied().isAfter(topology.myLastDurable());
-        target = behind ? topology.myLastApplied() : null;
-      }
-      if (target == null) {
-        try {
-          journalProgress.await(seen, 1000);
-        } catch (InterruptedException e) {
-          return;
+
+        @Override
+        public OpTime notYetDurable() {
+          synchronized (ReplicationCoordinator.this) {
+            boolean behind =
+                topology != null && topology.myLastApplied().isAfter(topology.myLastDurable());
+            return behind ? topology.myLastApplied() : null;
+          }
         }
-        continue;
-      }
-      try {
-        long start = clock.millis();
-        storage.put(Column.LOCAL, DURABLE_KEY, BsonCodec.encode(target.toBsonDocument()), true);
-        if (clock.millis() - start >= SLOW_WAIT_MILLIS) {
-          Log.info("slow journal sync: %d ms", clock.millis() - start);
+
+        @Override
+        public void durableThrough(OpTime target) {
+          synchronized (ReplicationCoordinator.this) {
+            OpTime applied = topology.myLastApplied();
+            // A rollback may have moved applied back meanwhile: never claim more than is applied.
+            OpTime durable = OpTime.min(target, applied);
+            if (durable.isAfter(topology.myLastDurable())) {
+              topology.setMyLastOpTimes(applied, durable);
+              publish();
+              positionReporter.changed();
+              replicationProgress.signal();
+              ReplicationCoordinator.this.notifyAll();
+            }
+          }
         }
-      } catch (RuntimeException e) {
-        if (closed) {
-          return;
-        }
-        Log.error(e, "replica set %s: journal sync failed", setName);
-        continue;
-      }
-      synchronized (this) {
-        OpTime applied = topology.myLastApplied();
-        // A rollback may have moved applied back meanwhile: never claim more than is applied.
-        OpTime durable = OpTime.min(target, applied);
-        if (durable.isAfter(topology.myLastDurable())) {
-          topology.setMyLastOpTimes(applied, durable);
-          publish();
-          positionChanged();
-          replicationProgress.signal();
-          notifyAll();
-        }
-      }
-    }
-  }
+      };
 
   /** Moves the majority read view to the commit point. Holds the monitor. */
   private void advanceMajorityView() {
@@ -864,51 +834,45 @@ public final class ReplicationCoordinator implements AutoCloseable {
           topology.processPositionReport(now, p.memberId(), senderTerm, p.applied(), p.durable());
       persist(result.persist());
       handle(result.action());
-      relayedPositions.put(p.memberId(), p);
+      positionReporter.relay(p);
     }
     publish();
     if (!writablePrimary) {
-      positionChanged(); // relayed to our own sync source
+      positionReporter.changed(); // relayed to our own sync source
     }
     replicationProgress.signal();
     notifyAll();
   }
 
-  /** The positions to report upstream: this node's, then those relayed through it. */
-  synchronized List<ReplMessages.Position> positionsToReport() {
-    List<ReplMessages.Position> out = new java.util.ArrayList<>();
-    int version = topology.config() == null ? -2 : topology.config().version();
-    out.add(
-        new ReplMessages.Position(
-            topology.selfId(), version, topology.myLastApplied(), topology.myLastDurable()));
-    out.addAll(relayedPositions.values());
-    return out;
-  }
-
-  /** Waits until the position changed or {@code millis} passed; returns whether it changed. */
-  boolean awaitPositionChange(long millis) throws InterruptedException {
-    long deadline = clock.millis() + millis;
-    while (true) {
-      long seen = positionProgress.version();
-      synchronized (this) {
-        if (positionDirty || closed) {
-          positionDirty = false;
-          return true;
+  /** Where the position reporter sends this node's position: its sync source, if any. */
+  private final PositionReporter.Upstream reportUpstream =
+      new PositionReporter.Upstream() {
+        @Override
+        public boolean closed() {
+          return closed;
         }
-      }
-      long wait = deadline - clock.millis();
-      if (wait <= 0) {
-        return false;
-      }
-      positionProgress.await(seen, wait);
-    }
-  }
 
-  /** Our position, or one we relay, changed: the reporter sends it upstream. Holds the monitor. */
-  private void positionChanged() {
-    positionDirty = true;
-    positionProgress.signal();
-  }
+        @Override
+        public PositionReporter.Report next(java.util.function.IntConsumer aim) {
+          synchronized (ReplicationCoordinator.this) {
+            int source = topology.syncSourceId();
+            String host = source < 0 ? null : hostOf(source);
+            if (closed || writablePrimary || host == null) {
+              return null;
+            }
+            aim.accept(source);
+            int version = topology.config() == null ? -2 : topology.config().version();
+            return new PositionReporter.Report(
+                host,
+                topology.term(),
+                new ReplMessages.Position(
+                    topology.selfId(),
+                    version,
+                    topology.myLastApplied(),
+                    topology.myLastDurable()));
+          }
+        }
+      };
 
   // ---------------------------------------------------------------- oplog fetching
 
@@ -1304,50 +1268,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
    */
   private static long oplogAwaitMillis(ReplSetConfig config) {
     return Math.max(50, Math.min(1000, config.electionTimeoutMillis() / 4));
-  }
-
-  /** Sends this node's (and relayed) positions to its sync source whenever they change. */
-  private void reportPositions() {
-    while (!closed) {
-      try {
-        awaitPositionChange(1000);
-      } catch (InterruptedException e) {
-        return;
-      }
-      String host;
-      long currentTerm;
-      synchronized (this) {
-        if (closed || writablePrimary || topology.syncSourceId() < 0) {
-          continue;
-        }
-        host = hostOf(topology.syncSourceId());
-        currentTerm = topology.term();
-        if (host == null) {
-          continue;
-        }
-        reportSlot.aim(topology.syncSourceId());
-      }
-      BsonArray optimes = new BsonArray();
-      for (ReplMessages.Position p : positionsToReport()) {
-        optimes.add(ReplMessages.position(p));
-      }
-      BsonDocument update =
-          new BsonDocument("replSetUpdatePosition", new BsonInt32(1))
-              .append("optimes", optimes)
-              .append("$replData", new BsonDocument("term", new BsonInt64(currentTerm)));
-      try {
-        long start = clock.millis();
-        reportSlot.call(() -> peers.call(host, "admin", update, 5_000));
-        if (clock.millis() - start >= SLOW_WAIT_MILLIS) {
-          Log.info(
-              "slow replSetUpdatePosition: %s answered after %d ms", host, clock.millis() - start);
-        }
-      } catch (RuntimeException e) {
-        // Cancelled (we have a new source), or failed: the next change or periodic report retries.
-      } finally {
-        reportSlot.clear();
-      }
-    }
   }
 
   // ---------------------------------------------------------------- commands
@@ -2027,8 +1947,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
       heartbeats.values().forEach(HeartbeatLoop::stop);
       heartbeats.clear();
       majorityWaiters.wakeAll();
-      journalProgress.signal();
-      positionProgress.signal();
+      journalFlusher.wake();
+      positionReporter.close();
       topologyVersion.close();
       notifyAll();
     }
