@@ -1333,55 +1333,20 @@ public final class ReplicationCoordinator implements AutoCloseable {
   public BsonDocument awaitWriteConcern(BsonDocument writeConcern) {
     OpTime mine = LAST_OP.get();
     LAST_OP.remove();
-    BsonValue w = writeConcern.get("w");
-    boolean journal = writeConcern.getBoolean("j", org.bson.BsonBoolean.FALSE).getValue();
-    long wtimeout =
-        writeConcern.get("wtimeout") instanceof BsonValue t && t.isNumber()
-            ? t.asNumber().longValue()
-            : 0;
-    boolean majority = w != null && w.isString() && w.asString().getValue().equals("majority");
-    int count = w != null && w.isNumber() ? w.asNumber().intValue() : 1;
-    WriteConcernMode mode = null;
-    if (w != null && w.isString() && !majority) {
-      ReplSetConfig config = config();
-      mode = config == null ? null : config.writeConcernMode(w.asString().getValue()).orElse(null);
-      if (mode == null) {
-        return writeConcernError(
-            ErrorCode.UNKNOWN_REPL_WRITE_CONCERN,
-            "No write concern mode named '"
-                + w.asString().getValue()
-                + "' found in replica set"
-                + " configuration",
-            null);
-      }
-    }
+    WriteConcernRequest request = WriteConcernRequest.parse(writeConcern);
     long waitStart = clock.millis();
-    long deadline = wtimeout > 0 ? waitStart + wtimeout : Long.MAX_VALUE;
+    long deadline =
+        request.wtimeoutMillis() > 0 ? waitStart + request.wtimeoutMillis() : Long.MAX_VALUE;
     OpTime target;
     long generation;
+    WriteConcernMode mode;
     synchronized (this) {
       ReplSetConfig config = topology.config();
-      if (config == null) {
-        return null;
+      BsonDocument unsatisfiable = request.unsatisfiable(config);
+      if (unsatisfiable != null || config == null || request.satisfiedLocally()) {
+        return unsatisfiable;
       }
-      if (mode != null) {
-        if (!mode.isSatisfiedBy(
-            config.members().stream().filter(m -> m.isDataBearing()).toList())) {
-          return writeConcernError(
-              ErrorCode.UNSATISFIABLE_WRITE_CONCERN,
-              "Not enough nodes match write concern mode \"" + mode.name() + "\"",
-              null);
-        }
-      } else if (!majority) {
-        long dataBearing = config.members().stream().filter(m -> m.isDataBearing()).count();
-        if (count > dataBearing) {
-          return writeConcernError(
-              ErrorCode.UNSATISFIABLE_WRITE_CONCERN, "Not enough data-bearing nodes", null);
-        }
-        if (count <= 1) {
-          return null;
-        }
-      }
+      mode = request.mode(config);
       target = mine != null ? mine : topology.myLastApplied();
       generation = stateGeneration;
     }
@@ -1393,24 +1358,18 @@ public final class ReplicationCoordinator implements AutoCloseable {
         // Read the signal's version before the check, so a change in between is not missed.
         long seen = replicationProgress.version();
         synchronized (this) {
-          boolean done =
-              majority
-                  ? !topology.commitPoint().isBefore(target)
-                  : mode != null
-                      ? topology.modeSatisfied(target, journal, mode)
-                      : topology.membersAt(target, journal) >= count;
-          if (done) {
+          if (request.satisfiedBy(topology, mode, target)) {
             logSlowWait(waitStart, target);
             return null;
           }
           if (generation != stateGeneration || closed) {
-            return writeConcernError(
+            return WriteConcernRequest.error(
                 ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
                 "operation was interrupted because the node stepped down while waiting for"
                     + " replication",
                 null);
           }
-          if (majority && (waiter == null || waiter.woken())) {
+          if (request.majority() && (waiter == null || waiter.woken())) {
             if (waiter != null) {
               majorityWaiters.remove(waiter);
             }
@@ -1420,11 +1379,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         }
         long wait = deadline - clock.millis();
         if (wait <= 0) {
-          return writeConcernError(
-              ErrorCode.WRITE_CONCERN_FAILED,
-              "waiting for replication timed out",
-              new BsonDocument("wtimeout", org.bson.BsonBoolean.TRUE)
-                  .append("writeConcern", writeConcern.clone()));
+          return request.timedOut();
         }
         try {
           if (waiter != null) {
@@ -1434,7 +1389,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return writeConcernError(
+          return WriteConcernRequest.error(
               ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted", null);
         }
       }
@@ -1443,18 +1398,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
         majorityWaiters.remove(waiter);
       }
     }
-  }
-
-  private static BsonDocument writeConcernError(
-      ErrorCode code, String message, BsonDocument errInfo) {
-    BsonDocument error =
-        new BsonDocument("code", new BsonInt32(code.code()))
-            .append("codeName", new BsonString(code.codeName()))
-            .append("errmsg", new BsonString(message));
-    if (errInfo != null) {
-      error.append("errInfo", errInfo);
-    }
-    return error;
   }
 
   /**
