@@ -36,7 +36,6 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
-import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 import org.bson.types.ObjectId;
 
@@ -1804,7 +1803,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   /** What replSetGetStatus and hello need, read consistently. */
-  public synchronized Snapshot snapshot() {
+  public synchronized ReplicationStatus snapshot() {
     ReplSetConfig config = topology.config();
     String self =
         config == null || topology.selfId() < 0
@@ -1814,7 +1813,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         config == null || topology.primaryId() < 0
             ? null
             : config.findMemberById(topology.primaryId()).map(m -> m.host()).orElse(null);
-    return new Snapshot(
+    return new ReplicationStatus(
         config,
         self,
         primary,
@@ -1844,43 +1843,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
   public boolean awaitTopologyChange(ObjectId processId, long counter, long maxAwaitMillis)
       throws InterruptedException {
     return topologyVersion.awaitChange(processId, counter, maxAwaitMillis);
-  }
-
-  /** A consistent view of the replication state. */
-  public record Snapshot(
-      ReplSetConfig config,
-      String self,
-      String primary,
-      MemberState state,
-      boolean writablePrimary,
-      long term,
-      OpTime applied,
-      OpTime durable,
-      OpTime committed,
-      long lastWriteWallMillis,
-      OpTime electionOpTime,
-      long electionWallMillis,
-      List<dev.starling.node.repl.core.MemberStatus> members,
-      int syncSourceId,
-      TopologyVersion.Version topologyVersion) {
-
-    /** The host of the member with {@code id}, or "" (as replSetGetStatus shows no source). */
-    public String hostOf(int id) {
-      if (config == null || id < 0) {
-        return "";
-      }
-      return config.findMemberById(id).map(m -> m.host()).orElse("");
-    }
-
-    /** mongod's electionId: the max timestamp, then the term. */
-    public ObjectId electionId() {
-      byte[] bytes = java.nio.ByteBuffer.allocate(12).putInt(0x7fffffff).putLong(term).array();
-      return new ObjectId(bytes);
-    }
-
-    public static BsonValue ts(OpTime opTime) {
-      return opTime.isNull() ? new BsonTimestamp(0, 0) : opTime.ts();
-    }
   }
 
   @Override

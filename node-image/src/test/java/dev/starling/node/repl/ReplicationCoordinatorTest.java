@@ -62,7 +62,7 @@ class ReplicationCoordinatorTest {
     start();
     coordinator.initiate(null);
     await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
-    ReplicationCoordinator.Snapshot s = coordinator.snapshot();
+    ReplicationStatus s = coordinator.snapshot();
     assertThat(s.state()).isEqualTo(MemberState.PRIMARY);
     assertThat(s.config().name()).isEqualTo("rs0");
     assertThat(s.config().members()).hasSize(1);

@@ -5,6 +5,7 @@ import dev.starling.node.command.CommandContext;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.ReplicationCoordinator;
+import dev.starling.node.repl.ReplicationStatus;
 import dev.starling.node.repl.core.MemberConfig;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.wire.WireLimits;
@@ -116,7 +117,7 @@ public final class HelloCommand implements Command {
 
   /** The topology fields of a replica-set member, as mongod answers them. */
   private static void replicaSetFields(
-      BsonDocument reply, String primaryField, ReplicationCoordinator.Snapshot s) {
+      BsonDocument reply, String primaryField, ReplicationStatus s) {
     reply.append("topologyVersion", s.topologyVersion().toBsonDocument());
     if (s.config() == null || s.self() == null) {
       reply
@@ -194,12 +195,12 @@ public final class HelloCommand implements Command {
         "lastWrite",
         new BsonDocument(
                 "opTime",
-                new BsonDocument("ts", ReplicationCoordinator.Snapshot.ts(s.applied()))
+                new BsonDocument("ts", ReplicationStatus.ts(s.applied()))
                     .append("t", new BsonInt64(s.applied().term())))
             .append("lastWriteDate", new BsonDateTime(s.lastWriteWallMillis()))
             .append(
                 "majorityOpTime",
-                new BsonDocument("ts", ReplicationCoordinator.Snapshot.ts(s.committed()))
+                new BsonDocument("ts", ReplicationStatus.ts(s.committed()))
                     .append("t", new BsonInt64(s.committed().term())))
             .append("majorityWriteDate", new BsonDateTime(s.lastWriteWallMillis())));
   }

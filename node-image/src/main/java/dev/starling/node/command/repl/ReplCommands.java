@@ -5,6 +5,7 @@ import dev.starling.node.command.Databases;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.ReplicationCoordinator;
+import dev.starling.node.repl.ReplicationStatus;
 
 /** Checks shared by the replica-set commands. */
 final class ReplCommands {
@@ -21,8 +22,8 @@ final class ReplCommands {
     return replication;
   }
 
-  static ReplicationCoordinator.Snapshot initiated(ReplicationCoordinator replication) {
-    ReplicationCoordinator.Snapshot s = replication.snapshot();
+  static ReplicationStatus initiated(ReplicationCoordinator replication) {
+    ReplicationStatus s = replication.snapshot();
     if (s.config() == null) {
       throw new MongoServerException(
           ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");

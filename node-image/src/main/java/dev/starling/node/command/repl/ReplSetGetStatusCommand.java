@@ -2,7 +2,7 @@ package dev.starling.node.command.repl;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
-import dev.starling.node.repl.ReplicationCoordinator.Snapshot;
+import dev.starling.node.repl.ReplicationStatus;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.MemberStatus;
 import dev.starling.node.repl.core.OpTime;
@@ -24,7 +24,8 @@ public final class ReplSetGetStatusCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    Snapshot s = ReplCommands.initiated(ReplCommands.replication(context, "replSetGetStatus"));
+    ReplicationStatus s =
+        ReplCommands.initiated(ReplCommands.replication(context, "replSetGetStatus"));
     long now = context.node().clock().millis();
     BsonDateTime lastWrite = new BsonDateTime(s.lastWriteWallMillis());
     BsonArray members = new BsonArray();
@@ -56,7 +57,11 @@ public final class ReplSetGetStatusCommand implements Command {
 
   /** One member as mongod shows it: self with uptime and election, others with heartbeat data. */
   private static BsonDocument member(
-      CommandContext context, Snapshot s, MemberStatus m, long now, BsonDateTime lastWrite) {
+      CommandContext context,
+      ReplicationStatus s,
+      MemberStatus m,
+      long now,
+      BsonDateTime lastWrite) {
     boolean down = m.health() == 0;
     BsonDocument member =
         new BsonDocument("_id", new BsonInt32(m.id()))
@@ -116,6 +121,6 @@ public final class ReplSetGetStatusCommand implements Command {
   }
 
   private static BsonDocument opTime(OpTime o) {
-    return new BsonDocument("ts", Snapshot.ts(o)).append("t", new BsonInt64(o.term()));
+    return new BsonDocument("ts", ReplicationStatus.ts(o)).append("t", new BsonInt64(o.term()));
   }
 }
