@@ -1,0 +1,2 @@
+// Package etcd pins the etcd release that build-binaries.sh builds.
+package etcd

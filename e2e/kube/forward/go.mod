@@ -1,0 +1,3 @@
+module starling.dev/e2e/kube/forward
+
+go 1.25.0

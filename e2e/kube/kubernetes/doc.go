@@ -1,0 +1,2 @@
+// Package kubernetes pins the upstream Kubernetes release whose commands build-binaries.sh builds.
+package kubernetes
