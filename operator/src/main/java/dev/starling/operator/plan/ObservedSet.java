@@ -1,0 +1,52 @@
+package dev.starling.operator.plan;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One observation of a set, the planner's whole view of the world: every pod, the current config,
+ * the primary, the StatefulSets' sizes, the cluster-wide write concern, and the step-down
+ * annotation. Built afresh on every reconcile, so that an operator restarted at any point plans
+ * from what is, never from what it remembers. Per-member config settings (votes, priority, hidden,
+ * delay, tags) are read from {@link #config} by host.
+ *
+ * @param members every pod that exists, data members and arbiters
+ * @param config the primary's config (or the newest any member has); null before the set is
+ *     initiated
+ * @param primary the primary's host; null when there is none
+ * @param statefulSetReplicas the data StatefulSet's {@code spec.replicas}
+ * @param arbiterStatefulSetReplicas the arbiter StatefulSet's {@code spec.replicas}; 0 when absent
+ * @param defaultWriteConcern the cluster-wide default write concern; null when never set
+ * @param stepDownRequested the {@code starling.dev/step-down} annotation's value; null when absent
+ * @param stepDownHandled {@code status.stepDownHandled}: the value last acted on
+ * @param lastStepDown when the operator last stepped a primary down (from status.lastAction)
+ */
+public record ObservedSet(
+    List<ObservedMember> members,
+    ReplSetConfig config,
+    String primary,
+    int statefulSetReplicas,
+    int arbiterStatefulSetReplicas,
+    DefaultWriteConcern defaultWriteConcern,
+    String stepDownRequested,
+    String stepDownHandled,
+    Instant lastStepDown) {
+
+  public ObservedSet {
+    members = List.copyOf(members);
+  }
+
+  public Optional<ObservedMember> member(String host) {
+    return members.stream().filter(m -> m.host().equals(host)).findFirst();
+  }
+
+  public boolean initiated() {
+    return config != null;
+  }
+
+  /** A new value of the step-down annotation asks for a step-down. */
+  public boolean stepDownPending() {
+    return stepDownRequested != null && !stepDownRequested.equals(stepDownHandled);
+  }
+}
