@@ -31,6 +31,7 @@ ldk="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/co
 build() { # name module-dir package ldflags
   local name=$1 dir=$2 pkg=$3 ld=$4
   if [ -x "$bin/$name" ]; then say "$name: cached"; return; fi
+  prepare_work
   local t0=$SECONDS
   say "$name: building $pkg"
   (cd "$dir" && go build -trimpath -ldflags "$ld" -o "$bin/$name.tmp" "$pkg") || die "$name: go build failed"
@@ -38,9 +39,15 @@ build() { # name module-dir package ldflags
   say "$name: built in $((SECONDS - t0)) s"
 }
 
-# Work on copies of the wrapper modules in the cache, so the checkout stays clean (go.sum is written there).
+# Builds work on copies of the wrapper modules in the cache, so the checkout stays clean; the copy is made only
+# when something is to be built, so that runs finding everything cached touch nothing.
 work=$cache/src
-rm -rf "$work" && mkdir -p "$work" && cp -r "$here/kubernetes" "$here/etcd" "$here/coredns" "$here/cni" "$here/forward" "$work/"
+prepared=
+prepare_work() {
+  [ -n "$prepared" ] && return
+  rm -rf "$work" && mkdir -p "$work" && cp -r "$here/kubernetes" "$here/etcd" "$here/coredns" "$here/cni" "$here/forward" "$work/"
+  prepared=1
+}
 
 for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   build "$b" "$work/kubernetes" "k8s.io/kubernetes/cmd/$b" "$ldk"

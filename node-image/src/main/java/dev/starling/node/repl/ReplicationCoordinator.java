@@ -67,6 +67,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   private final String setName;
   private final List<String> selfHosts;
+  private final java.util.function.Predicate<String> selfByAddress;
   private final StorageEngine storage;
   private final OplogWriter oplog;
   private final Clock clock;
@@ -136,6 +137,25 @@ public final class ReplicationCoordinator implements AutoCloseable {
       OplogFetcher.Applier applier,
       java.nio.file.Path dbPath,
       Clock clock) {
+    this(setName, selfHosts, host -> false, storage, oplog, applier, dbPath, clock);
+  }
+
+  /**
+   * @param selfHosts the names this node answers to, the preferred one (as replSetInitiate without
+   *     a config names it) first
+   * @param selfByAddress whether another {@code host:port} names this node too (its port, and a
+   *     name that resolves to one of this machine's addresses, as mongod's isSelf decides)
+   */
+  public ReplicationCoordinator(
+      String setName,
+      List<String> selfHosts,
+      java.util.function.Predicate<String> selfByAddress,
+      StorageEngine storage,
+      OplogWriter oplog,
+      OplogFetcher.Applier applier,
+      java.nio.file.Path dbPath,
+      Clock clock) {
+    this.selfByAddress = selfByAddress;
     this.applier = applier;
     this.dbPath = dbPath;
     this.setName = setName;
@@ -248,7 +268,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   private boolean isSelf(String host) {
-    return selfHosts.stream().anyMatch(h -> h.equalsIgnoreCase(host));
+    return selfHosts.stream().anyMatch(h -> h.equalsIgnoreCase(host)) || selfByAddress.test(host);
   }
 
   /** Whether the fetcher may go on fetching from {@code sourceId}. Holds the monitor. */

@@ -160,6 +160,7 @@ public final class StarlingNode implements AutoCloseable {
           new ReplicationCoordinator(
               options.replSetName,
               selfHosts(hostName),
+              new LocalAddresses(options.port, options.bindIpAll, options.bindIps)::names,
               storage,
               oplog,
               new dev.starling.node.repl.OplogApplier(storage, oplog)::apply,
@@ -238,7 +239,7 @@ public final class StarlingNode implements AutoCloseable {
   }
 
   private String hostName() {
-    if (!options.bindIpAll && options.bindIps.stream().allMatch(StarlingNode::isLoopback)) {
+    if (!options.bindIpAll && options.bindIps.stream().allMatch(LocalAddresses::isLoopback)) {
       return "localhost";
     }
     try {
@@ -263,10 +264,6 @@ public final class StarlingNode implements AutoCloseable {
       options.bindIps.forEach(ip -> hosts.add(ip + ":" + options.port));
     }
     return hosts.stream().distinct().toList();
-  }
-
-  private static boolean isLoopback(String ip) {
-    return ip.equals("localhost") || ip.startsWith("127.") || ip.equals("::1");
   }
 
   /** Stops serving, then flushes and closes storage. */
