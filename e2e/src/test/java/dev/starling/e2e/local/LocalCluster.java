@@ -77,6 +77,28 @@ final class LocalCluster implements AutoCloseable {
     return run(all.toArray(String[]::new));
   }
 
+  /**
+   * Starts {@code command} inside the cluster namespace in the background, its output going to
+   * {@code out}; the caller stops it.
+   */
+  Process spawn(Path out, String... command) throws IOException {
+    List<String> all = new ArrayList<>(List.of(checkout.resolve("e2e/starling-local").toString()));
+    all.add("exec");
+    all.add("--");
+    all.addAll(List.of(command));
+    return new ProcessBuilder(all)
+        .directory(checkout.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(out.toFile())
+        .redirectErrorStream(true)
+        .start();
+  }
+
+  /** The current PyMongo from PyPI, in the project-local virtualenv the build makes. */
+  Path venvPython() {
+    return checkout.resolve("test-clients/.venv/bin/python");
+  }
+
   /** Runs a Python script with Debian's python3 (PyMongo 3.11) inside the cluster namespace. */
   Result python(String script) throws IOException, InterruptedException {
     return exec("/usr/bin/python3", "-c", script);
