@@ -254,17 +254,21 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   private void install(ReplSetConfig config, DurableState durable, OpTime last) {
-    String self =
-        config.members().stream()
-            .map(m -> m.host())
-            .filter(this::isSelf)
-            .findFirst()
-            .orElse(selfHosts.get(0));
-    topology = new TopologyCoordinator(self, random);
+    String self = selfHostIn(config);
+    topology = new TopologyCoordinator(self != null ? self : selfHosts.get(0), random);
     topology.restore(durable, last, last);
     topology.installConfig(clock.millis(), config);
     restartHeartbeats();
     publish();
+  }
+
+  /** The host by which {@code config} names this node; null when it does not. */
+  private String selfHostIn(ReplSetConfig config) {
+    return config.members().stream()
+        .map(m -> m.host())
+        .filter(this::isSelf)
+        .findFirst()
+        .orElse(null);
   }
 
   private boolean isSelf(String host) {
@@ -421,7 +425,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
     ReplSetConfig stamped = config.withTerm(topology.term());
     storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(stamped.toBsonDocument()), true);
-    handle(topology.installConfig(clock.millis(), stamped));
+    handle(topology.installConfig(clock.millis(), stamped, selfHostIn(stamped)));
     heartbeats.values().forEach(HeartbeatLoop::now);
   }
 
@@ -799,7 +803,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   /** Installs a config into the running core, keeps a data-state override, restarts heartbeats. */
   private Action installAndRestart(ReplSetConfig config) {
-    Action action = topology.installConfig(clock.millis(), config);
+    Action action = topology.installConfig(clock.millis(), config, selfHostIn(config));
     if (followerOverride != null) {
       topology.setFollowerState(clock.millis(), followerOverride);
     }

@@ -72,7 +72,7 @@ import java.util.Set;
  */
 public final class Planner {
   /** replSetStepDown's {@code stepDownSecs}: the old primary stays out of elections this long. */
-  public static final int STEP_DOWN_SECONDS = 60;
+  public static final int STEP_DOWN_SECONDS = 15;
 
   /** replSetStepDown's {@code secondaryCatchUpPeriodSecs}. */
   public static final int CATCH_UP_SECONDS = 10;
@@ -566,10 +566,16 @@ public final class Planner {
         reason);
   }
 
-  /** Within three election timeouts of a step-down, its election may still be running. */
+  /**
+   * Within three election timeouts of a step-down, its election may still be running; and until
+   * {@link #STEP_DOWN_SECONDS} have passed, the member stepped down cannot be elected, so a move to
+   * it (preferredPrimary) would leave the set without a primary.
+   */
   private Optional<Decision> electionInProgress() {
     Instant last = observed.lastStepDown();
-    Duration window = Duration.ofMillis(3 * desired.settings().electionTimeoutMillis());
+    Duration window =
+        Duration.ofMillis(
+            Math.max(3L * desired.settings().electionTimeoutMillis(), STEP_DOWN_SECONDS * 1000L));
     if (last != null && now.isBefore(last.plus(window))) {
       return Optional.of(
           new Wait(

@@ -11,14 +11,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The model and the planner are pure: they build objects and decide, and never talk to the API
- * server, so they must not use the Kubernetes client (fabric8's model classes are fine).
+ * The model, the planner and the status builder are pure: they build objects and decide, and never
+ * talk to the API server, so they must not use the Kubernetes client (fabric8's model classes are
+ * fine).
  */
 class PurityTest {
   static final Path SOURCES = Path.of("src", "main", "java", "dev", "starling", "operator");
 
   @ParameterizedTest
-  @ValueSource(strings = {"model", "plan"})
+  @ValueSource(strings = {"model", "plan", "status"})
   void packageDoesNotUseTheKubernetesClient(String pkg) throws IOException {
     Path dir = SOURCES.resolve(pkg);
     List<Path> sources;

@@ -65,7 +65,7 @@ public final class TopologyCoordinator {
     }
   }
 
-  private final String selfHost;
+  private String selfHost;
   private final RandomGenerator random;
 
   private ReplSetConfig config;
@@ -112,6 +112,19 @@ public final class TopologyCoordinator {
    * or at startup). Returns StepDownSelf when a primary is removed or made unelectable.
    */
   public Action installConfig(long now, ReplSetConfig newConfig) {
+    return installConfig(now, newConfig, null);
+  }
+
+  /**
+   * As {@link #installConfig(long, ReplSetConfig)}, naming this node by {@code selfHostInConfig}
+   * (the config's host that the caller found to be this node) when not null: a member removed and
+   * later added again may be named differently from the name it last had (a pod's DNS name after
+   * its restart, say), and must then leave REMOVED.
+   */
+  public Action installConfig(long now, ReplSetConfig newConfig, String selfHostInConfig) {
+    if (selfHostInConfig != null) {
+      this.selfHost = ReplSetConfig.normalizeHost(selfHostInConfig);
+    }
     this.config = newConfig;
     this.selfId = newConfig.findMemberByHost(selfHost).map(MemberConfig::id).orElse(-1);
     Map<Integer, MemberData> old = new HashMap<>(members);

@@ -121,4 +121,27 @@ class TopologyCoordinatorReconfigTest {
     assertThat(tc.tick(T)).isEqualTo(Action.NONE);
     assertThat(tc.electionTimeoutAtMillis()).isEqualTo(Long.MAX_VALUE);
   }
+
+  @Test
+  void aMemberRemovedAndAddedAgainUnderAnotherNameLeavesRemoved() {
+    // c:1 restarted after its removal: the config it kept lists only a and b, and the config that
+    // adds it back names it by its DNS name, which the caller found to be this node.
+    TopologyCoordinator tc = new TopologyCoordinator("c:1", new java.util.Random(7));
+    ReplSetConfig two =
+        ReplSetConfig.builder("rs")
+            .member(MemberConfig.of(0, "a:1"))
+            .member(MemberConfig.of(1, "b:1"))
+            .build();
+    tc.installConfig(0, two);
+    assertThat(tc.memberState()).isEqualTo(MemberState.REMOVED);
+    ReplSetConfig back =
+        ReplSetConfig.builder("rs")
+            .member(MemberConfig.of(0, "a:1"))
+            .member(MemberConfig.of(1, "b:1"))
+            .member(MemberConfig.of(3, "c.rs-hs.ns.svc.cluster.local:1"))
+            .build();
+    tc.installConfig(T, back, "c.rs-hs.ns.svc.cluster.local:1");
+    assertThat(tc.selfId()).isEqualTo(3);
+    assertThat(tc.memberState()).isEqualTo(MemberState.SECONDARY);
+  }
 }
