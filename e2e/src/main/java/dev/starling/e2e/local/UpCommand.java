@@ -310,15 +310,20 @@ final class UpCommand {
     if (options.example() && Files.exists(example)) {
       kubectl.check("apply", "-f", example.toString());
       say("example applied: " + EXAMPLE);
-      if (options.detach()) {
-        kubectl.check(
-            "wait",
-            "--for=condition=Ready",
-            "--timeout=" + EXAMPLE_TIMEOUT.toSeconds() + "s",
-            "-f",
-            example.toString());
-        say("example Ready at %.1f s".formatted(elapsedSeconds()));
-      }
+      String[] id =
+          kubectl
+              .check(
+                  "get",
+                  "-f",
+                  example.toString(),
+                  "-o",
+                  "jsonpath={.metadata.namespace} {.metadata.name} {.spec.members}")
+              .strip()
+              .split(" ");
+      ExampleProgress progress = new ExampleProgress(kubectl, clock, startedAt, id[0], id[1]);
+      ExampleProgress.Observed ready =
+          progress.awaitReady(id.length > 2 ? Integer.parseInt(id[2]) : 3, EXAMPLE_TIMEOUT);
+      System.out.println(ExampleProgress.usage(paths.adminKubeconfig().toString(), id[1], ready));
     }
   }
 

@@ -240,8 +240,9 @@ public final class StatusBuilder {
   }
 
   /**
-   * Every member of the config and every pod, data members by ordinal then arbiters: settings from
-   * the config, state and health as observed.
+   * Every member of the config and every pod its StatefulSet still wants, data members by ordinal
+   * then arbiters: settings from the config, state and health as observed. A pod outside both (one
+   * left after a scale-down, terminating) is no member.
    */
   static List<MemberStatus> members(ObservedSet set) {
     Map<String, MemberStatus> byHost = new LinkedHashMap<>();
@@ -260,6 +261,10 @@ public final class StatusBuilder {
       }
     }
     for (ObservedMember o : set.members()) {
+      int wanted = o.arbiter() ? set.arbiterStatefulSetReplicas() : set.statefulSetReplicas();
+      if (!byHost.containsKey(o.host()) && ordinal(o.name()) >= wanted) {
+        continue;
+      }
       MemberStatus m = byHost.computeIfAbsent(o.host(), h -> new MemberStatus());
       m.setName(o.name());
       m.setHost(o.host());

@@ -156,6 +156,24 @@ class StatusBuilderTest {
   }
 
   @Test
+  void aPodLeftAfterAScaleDownIsNoMember() {
+    // orders-3 left the config and the StatefulSet shrank to 3; its pod is still terminating.
+    Observation obs =
+        observation(
+            List.of(
+                member(0, MemberState.PRIMARY, 1, 0L),
+                member(1, MemberState.SECONDARY, 1, 0L),
+                member(2, MemberState.SECONDARY, 1, 0L),
+                member(3, MemberState.SECONDARY, -1, null)));
+
+    ReplicaSetStatus s = build(null, obs, IN_SYNC, Outcome.NOTHING, T0);
+
+    assertThat(s.getMembers())
+        .extracting(m -> m.getName())
+        .containsExactly("orders-0", "orders-1", "orders-2");
+  }
+
+  @Test
   void theSamePassAgainGivesAnEqualStatusSoNothingIsWritten() {
     ReplicaSetStatus first = build(null, IN_SYNC, Outcome.NOTHING, T0);
     ReplicaSetStatus again = build(first, IN_SYNC, Outcome.NOTHING, T1);
