@@ -7,7 +7,7 @@ import dev.starling.operator.api.v1alpha1.LastAction;
 import dev.starling.operator.api.v1alpha1.ReplicaSet;
 import dev.starling.operator.model.ReplicaSetModel;
 import dev.starling.operator.observe.ConfigDocuments;
-import dev.starling.operator.observe.NodeAdminClient;
+import dev.starling.operator.observe.NodeAdmin;
 import dev.starling.operator.observe.Observation;
 import dev.starling.operator.plan.Action;
 import dev.starling.operator.plan.DefaultWriteConcern;
@@ -22,17 +22,17 @@ import org.bson.BsonString;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out the planner's one action: a command to a member through the {@link NodeAdminClient},
- * or a StatefulSet's new size. A reconfig sends the planned config written onto the document the
- * primary returned, so the fields the planner does not manage travel unchanged.
+ * Carries out the planner's one action: a command to a member through the {@link NodeAdmin}, or a
+ * StatefulSet's new size. A reconfig sends the planned config written onto the document the primary
+ * returned, so the fields the planner does not manage travel unchanged.
  */
 final class Actor {
   private static final Logger LOG = Logger.getLogger(Actor.class);
 
-  private final NodeAdminClient nodes;
+  private final NodeAdmin nodes;
   private final Dependents dependents;
 
-  Actor(NodeAdminClient nodes, Dependents dependents) {
+  Actor(NodeAdmin nodes, Dependents dependents) {
     this.nodes = nodes;
     this.dependents = dependents;
   }

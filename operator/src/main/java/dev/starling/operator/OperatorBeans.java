@@ -1,5 +1,7 @@
 package dev.starling.operator;
 
+import dev.starling.operator.observe.FakeNodeAdmin;
+import dev.starling.operator.observe.NodeAdmin;
 import dev.starling.operator.observe.NodeAdminClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -20,14 +22,33 @@ public class OperatorBeans {
 
   private static final Logger LOG = Logger.getLogger(OperatorBeans.class);
 
+  /**
+   * The members' client: {@link NodeAdminClient} to the real nodes ({@code
+   * starling.node-client=real}, the default), or {@link FakeNodeAdmin}, replica sets simulated in
+   * memory, only for benchmarks of the operator alone ({@code fake}). Chosen when the operator
+   * starts, so one build serves both.
+   */
   @Produces
   @Singleton
-  NodeAdminClient nodeAdminClient(Clock clock) {
-    return new NodeAdminClient(clock);
+  NodeAdmin nodeAdmin(
+      Clock clock,
+      @ConfigProperty(name = "starling.node-client", defaultValue = "real") String kind) {
+    return switch (kind) {
+      case "real" -> new NodeAdminClient(clock);
+      case "fake" -> {
+        LOG.warn(
+            "starling.node-client=fake: the members are simulated in memory and no node is"
+                + " contacted; for benchmarks only");
+        yield new FakeNodeAdmin(clock);
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "starling.node-client must be 'real' or 'fake', not '" + kind + "'");
+    };
   }
 
-  void closeNodeAdminClient(@Disposes NodeAdminClient client) {
-    client.close();
+  void closeNodeAdmin(@Disposes NodeAdmin nodes) {
+    nodes.close();
   }
 
   @Produces

@@ -7,7 +7,7 @@ import dev.starling.operator.api.v1alpha1.ReplicaSet;
 import dev.starling.operator.api.v1alpha1.ReplicaSetStatus;
 import dev.starling.operator.model.Labels;
 import dev.starling.operator.model.ReplicaSetModel;
-import dev.starling.operator.observe.NodeAdminClient;
+import dev.starling.operator.observe.NodeAdmin;
 import dev.starling.operator.observe.Observation;
 import dev.starling.operator.observe.Observer;
 import dev.starling.operator.plan.Action;
@@ -75,7 +75,7 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
 
   private static final Logger LOG = Logger.getLogger(ReplicaSetReconciler.class);
 
-  private final NodeAdminClient nodes;
+  private final NodeAdmin nodes;
   private final Observer observer;
   private final OperatorMetrics metrics;
   private final Clock clock;
@@ -85,7 +85,7 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
 
   @Inject
   public ReplicaSetReconciler(
-      NodeAdminClient nodes,
+      NodeAdmin nodes,
       MeterRegistry registry,
       Clock clock,
       @ConfigProperty(name = "starling.instance", defaultValue = "starling-operator")

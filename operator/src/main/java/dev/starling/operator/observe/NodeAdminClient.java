@@ -28,7 +28,7 @@ import org.bson.BsonString;
  * short timeouts, so a member that hangs costs a reconcile seconds, not minutes. Thread-safe: the
  * observer calls every member at once from virtual threads.
  */
-public class NodeAdminClient implements AutoCloseable {
+public class NodeAdminClient implements NodeAdmin {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
   static final Duration SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(2);
@@ -62,17 +62,18 @@ public class NodeAdminClient implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** hello: reachability, and what the member thinks it is. */
+  @Override
   public BsonDocument hello(String host) {
     return admin(host).runCommand(new BsonDocument("hello", new BsonInt32(1)), BsonDocument.class);
   }
 
+  @Override
   public BsonDocument replSetGetStatus(String host) {
     return admin(host)
         .runCommand(new BsonDocument("replSetGetStatus", new BsonInt32(1)), BsonDocument.class);
   }
 
-  /** The {@code config} document, with {@code newlyAdded} marks (the planner gates on them). */
+  @Override
   public BsonDocument replSetGetConfig(String host) {
     BsonDocument reply =
         admin(host)
@@ -83,7 +84,7 @@ public class NodeAdminClient implements AutoCloseable {
     return reply.getDocument("config");
   }
 
-  /** collStats of local.oplog.rs: {@code maxSize} is the configured size in bytes. */
+  @Override
   public BsonDocument oplogStats(String host) {
     return client(host)
         .getDatabase("local")
@@ -91,20 +92,23 @@ public class NodeAdminClient implements AutoCloseable {
         .runCommand(new BsonDocument("collStats", new BsonString("oplog.rs")), BsonDocument.class);
   }
 
+  @Override
   public BsonDocument getDefaultRWConcern(String host) {
     return admin(host)
         .runCommand(new BsonDocument("getDefaultRWConcern", new BsonInt32(1)), BsonDocument.class);
   }
 
+  @Override
   public void replSetInitiate(String host, BsonDocument config) {
     action(host).runCommand(new BsonDocument("replSetInitiate", config), BsonDocument.class);
   }
 
+  @Override
   public void replSetReconfig(String host, BsonDocument config) {
     action(host).runCommand(new BsonDocument("replSetReconfig", config), BsonDocument.class);
   }
 
-  /** Never forced: the primary steps down only once a secondary caught up. */
+  @Override
   public void replSetStepDown(String host, int stepDownSecs, int secondaryCatchUpPeriodSecs) {
     action(host)
         .runCommand(
@@ -114,6 +118,7 @@ public class NodeAdminClient implements AutoCloseable {
             BsonDocument.class);
   }
 
+  @Override
   public void replSetResizeOplog(String host, int sizeMB) {
     action(host)
         .runCommand(
@@ -122,7 +127,7 @@ public class NodeAdminClient implements AutoCloseable {
             BsonDocument.class);
   }
 
-  /** On the primary; it replies once a majority has the new default. */
+  @Override
   public void setDefaultWriteConcern(String host, BsonDocument writeConcern) {
     action(host)
         .runCommand(
@@ -136,6 +141,7 @@ public class NodeAdminClient implements AutoCloseable {
    * clients of hosts that no owner wants any more are closed: a member removed by a scale-down, the
    * members of a deleted set (whose owner stops calling, and expires after {@link #OWNER_EXPIRY}).
    */
+  @Override
   public void retain(String owner, Set<String> hosts) {
     Instant now = clock.instant();
     Set<String> gone;

@@ -34,9 +34,9 @@ public class Observer {
   /** Every call is bounded by the client's timeouts; this bounds a member's calls together. */
   static final Duration MEMBER_BUDGET = Duration.ofSeconds(15);
 
-  private final NodeAdminClient nodes;
+  private final NodeAdmin nodes;
 
-  public Observer(NodeAdminClient nodes) {
+  public Observer(NodeAdmin nodes) {
     this.nodes = nodes;
   }
 
@@ -113,7 +113,7 @@ public class Observer {
   }
 
   private MemberReplies ask(PodTarget t) {
-    if (!t.running()) {
+    if (!t.running() && nodes.needsRunningPods()) {
       return MemberReplies.unreachable(t.name(), t.host(), t.arbiter());
     }
     BsonDocument hello;
