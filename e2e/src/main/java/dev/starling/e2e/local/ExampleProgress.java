@@ -102,7 +102,7 @@ final class ExampleProgress {
         "  connection string: " + uri,
         "  kubectl:  export KUBECONFIG=" + kubeconfig,
         "            kubectl get srs " + name + "; kubectl scale srs/" + name + " --replicas=5",
-        "  PyMongo:  e2e/starling-local exec -- python3 -c \"import pymongo; c ="
+        "  PyMongo:  e2e/starling-local exec -- /usr/bin/python3 -c \"import pymongo; c ="
             + " pymongo.MongoClient('"
             + uri
             + "'); print(c.test.hello.insert_one({'hi': 1}).inserted_id)\"",

@@ -30,7 +30,7 @@ class ExampleProgressTest {
     assertThat(usage)
         .contains("connection string: mongodb://a,b/?x")
         .contains("export KUBECONFIG=/k/admin.kubeconfig")
-        .contains("e2e/starling-local exec -- python3")
+        .contains("e2e/starling-local exec -- /usr/bin/python3")
         .contains("mongosh 'mongodb://a,b/?x'");
   }
 }
