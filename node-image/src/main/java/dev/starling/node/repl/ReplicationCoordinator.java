@@ -225,7 +225,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       }
     }
     timer.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    fetcher = new OplogFetcher(fetchTarget, peers, this::applyDurably);
+    fetcher = new OplogFetcher(fetchTarget, peers);
     fetcher.start();
     positionReporter.start();
     journalFlusher.start();
@@ -947,6 +947,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
         }
 
         @Override
+        public void apply(int sourceId, List<BsonDocument> entries) {
+          applyDurably(sourceId, entries);
+        }
+
+        @Override
         public void batchApplied(int sourceId, BsonDocument metadata) {
           synchronized (ReplicationCoordinator.this) {
             SyncSourceMetadata md = syncSourceMetadata(metadata);
@@ -1054,7 +1059,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
    * Applies a fetched batch, then syncs the WAL (by a synced write of the last entry's position) so
    * the position this node reports as durable is on disk.
    */
-  private void applyDurably(List<BsonDocument> batch) {
+  private void applyDurably(int sourceId, List<BsonDocument> batch) {
     int from = 0;
     while (from < batch.size()) {
       long delay = secondaryDelayMillis();
@@ -1063,7 +1068,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         awaitDue(SecondaryDelay.dueAt(batch.get(from), delay));
         continue;
       }
-      applyNow(batch.subList(from, due));
+      applyNow(sourceId, batch.subList(from, due));
       from = due;
     }
   }
@@ -1100,8 +1105,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
   }
 
-  /** Applies entries that are due, then syncs the WAL. */
-  private void applyNow(List<BsonDocument> batch) {
+  /** Applies entries fetched from {@code sourceId} that are due, then syncs the WAL. */
+  private void applyNow(int sourceId, List<BsonDocument> batch) {
     synchronized (this) {
       if (writablePrimary || closed) {
         return; // fetched just as this node became a writable primary: not ours to apply now
@@ -1120,6 +1125,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         if (last != null) {
           // What committed of the batch, all of it or up to an entry that failed.
           recordWritten(last);
+          topology.recordFetchedFrom(sourceId, last.opTime());
           // One snapshot per applied batch (nothing else writes on a secondary): a commit point
           // inside the batch reads the previous batch's snapshot, older but committed.
           takeSnapshot(last.opTime());
@@ -1171,7 +1177,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       // Through the fetcher's slot: if the source stops answering, or the set moves on to a new
       // primary while we roll back, the rollback's calls are cut short instead of timing out.
       Rollback.Result result =
-          new Rollback(fetcher.cancellablePeers(), storage, oplog, dbPath)
+          new Rollback(peers.cancellableBy(fetcher.callSlot()), storage, oplog, dbPath)
               .run(host, lastApplied, committed);
       new MinValid(result.minValid(), false).store(storage);
       storage.put(

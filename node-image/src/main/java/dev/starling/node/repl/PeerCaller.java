@@ -1,0 +1,12 @@
+package dev.starling.node.repl;
+
+import org.bson.BsonDocument;
+
+/**
+ * Runs one command on a peer: the reply, or the exception the call failed with. {@link PeerClients}
+ * runs it over the MongoDB driver; unit tests pass a fake.
+ */
+@FunctionalInterface
+interface PeerCaller {
+  BsonDocument call(String host, String db, BsonDocument command, long timeoutMillis);
+}
