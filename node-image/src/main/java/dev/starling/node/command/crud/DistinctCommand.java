@@ -3,6 +3,7 @@ package dev.starling.node.command.crud;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
@@ -25,6 +26,11 @@ public final class DistinctCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("distinct");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.secondaryOptIn();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.command.repl;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Databases;
 import dev.starling.node.command.TypeNames;
 import dev.starling.node.error.ErrorCode;
@@ -23,6 +24,11 @@ public final class ReplSetResizeOplogCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("replSetResizeOplog");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override
