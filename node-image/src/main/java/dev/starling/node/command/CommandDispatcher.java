@@ -3,7 +3,7 @@ package dev.starling.node.command;
 import dev.starling.node.command.repl.ReplicaSetGate;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import dev.starling.node.server.Log;
+import dev.starling.node.util.Log;
 import dev.starling.node.wire.ClientConnection;
 import dev.starling.node.wire.OpCode;
 import dev.starling.node.wire.Request;

@@ -2,9 +2,9 @@ package dev.starling.node.repl;
 
 import dev.starling.node.bson.BsonCodec;
 import dev.starling.node.repl.core.OpTime;
-import dev.starling.node.server.Log;
 import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
+import dev.starling.node.util.Log;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 

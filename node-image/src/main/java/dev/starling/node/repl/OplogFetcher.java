@@ -1,7 +1,7 @@
 package dev.starling.node.repl;
 
 import dev.starling.node.repl.core.OpTime;
-import dev.starling.node.server.Log;
+import dev.starling.node.util.Log;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.BsonArray;

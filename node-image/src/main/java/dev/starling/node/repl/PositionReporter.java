@@ -1,6 +1,6 @@
 package dev.starling.node.repl;
 
-import dev.starling.node.server.Log;
+import dev.starling.node.util.Log;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,9 +3,9 @@ package dev.starling.node.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.starling.node.command.CommandMetadata.AllowedOnSecondary;
+import dev.starling.node.config.NodeOptions;
 import dev.starling.node.repl.OplogWriter;
 import dev.starling.node.repl.ReplicationCoordinator;
-import dev.starling.node.server.NodeOptions;
 import dev.starling.node.storage.RocksStorageEngine;
 import dev.starling.node.wire.OpCode;
 import dev.starling.node.wire.Request;

@@ -3,7 +3,7 @@ package dev.starling.node.command.admin;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.command.CommandMetadata;
-import dev.starling.node.server.Version;
+import dev.starling.node.util.Version;
 import dev.starling.node.wire.WireLimits;
 import java.util.List;
 import org.bson.BsonArray;

@@ -3,7 +3,7 @@ package dev.starling.node.command.admin;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.command.CommandMetadata;
-import dev.starling.node.server.ProcessMemory;
+import dev.starling.node.util.ProcessMemory;
 import java.util.List;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;

@@ -1,5 +1,6 @@
 package dev.starling.node.command.crud;
 
+import dev.starling.node.bson.BsonOrder;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
@@ -9,7 +10,6 @@ import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.exec.FindSpec;
 import dev.starling.node.exec.QueryExecutor;
-import dev.starling.node.query.BsonOrder;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.IndexKeys;
 import java.util.Iterator;

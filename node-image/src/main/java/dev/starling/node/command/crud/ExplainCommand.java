@@ -10,7 +10,7 @@ import dev.starling.node.error.MongoServerException;
 import dev.starling.node.exec.FindSpec;
 import dev.starling.node.exec.QueryExecutor;
 import dev.starling.node.query.Pipeline;
-import dev.starling.node.server.Version;
+import dev.starling.node.util.Version;
 import java.util.Iterator;
 import java.util.List;
 import org.bson.BsonArray;

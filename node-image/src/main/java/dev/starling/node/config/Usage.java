@@ -1,8 +1,8 @@
-package dev.starling.node.server;
+package dev.starling.node.config;
 
 /** The --help text. */
-final class Usage {
-  static final String TEXT =
+public final class Usage {
+  public static final String TEXT =
       """
       Usage: java -jar starling-node.jar [options]
 
