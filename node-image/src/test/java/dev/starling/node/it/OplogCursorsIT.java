@@ -16,13 +16,7 @@ class OplogCursorsIT {
   private static final long ELECTION_TIMEOUT = 2000;
 
   private static long openCursors(ReplicaSetCluster rs, int i) {
-    Document status = rs.direct(i).getDatabase("admin").runCommand(new Document("serverStatus", 1));
-    Document open =
-        status
-            .get("metrics", Document.class)
-            .get("cursor", Document.class)
-            .get("open", Document.class);
-    return ((Number) open.get("total")).longValue();
+    return ServerStatus.openCursors(rs.direct(i));
   }
 
   private static String syncSource(ReplicaSetCluster rs, int i) {
