@@ -1,6 +1,5 @@
 package dev.starling.node.repl;
 
-import dev.starling.node.bson.BsonCodec;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
@@ -8,7 +7,6 @@ import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.ElectionStep;
 import dev.starling.node.repl.core.HeartbeatRequest;
 import dev.starling.node.repl.core.HeartbeatResult;
-import dev.starling.node.repl.core.LastVote;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReconfigRules;
@@ -23,7 +21,6 @@ import dev.starling.node.repl.core.WriteConcernMode;
 import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.util.Log;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.List;
@@ -55,9 +52,6 @@ import org.bson.types.ObjectId;
  * monitor.
  */
 public final class ReplicationCoordinator implements AutoCloseable {
-  static final byte[] CONFIG_KEY = "config".getBytes(StandardCharsets.UTF_8);
-  static final byte[] ELECTION_KEY = "election".getBytes(StandardCharsets.UTF_8);
-  static final byte[] APPLIED_KEY = "appliedThrough".getBytes(StandardCharsets.UTF_8);
   private static final long TICK_MILLIS = 100;
   private static final long IDLE_NOOP_MILLIS = 10_000;
   private static final ThreadLocal<OpTime> LAST_OP = new ThreadLocal<>();
@@ -69,6 +63,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private final List<String> selfHosts;
   private final java.util.function.Predicate<String> selfByAddress;
   private final StorageEngine storage;
+  private final ReplicationLocalStore local;
   private final OplogWriter oplog;
   private final Clock clock;
   private final Random random = new Random();
@@ -161,6 +156,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.setName = setName;
     this.selfHosts = List.copyOf(selfHosts);
     this.storage = storage;
+    this.local = new ReplicationLocalStore(storage);
     this.majorityView = new MajorityReadView(storage);
     this.oplog = oplog;
     this.clock = clock;
@@ -182,9 +178,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
       lastWall = entry.getDateTime("wall").getValue();
       oplog.resumeAfter(last.ts());
     }
-    DurableState durable = readDurableState();
-    byte[] stored = storage.get(Column.LOCAL, CONFIG_KEY);
-    MinValid restoredMinValid = MinValid.load(storage);
+    DurableState durable = local.durableState();
+    ReplSetConfig stored = local.config();
+    MinValid restoredMinValid = local.minValid();
     if (stored != null && restoredMinValid.initialSync()) {
       // The copy may be incomplete: start over, as an empty member (the sync drops user data).
       Log.info("replica set %s: an initial sync was interrupted; starting it again", setName);
@@ -195,7 +191,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     synchronized (this) {
       lastWriteWallMillis = lastWall;
       if (stored != null) {
-        ReplSetConfig config = ReplSetConfig.parse(BsonCodec.decode(stored));
+        ReplSetConfig config = stored;
         install(config, durable, last);
         Log.info(
             "replica set %s: restored config version %d, term %d, last applied %s",
@@ -231,26 +227,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
     journalFlusher.start();
   }
 
-  private DurableState readDurableState() {
-    byte[] bytes = storage.get(Column.LOCAL, ELECTION_KEY);
-    if (bytes == null) {
-      return DurableState.INITIAL;
-    }
-    BsonDocument doc = BsonCodec.decode(bytes);
-    return new DurableState(
-        doc.getInt64("term").getValue(),
-        new LastVote(doc.getInt64("voteTerm").getValue(), doc.getInt32("candidateId").getValue()));
-  }
-
   private void persist(DurableState durable) {
     if (durable == null) {
       return;
     }
-    BsonDocument doc =
-        new BsonDocument("term", new BsonInt64(durable.term()))
-            .append("voteTerm", new BsonInt64(durable.lastVote().term()))
-            .append("candidateId", new BsonInt32(durable.lastVote().candidateId()));
-    storage.put(Column.LOCAL, ELECTION_KEY, BsonCodec.encode(doc), true);
+    local.storeDurableState(durable);
   }
 
   private void install(ReplSetConfig config, DurableState durable, OpTime last) {
@@ -420,7 +401,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       return;
     }
     ReplSetConfig stamped = config.withTerm(topology.term());
-    storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(stamped.toBsonDocument()), true);
+    local.storeConfig(stamped);
     handle(topology.installConfig(clock.millis(), stamped));
     heartbeats.values().forEach(HeartbeatLoop::now);
   }
@@ -778,7 +759,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         return;
       }
       boolean first = current == null;
-      storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(next.toBsonDocument()), true);
+      local.storeConfig(next);
       if (first) {
         install(next, topology.durableState(), topology.myLastApplied());
       } else {
@@ -969,7 +950,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
                   setName, topology.myLastApplied(), minValid);
               followerOverride = null;
               infoMessage = "";
-              MinValid.NONE.store(storage);
+              local.storeMinValid(MinValid.NONE);
               topology.setFollowerState(clock.millis(), MemberState.SECONDARY);
             }
             publish();
@@ -1143,13 +1124,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** Initial sync from {@code host}; STARTUP2 until the oplog is applied up to minValid. */
   private void runInitialSync(int sourceId, String host) {
     Log.info("replica set %s: initial sync from %s", setName, host);
-    new MinValid(OpTime.NULL, true).store(storage);
+    local.storeMinValid(new MinValid(OpTime.NULL, true));
     BsonDocument begin = new InitialSync(peers, storage, oplog).run(host);
     BsonDocument end = InitialSync.newestEntry(peers, host);
     synchronized (this) {
       if (end != null) {
         minValid = new OpTime(end.getTimestamp("ts"), end.getNumber("t").longValue());
-        new MinValid(minValid, true).store(storage);
+        local.storeMinValid(new MinValid(minValid, true));
       }
       if (begin == null) {
         // The source's oplog was empty: fetch from its start.
@@ -1179,9 +1160,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
       Rollback.Result result =
           new Rollback(peers.cancellableBy(fetcher.callSlot()), storage, oplog, dbPath)
               .run(host, lastApplied, committed);
-      new MinValid(result.minValid(), false).store(storage);
-      storage.put(
-          Column.LOCAL, APPLIED_KEY, BsonCodec.encode(result.commonPoint().toBsonDocument()), true);
+      local.storeMinValid(new MinValid(result.minValid(), false));
+      local.storeAppliedThrough(result.commonPoint());
       synchronized (this) {
         majorityView.dropPending();
         topology.setMyLastOpTimes(result.commonPoint(), result.commonPoint());
@@ -1343,7 +1323,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       if (config.term() < 0) {
         config = config.withTerm(topology.term());
       }
-      storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(config.toBsonDocument()), true);
+      local.storeConfig(config);
       install(config, topology.durableState(), topology.myLastApplied());
       Log.info("replica set %s: initiated with %s", setName, config);
     }
@@ -1653,7 +1633,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   /** Stores and installs a config this node decided on (replSetReconfig). Holds the monitor. */
   private void installReconfig(ReplSetConfig next) {
-    storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(next.toBsonDocument()), true);
+    local.storeConfig(next);
     handle(installAndRestart(next));
     publish();
     Log.info("replica set %s: reconfigured to %s", setName, next);
