@@ -54,7 +54,6 @@ import org.bson.types.ObjectId;
 public final class ReplicationCoordinator implements AutoCloseable {
   private static final long TICK_MILLIS = 100;
   private static final long IDLE_NOOP_MILLIS = 10_000;
-  private static final ThreadLocal<OpTime> LAST_OP = new ThreadLocal<>();
 
   /** Set while the fetcher applies a batch: one snapshot for the batch instead of per entry. */
   private static final ThreadLocal<Boolean> APPLYING_BATCH = ThreadLocal.withInitial(() -> false);
@@ -98,8 +97,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   private final JournalFlusher journalFlusher;
 
-  /** w:"majority" waiters, woken when the commit point reaches them. */
-  private final CommitPointWaiters majorityWaiters = new CommitPointWaiters();
+  /** Write-concern waits. */
+  private final WriteConcernWaiter writeConcernWaiter;
 
   /** The last entry of the batch being applied that committed; only the applying thread uses it. */
   private OplogWriter.OplogEntryWritten lastOfBatch;
@@ -161,6 +160,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.oplog = oplog;
     this.clock = clock;
     this.positionReporter = new PositionReporter(reportUpstream, peers, clock);
+    this.writeConcernWaiter =
+        new WriteConcernWaiter(this, writeConcernView, replicationProgress, clock);
     this.journalFlusher = new JournalFlusher(journalPositions, storage, clock);
     oplog.termSource(() -> term);
     oplog.acceptWritesWhile(() -> writablePrimary);
@@ -302,9 +303,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
     OpTime committed = topology.commitPoint();
     if (!committed.equals(signalledCommitPoint) || state != signalledState) {
       if (state != signalledState) {
-        majorityWaiters.wakeAll();
+        writeConcernWaiter.wakeAll();
       } else {
-        majorityWaiters.advance(committed);
+        writeConcernWaiter.commitPointMoved(committed);
       }
       signalledCommitPoint = committed;
       signalledState = state;
@@ -457,7 +458,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** This node stopped being primary: wake write-concern waiters, which then fail with 11602. */
   private void steppedDown() {
     stateGeneration++;
-    majorityWaiters.wakeAll();
+    writeConcernWaiter.wakeAll();
     publish();
     replicationProgress.signal();
     notifyAll();
@@ -480,7 +481,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       lastOfBatch = entry;
       return;
     }
-    LAST_OP.set(entry.opTime());
+    writeConcernWaiter.wrote(entry.opTime());
     synchronized (this) {
       // Runs under the oplog lock right after the entry committed: the snapshot is the data
       // exactly as of this entry, which majority reads use once the commit point reaches it.
@@ -1332,78 +1333,56 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   /**
    * Waits until this request's last write satisfies {@code writeConcern}; returns the
-   * writeConcernError to put on the reply, or null. A request that wrote nothing waits for the
-   * node's last applied entry, as mongod waits for the client's last OpTime.
+   * writeConcernError to put on the reply, or null.
    */
   public BsonDocument awaitWriteConcern(BsonDocument writeConcern) {
-    OpTime mine = LAST_OP.get();
-    LAST_OP.remove();
-    WriteConcernRequest request = WriteConcernRequest.parse(writeConcern);
-    long waitStart = clock.millis();
-    long deadline =
-        request.wtimeoutMillis() > 0 ? waitStart + request.wtimeoutMillis() : Long.MAX_VALUE;
-    OpTime target;
-    long generation;
-    WriteConcernMode mode;
-    synchronized (this) {
-      ReplSetConfig config = topology.config();
-      BsonDocument unsatisfiable = request.unsatisfiable(config);
-      if (unsatisfiable != null || config == null || request.satisfiedLocally()) {
-        return unsatisfiable;
-      }
-      mode = request.mode(config);
-      target = mine != null ? mine : topology.myLastApplied();
-      generation = stateGeneration;
-    }
-    // A majority wait is woken only when the commit point reaches its entry (or the state
-    // changes); the others wake on any replication progress and re-check.
-    CommitPointWaiters.Waiter waiter = null;
-    try {
-      while (true) {
-        // Read the signal's version before the check, so a change in between is not missed.
-        long seen = replicationProgress.version();
-        synchronized (this) {
-          if (request.satisfiedBy(topology, mode, target)) {
-            logSlowWait(waitStart, target);
-            return null;
-          }
-          if (generation != stateGeneration || closed) {
-            return WriteConcernRequest.error(
-                ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
-                "operation was interrupted because the node stepped down while waiting for"
-                    + " replication",
-                null);
-          }
-          if (request.majority() && (waiter == null || waiter.woken())) {
-            if (waiter != null) {
-              majorityWaiters.remove(waiter);
-            }
-            // Under the monitor, as publish() advances the waiters: no advance is missed.
-            waiter = majorityWaiters.register(target);
-          }
-        }
-        long wait = deadline - clock.millis();
-        if (wait <= 0) {
-          return request.timedOut();
-        }
-        try {
-          if (waiter != null) {
-            waiter.await(Math.min(wait, 1000));
-          } else {
-            replicationProgress.await(seen, Math.min(wait, 1000));
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return WriteConcernRequest.error(
-              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted", null);
-        }
-      }
-    } finally {
-      if (waiter != null) {
-        majorityWaiters.remove(waiter);
-      }
-    }
+    return writeConcernWaiter.await(writeConcern);
   }
+
+  /** What write-concern waits read; called with the monitor held. */
+  private final WriteConcernWaiter.Replication writeConcernView =
+      new WriteConcernWaiter.Replication() {
+        @Override
+        public ReplSetConfig config() {
+          return topology.config();
+        }
+
+        @Override
+        public OpTime lastApplied() {
+          return topology.myLastApplied();
+        }
+
+        @Override
+        public boolean satisfied(
+            WriteConcernRequest request, WriteConcernMode mode, OpTime target) {
+          return request.satisfiedBy(topology, mode, target);
+        }
+
+        @Override
+        public long stateGeneration() {
+          return stateGeneration;
+        }
+
+        @Override
+        public boolean closed() {
+          return closed;
+        }
+
+        @Override
+        public String positions() {
+          StringBuilder members = new StringBuilder();
+          for (var m : topology.memberStatuses(clock.millis())) {
+            members
+                .append(' ')
+                .append(m.host())
+                .append(" applied ")
+                .append(m.appliedOpTime())
+                .append(" durable ")
+                .append(m.durableOpTime());
+          }
+          return "commit point " + topology.commitPoint() + ";" + members;
+        }
+      };
 
   /**
    * replSetStepDown: waits up to {@code catchUpSecs} for an electable secondary to catch up, then
@@ -1496,33 +1475,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
     publish();
     return info;
   }
-
-  /**
-   * Like mongod's slow operation log: a write-concern wait over {@link #SLOW_WAIT_MILLIS} is logged
-   * with where every member stood when it ended, so a stall can be traced to a member. Holds the
-   * monitor.
-   */
-  private void logSlowWait(long waitStart, OpTime target) {
-    long waited = clock.millis() - waitStart;
-    if (waited < SLOW_WAIT_MILLIS) {
-      return;
-    }
-    StringBuilder members = new StringBuilder();
-    for (var m : topology.memberStatuses(clock.millis())) {
-      members
-          .append(' ')
-          .append(m.host())
-          .append(" applied ")
-          .append(m.appliedOpTime())
-          .append(" durable ")
-          .append(m.durableOpTime());
-    }
-    Log.info(
-        "slow write concern wait: %d ms for %s; commit point %s;%s",
-        waited, target, topology.commitPoint(), members);
-  }
-
-  private static final long SLOW_WAIT_MILLIS = 500;
 
   /**
    * replSetAbortPrimaryCatchUp: a primary still catching up stops now and takes writes with what it
@@ -1857,7 +1809,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       closed = true;
       heartbeats.values().forEach(HeartbeatLoop::stop);
       heartbeats.clear();
-      majorityWaiters.wakeAll();
+      writeConcernWaiter.wakeAll();
       journalFlusher.wake();
       positionReporter.close();
       topologyVersion.close();
