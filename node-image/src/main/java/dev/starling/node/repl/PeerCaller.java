@@ -9,4 +9,12 @@ import org.bson.BsonDocument;
 @FunctionalInterface
 interface PeerCaller {
   BsonDocument call(String host, String db, BsonDocument command, long timeoutMillis);
+
+  /**
+   * Whether {@code host} refuses TCP connections right now: its process is gone (see {@link
+   * PeerClients#refusesConnections}).
+   */
+  default boolean probeRefused(String host, int timeoutMillis) {
+    return PeerClients.refusesConnections(host, timeoutMillis);
+  }
 }

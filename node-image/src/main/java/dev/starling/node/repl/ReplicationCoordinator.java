@@ -5,8 +5,6 @@ import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
 import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.ElectionStep;
-import dev.starling.node.repl.core.HeartbeatRequest;
-import dev.starling.node.repl.core.HeartbeatResult;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReconfigRules;
@@ -33,7 +31,6 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
-import org.bson.BsonValue;
 import org.bson.types.ObjectId;
 
 /**
@@ -41,8 +38,8 @@ import org.bson.types.ObjectId;
  * {@link Column#LOCAL} before acting on them, restores them at startup, drives the core's timers
  * from a scheduled thread, and writes the new primary's no-op oplog entry.
  *
- * <p>Around the core it runs: a heartbeat loop per member ({@link HeartbeatLoop}), vote requests on
- * virtual threads, the {@link OplogFetcher} on a secondary, a position reporter that sends
+ * <p>Around the core it runs: heartbeats ({@link HeartbeatCoordinator}), vote requests on virtual
+ * threads, the {@link OplogFetcher} on a secondary, a position reporter that sends
  * replSetUpdatePosition upstream, and write-concern waits. Node-to-node calls go through {@link
  * PeerClients} (the MongoDB Java driver). Everything the core decides is taken under this object's
  * monitor; network calls never hold it.
@@ -83,11 +80,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private long electionWallMillis;
   private volatile boolean closed;
   private long stateGeneration;
-  private long configGeneration;
   private final FailPoints failPoints = new FailPoints();
   private final PeerClients peers =
       new PeerClients(() -> failPoints.fires(FailPoints.DROP_REPLICATION_TRAFFIC));
-  private final java.util.Map<Integer, HeartbeatLoop> heartbeats = new java.util.HashMap<>();
+  private final HeartbeatCoordinator heartbeats;
   private MemberState followerOverride;
   private OplogFetcher fetcher;
   private final PositionReporter positionReporter;
@@ -160,6 +156,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.oplog = oplog;
     this.clock = clock;
     this.positionReporter = new PositionReporter(reportUpstream, peers, clock);
+    this.heartbeats = new HeartbeatCoordinator(this, setName, heartbeatView, peers, clock);
     this.writeConcernWaiter =
         new WriteConcernWaiter(this, writeConcernView, replicationProgress, clock);
     this.journalFlusher = new JournalFlusher(journalPositions, storage, clock);
@@ -245,7 +242,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     topology = new TopologyCoordinator(self, random);
     topology.restore(durable, last, last);
     topology.installConfig(clock.millis(), config);
-    restartHeartbeats();
+    heartbeats.restart();
     publish();
   }
 
@@ -366,7 +363,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
               "replica set %s: catching up before taking writes; asking every member for its"
                   + " position",
               setName);
-          heartbeats.values().forEach(HeartbeatLoop::now);
+          heartbeats.allNow();
         }
         publish();
       }
@@ -404,7 +401,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     ReplSetConfig stamped = config.withTerm(topology.term());
     local.storeConfig(stamped);
     handle(topology.installConfig(clock.millis(), stamped));
-    heartbeats.values().forEach(HeartbeatLoop::now);
+    heartbeats.allNow();
   }
 
   private void writeNewPrimaryEntry() {
@@ -555,201 +552,62 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- heartbeats
 
-  private final HeartbeatLoop.Target heartbeatTarget =
-      new HeartbeatLoop.Target() {
+  /** What the heartbeats read and do; called with the monitor held unless noted. */
+  private final HeartbeatCoordinator.Replication heartbeatView =
+      new HeartbeatCoordinator.Replication() {
         @Override
-        public HeartbeatLoop.HeartbeatCall prepare(int memberId, long generation) {
-          synchronized (ReplicationCoordinator.this) {
-            if (closed || generation != configGeneration) {
-              return null;
-            }
-            String host = hostOf(memberId);
-            if (host == null) {
-              return null;
-            }
-            BsonDocument request =
-                ReplMessages.heartbeatRequest(
-                    topology.prepareHeartbeatRequest(clock.millis(), memberId), selfHost());
-            return new HeartbeatLoop.HeartbeatCall(
-                host, request, topology.config().heartbeatTimeoutMillis());
-          }
+        public TopologyCoordinator topology() {
+          return topology;
         }
 
         @Override
-        public long succeeded(int memberId, long generation, BsonDocument reply, long ping) {
-          BsonDocument newerConfig = null;
-          long next;
-          synchronized (ReplicationCoordinator.this) {
-            if (closed || generation != configGeneration) {
-              return Long.MAX_VALUE;
-            }
-            long now = clock.millis();
-            if (!isOk(reply)) {
-              return topology.processHeartbeatFailure(now, memberId, false).nextHeartbeatAtMillis();
-            }
-            HeartbeatResult result =
-                topology.processHeartbeatResponse(
-                    now, memberId, ReplMessages.heartbeatResponse(reply), ping);
-            persist(result.persist());
-            handle(result.action());
-            publish();
-            // A member's config version may have changed: wake reconfigs waiting for a majority.
-            replicationProgress.signal();
-            next = result.nextHeartbeatAtMillis();
-            if (reply.get("config") instanceof BsonDocument doc) {
-              newerConfig = doc;
-            }
-          }
-          notifyWaiters();
-          if (newerConfig != null) {
-            adoptConfig(newerConfig);
-          }
-          return next;
+        public boolean closed() {
+          return closed;
         }
 
         @Override
-        public long failed(int memberId, long generation, boolean refused) {
-          synchronized (ReplicationCoordinator.this) {
-            if (closed || generation != configGeneration) {
-              return Long.MAX_VALUE;
-            }
-            HeartbeatResult result =
-                topology.processHeartbeatFailure(clock.millis(), memberId, refused);
-            publish();
-            return result.nextHeartbeatAtMillis();
-          }
+        public void act(DurableState persist, Action action) {
+          persist(persist);
+          handle(action);
+        }
+
+        @Override
+        public void publish() {
+          ReplicationCoordinator.this.publish();
+        }
+
+        @Override
+        public void progress() {
+          replicationProgress.signal();
+        }
+
+        @Override
+        public String hostOf(int memberId) {
+          return ReplicationCoordinator.this.hostOf(memberId);
+        }
+
+        @Override
+        public String selfHost() {
+          return ReplicationCoordinator.this.selfHost();
+        }
+
+        @Override
+        public void adoptConfig(ReplSetConfig config) {
+          ReplicationCoordinator.this.adoptConfig(config);
         }
       };
 
-  private static boolean isOk(BsonDocument reply) {
-    BsonValue ok = reply.get("ok");
-    return ok != null && ok.isNumber() && ok.asNumber().doubleValue() == 1;
-  }
-
-  /** (Re)starts one heartbeat loop per other member of the current config. Holds the monitor. */
-  private void restartHeartbeats() {
-    heartbeats.values().forEach(HeartbeatLoop::stop);
-    heartbeats.clear();
-    configGeneration++;
-    ReplSetConfig config = topology.config();
-    if (config == null || closed) {
-      return;
-    }
-    for (var m : config.members()) {
-      if (m.id() != topology.selfId()) {
-        HeartbeatLoop loop =
-            new HeartbeatLoop(m.id(), configGeneration, heartbeatTarget, peers, clock);
-        heartbeats.put(m.id(), loop);
-        loop.start();
-      }
-    }
-  }
-
-  /** Makes the next heartbeat to {@code memberId} go now. */
-  public synchronized void heartbeatNow(int memberId) {
-    HeartbeatLoop loop = heartbeats.get(memberId);
-    if (loop != null) {
-      loop.now();
-    }
-  }
-
   /**
-   * replSetHeartbeat received: updates the core, and replies with this node's view. A sender with
-   * an older config gets ours in {@code config}; a sender with a newer one makes this node fetch it
-   * (an uninitialized node learns its first config this way, after rs.add()).
+   * replSetHeartbeat received: updates the core, and replies with this node's view ({@link
+   * HeartbeatCoordinator#onHeartbeat}).
    */
   public BsonDocument onHeartbeat(BsonDocument command) {
     failPoints.refuseIncomingReplicationTraffic();
-    HeartbeatRequest request = ReplMessages.heartbeatRequest(command);
-    String from = command.get("from") instanceof BsonString f ? f.getValue() : null;
-    boolean fetchConfig;
-    BsonDocument reply;
-    synchronized (this) {
-      long now = clock.millis();
-      ReplSetConfig config = topology.config();
-      if (!request.setName().equals(setName)) {
-        throw new MongoServerException(
-            ErrorCode.INCONSISTENT_REPLICA_SET_NAMES,
-            "Our set name of "
-                + setName
-                + " does not match name "
-                + request.setName()
-                + " reported by remote node");
-      }
-      if (config != null) {
-        if (topology.shouldHeartbeatSenderNow(request)) {
-          heartbeatNow(request.senderId());
-        }
-        UpdateResult result = topology.processHeartbeatRequest(now, request);
-        persist(result.persist());
-        handle(result.action());
-        publish();
-        replicationProgress.signal();
-        reply = ReplMessages.heartbeatResponse(topology.prepareHeartbeatResponse(now));
-        int cmp =
-            ReplSetConfig.compareVersionAndTerm(
-                request.configVersion(), request.configTerm(), config.version(), config.term());
-        if (cmp < 0) {
-          reply.append("config", config.toBsonDocument());
-        }
-        fetchConfig = cmp > 0;
-        if (fetchConfig && request.senderId() >= 0) {
-          HeartbeatLoop loop = heartbeats.get(request.senderId());
-          if (loop != null) {
-            loop.now();
-            fetchConfig = false;
-          }
-        }
-      } else {
-        reply =
-            new BsonDocument("set", new BsonString(setName))
-                .append("state", new BsonInt32(MemberState.STARTUP.code()))
-                .append("term", new BsonInt64(topology.term()))
-                .append("configVersion", new BsonInt32(-2))
-                .append("configTerm", new BsonInt64(-1));
-        fetchConfig = request.configVersion() > 0;
-      }
-    }
-    if (fetchConfig && from != null) {
-      Thread.ofVirtual().name("repl-config-fetch").start(() -> fetchConfigFrom(from));
-    }
-    return reply;
+    return heartbeats.onHeartbeat(command);
   }
 
-  /** Asks {@code host} for its config with a heartbeat that says ours is older. */
-  private void fetchConfigFrom(String host) {
-    BsonDocument request;
-    synchronized (this) {
-      ReplSetConfig config = topology.config();
-      request =
-          ReplMessages.heartbeatRequest(
-              new HeartbeatRequest(
-                  setName,
-                  topology.selfId(),
-                  topology.term(),
-                  config == null ? -2 : config.version(),
-                  config == null ? -1 : config.term()),
-              selfHost());
-    }
-    try {
-      BsonDocument reply = peers.call(host, "admin", request, 10_000);
-      if (reply.get("config") instanceof BsonDocument doc) {
-        adoptConfig(doc);
-      }
-    } catch (RuntimeException e) {
-      Log.info("replica set %s: could not fetch the config from %s: %s", setName, host, e);
-    }
-  }
-
-  /** Installs a newer config learned from a peer, if it is newer and valid. */
-  private void adoptConfig(BsonDocument doc) {
-    ReplSetConfig next;
-    try {
-      next = ReplSetConfig.parse(doc);
-    } catch (RuntimeException e) {
-      Log.info("replica set %s: ignoring an invalid config from a peer: %s", setName, e);
-      return;
-    }
+  /** Installs a config learned from a peer, if it is newer. */
+  private void adoptConfig(ReplSetConfig next) {
     synchronized (this) {
       ReplSetConfig current = topology.config();
       if (!next.name().equals(setName)
@@ -785,7 +643,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     if (followerOverride != null) {
       topology.setFollowerState(clock.millis(), followerOverride);
     }
-    restartHeartbeats();
+    heartbeats.restart();
     return action;
   }
 
@@ -969,7 +827,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
             topology.denylistSyncSource(sourceId, clock.millis() + 200);
             // Our source broke: it may be gone, and another member may be primary already. Refresh
             // the view of every member, not only the source, to choose the next source from it.
-            heartbeats.values().forEach(HeartbeatLoop::now);
+            heartbeats.allNow();
             try {
               ReplicationCoordinator.this.wait(100);
             } catch (InterruptedException e) {
@@ -1807,8 +1665,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   public void close() {
     synchronized (this) {
       closed = true;
-      heartbeats.values().forEach(HeartbeatLoop::stop);
-      heartbeats.clear();
+      heartbeats.stop();
       writeConcernWaiter.wakeAll();
       journalFlusher.wake();
       positionReporter.close();
