@@ -13,7 +13,6 @@ import dev.starling.node.repl.core.StepDownAttempt;
 import dev.starling.node.repl.core.SyncSourceMetadata;
 import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.repl.core.UpdateResult;
-import dev.starling.node.repl.core.VoteResponse;
 import dev.starling.node.repl.core.VoteResult;
 import dev.starling.node.repl.core.WriteConcernMode;
 import dev.starling.node.storage.Column;
@@ -84,6 +83,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private final PeerClients peers =
       new PeerClients(() -> failPoints.fires(FailPoints.DROP_REPLICATION_TRAFFIC));
   private final HeartbeatCoordinator heartbeats;
+  private final VoteRequester voteRequester = new VoteRequester(peers);
   private MemberState followerOverride;
   private OplogFetcher fetcher;
   private final PositionReporter positionReporter;
@@ -418,38 +418,28 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   private void sendVoteRequests(ElectionStep step) {
-    BsonDocument request = ReplMessages.voteRequest(step.request());
-    long timeout = topology.config().electionTimeoutMillis();
+    java.util.Map<Integer, String> hosts = new java.util.LinkedHashMap<>();
     for (int target : step.targets()) {
       String host = hostOf(target);
-      if (host == null) {
-        continue;
+      if (host != null) {
+        hosts.put(target, host);
       }
-      Thread.ofVirtual()
-          .name("repl-vote-" + target)
-          .start(
-              () -> {
-                // A member that cannot answer counts as a refusal, so a lost election ends now
-                // instead of at its deadline; a refusal never helps a candidate win.
-                VoteResponse response;
-                try {
-                  response =
-                      PeerClients.refusesConnections(host, 250)
-                          ? new VoteResponse(step.term(), false, "member is down")
-                          : ReplMessages.voteResponse(peers.call(host, "admin", request, timeout));
-                } catch (RuntimeException e) {
-                  response = new VoteResponse(step.term(), false, "no reply: " + e.getMessage());
-                }
-                synchronized (this) {
-                  if (closed) {
-                    return;
-                  }
-                  handleStep(topology.processVoteResponse(clock.millis(), target, response));
-                  publish();
-                }
-                notifyWaiters();
-              });
     }
+    voteRequester.request(
+        step.term(),
+        step.request(),
+        hosts,
+        topology.config().electionTimeoutMillis(),
+        (voterId, response) -> {
+          synchronized (this) {
+            if (closed) {
+              return;
+            }
+            handleStep(topology.processVoteResponse(clock.millis(), voterId, response));
+            publish();
+          }
+          notifyWaiters();
+        });
   }
 
   /** This node stopped being primary: wake write-concern waiters, which then fail with 11602. */
