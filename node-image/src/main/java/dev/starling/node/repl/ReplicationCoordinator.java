@@ -9,7 +9,6 @@ import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReconfigRules;
 import dev.starling.node.repl.core.ReplSetConfig;
-import dev.starling.node.repl.core.StepDownAttempt;
 import dev.starling.node.repl.core.SyncSourceMetadata;
 import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.repl.core.UpdateResult;
@@ -84,6 +83,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       new PeerClients(() -> failPoints.fires(FailPoints.DROP_REPLICATION_TRAFFIC));
   private final HeartbeatCoordinator heartbeats;
   private final VoteRequester voteRequester = new VoteRequester(peers);
+  private final StepDownCoordinator stepDowns;
   private MemberState followerOverride;
   private OplogFetcher fetcher;
   private final PositionReporter positionReporter;
@@ -157,6 +157,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.clock = clock;
     this.positionReporter = new PositionReporter(reportUpstream, peers, clock);
     this.heartbeats = new HeartbeatCoordinator(this, setName, heartbeatView, peers, clock);
+    this.stepDowns = new StepDownCoordinator(this, setName, stepDownView, peers, clock);
     this.writeConcernWaiter =
         new WriteConcernWaiter(this, writeConcernView, replicationProgress, clock);
     this.journalFlusher = new JournalFlusher(journalPositions, storage, clock);
@@ -1232,142 +1233,74 @@ public final class ReplicationCoordinator implements AutoCloseable {
         }
       };
 
-  /**
-   * replSetStepDown: waits up to {@code catchUpSecs} for an electable secondary to catch up, then
-   * steps down and stays out of elections for {@code stepDownSecs}. 262 when none caught up (unless
-   * {@code force}); 10107 when not primary.
-   */
+  /** replSetStepDown ({@link StepDownCoordinator#stepDown}). */
   public void stepDown(long stepDownSecs, long catchUpSecs, boolean force) {
-    TopologyCoordinator.validateStepDownArgs(stepDownSecs, catchUpSecs);
-    long now = clock.millis();
-    long waitUntil = now + catchUpSecs * 1000;
-    long until = now + stepDownSecs * 1000;
-    synchronized (this) {
-      while (true) {
-        StepDownAttempt attempt = topology.tryStepDown(clock.millis(), force, waitUntil, until);
-        if (attempt == StepDownAttempt.SUCCEEDED) {
-          Log.info("replica set %s: stepped down by replSetStepDown", setName);
-          steppedDown();
-          handOff();
-          return;
-        }
-        try {
-          wait(Math.max(1, Math.min(100, waitUntil - clock.millis())));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new MongoServerException(
-              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
-        }
-      }
-    }
+    stepDowns.stepDown(stepDownSecs, catchUpSecs, force);
   }
 
-  /**
-   * After a step-down, asks a caught-up electable secondary to stand for election now
-   * (replSetStepUp), as mongod's election handoff does, instead of everyone waiting out the
-   * election timeout. Holds the monitor; the call runs on its own thread.
-   */
-  private void handOff() {
-    List<String> hosts =
-        topology.handoffCandidates().stream().map(this::hostOf).filter(h -> h != null).toList();
-    Thread.ofVirtual()
-        .name("repl-election-handoff")
-        .start(
-            () -> {
-              for (String host : hosts) {
-                try {
-                  peers.call(
-                      host, "admin", new BsonDocument("replSetStepUp", new BsonInt32(1)), 5_000);
-                  Log.info("replica set %s: handed the primary to %s", setName, host);
-                  return;
-                } catch (RuntimeException e) {
-                  Log.info("replica set %s: election handoff to %s failed: %s", setName, host, e);
-                }
-              }
-            });
-  }
-
-  /**
-   * On shutdown a primary first steps down, waiting up to {@code catchUpMillis} for a secondary to
-   * catch up, and hands over, so the set has a new primary without waiting for an election timeout.
-   */
+  /** SIGTERM on a primary: step down and hand over first. */
   public void stepDownForShutdown(long catchUpMillis) {
-    if (!writablePrimary) {
-      return;
-    }
-    try {
-      long catchUpSecs = Math.max(0, catchUpMillis / 1000);
-      stepDown(catchUpSecs + 60, catchUpSecs, true);
-      // Give the handoff's replSetStepUp a moment to reach the heir before this node goes away.
-      synchronized (this) {
-        long deadline = clock.millis() + 2_000;
-        while (topology.primaryId() < 0 || topology.primaryId() == topology.selfId()) {
-          long wait = deadline - clock.millis();
-          if (wait <= 0) {
-            break;
-          }
-          wait(wait);
-        }
-      }
-    } catch (RuntimeException e) {
-      Log.info("replica set %s: step-down at shutdown failed: %s", setName, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    stepDowns.stepDownForShutdown(catchUpMillis);
   }
 
   /** replSetFreeze; returns mongod's "info" text or null. */
-  public synchronized String freeze(long secs) {
-    requireConfig();
-    String info = topology.freeze(clock.millis(), secs);
-    publish();
-    return info;
+  public String freeze(long secs) {
+    return stepDowns.freeze(secs);
   }
 
-  /**
-   * replSetAbortPrimaryCatchUp: a primary still catching up stops now and takes writes with what it
-   * has. Anywhere else: IllegalOperation.
-   */
-  public synchronized void abortPrimaryCatchUp() {
-    requireConfig();
-    if (!topology.abortCatchUp()) {
-      throw new MongoServerException(
-          ErrorCode.ILLEGAL_OPERATION, "The node is not in catch-up mode.");
-    }
-    Log.info("replica set %s: catch-up aborted by replSetAbortPrimaryCatchUp", setName);
-    publish();
+  /** replSetAbortPrimaryCatchUp. */
+  public void abortPrimaryCatchUp() {
+    stepDowns.abortPrimaryCatchUp();
   }
 
   /** replSetStepUp: stands for election now and waits for the outcome. */
   public void stepUp() {
-    long deadline;
-    synchronized (this) {
-      requireConfig();
-      if (writablePrimary) {
-        return;
-      }
-      handle(topology.stepUp(clock.millis()));
-      publish();
-      deadline = clock.millis() + topology.config().electionTimeoutMillis();
-      // Returns once elected, as mongod's: the catch-up phase may still be running.
-      while (topology.role() == TopologyCoordinator.Role.CANDIDATE) {
-        long wait = deadline - clock.millis();
-        if (wait <= 0) {
-          break;
-        }
-        try {
-          wait(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      if (topology.role() != TopologyCoordinator.Role.LEADER) {
-        throw new MongoServerException(
-            ErrorCode.COMMAND_FAILED, "Election failed: not enough votes in term " + term);
-      }
-    }
+    stepDowns.stepUp();
   }
+
+  /** What step-down, step-up and freeze read and do; called with the monitor held. */
+  private final StepDownCoordinator.Replication stepDownView =
+      new StepDownCoordinator.Replication() {
+        @Override
+        public TopologyCoordinator topology() {
+          return topology;
+        }
+
+        @Override
+        public void requireConfig() {
+          ReplicationCoordinator.this.requireConfig();
+        }
+
+        @Override
+        public boolean writablePrimary() {
+          return writablePrimary;
+        }
+
+        @Override
+        public long term() {
+          return term;
+        }
+
+        @Override
+        public void steppedDown() {
+          ReplicationCoordinator.this.steppedDown();
+        }
+
+        @Override
+        public void handle(Action action) {
+          ReplicationCoordinator.this.handle(action);
+        }
+
+        @Override
+        public void publish() {
+          ReplicationCoordinator.this.publish();
+        }
+
+        @Override
+        public String hostOf(int memberId) {
+          return ReplicationCoordinator.this.hostOf(memberId);
+        }
+      };
 
   /**
    * replSetReconfig, as mongod 4.4+ does it. A safe (non-force) reconfig runs only on the primary
