@@ -7,7 +7,6 @@ import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.ElectionStep;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
-import dev.starling.node.repl.core.ReconfigRules;
 import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.SyncSourceMetadata;
 import dev.starling.node.repl.core.TopologyCoordinator;
@@ -24,7 +23,6 @@ import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
@@ -84,6 +82,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private final HeartbeatCoordinator heartbeats;
   private final VoteRequester voteRequester = new VoteRequester(peers);
   private final StepDownCoordinator stepDowns;
+  private final ReconfigCoordinator reconfigs;
   private MemberState followerOverride;
   private OplogFetcher fetcher;
   private final PositionReporter positionReporter;
@@ -158,6 +157,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.positionReporter = new PositionReporter(reportUpstream, peers, clock);
     this.heartbeats = new HeartbeatCoordinator(this, setName, heartbeatView, peers, clock);
     this.stepDowns = new StepDownCoordinator(this, setName, stepDownView, peers, clock);
+    this.reconfigs =
+        new ReconfigCoordinator(
+            this, setName, selfHosts.get(0), reconfigView, replicationProgress, random, clock);
     this.writeConcernWaiter =
         new WriteConcernWaiter(this, writeConcernView, replicationProgress, clock);
     this.journalFlusher = new JournalFlusher(journalPositions, storage, clock);
@@ -349,7 +351,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       Log.info("replica set %s: stepped down: %s", setName, down.reason());
       steppedDown();
     } else if (action instanceof Action.ClearNewlyAdded clear) {
-      clearNewlyAdded(clear.memberId());
+      reconfigs.clearNewlyAdded(clear.memberId());
     }
   }
 
@@ -1129,54 +1131,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   /** replSetInitiate, with a config document or (null) the default one-member config. */
   public void initiate(BsonDocument requested) {
-    synchronized (this) {
-      if (topology.config() != null) {
-        throw new MongoServerException(ErrorCode.ALREADY_INITIALIZED, "already initialized");
-      }
-      BsonDocument doc =
-          requested != null
-              ? requested.clone()
-              : new BsonDocument("_id", new BsonString(setName))
-                  .append(
-                      "members",
-                      new BsonArray(
-                          List.of(
-                              new BsonDocument("_id", new BsonInt32(0))
-                                  .append("host", new BsonString(selfHosts.get(0))))));
-      if (!doc.containsKey("version")) {
-        doc.append("version", new BsonInt32(1));
-      }
-      ReplSetConfig config = ReplSetConfig.parse(doc);
-      if (!config.name().equals(setName)) {
-        throw new MongoServerException(
-            ErrorCode.INVALID_REPLICA_SET_CONFIG,
-            "Attempting to initiate a replica set with name "
-                + config.name()
-                + ", but command line reports "
-                + setName
-                + "; rejecting");
-      }
-      if (config.members().stream().noneMatch(m -> isSelf(m.host()))) {
-        throw new MongoServerException(
-            ErrorCode.NODE_NOT_FOUND,
-            "No host described in new configuration with {version: "
-                + config.version()
-                + ", term: "
-                + config.term()
-                + "} for replica set "
-                + setName
-                + " maps to this node");
-      }
-      if (config.replicaSetId().isEmpty()) {
-        config = config.withReplicaSetId(new ObjectId());
-      }
-      if (config.term() < 0) {
-        config = config.withTerm(topology.term());
-      }
-      local.storeConfig(config);
-      install(config, topology.durableState(), topology.myLastApplied());
-      Log.info("replica set %s: initiated with %s", setName, config);
-    }
+    reconfigs.initiate(requested);
     tick();
   }
 
@@ -1302,112 +1257,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
         }
       };
 
-  /**
-   * replSetReconfig, as mongod 4.4+ does it. A safe (non-force) reconfig runs only on the primary
-   * and only once the current config is committed (a majority of its voters have it and an entry of
-   * this term is majority committed; 308 otherwise); the new config is checked (93 for a bad
-   * member, 103 for a bad set or an unsafe change), new voting members are marked {@code
-   * newlyAdded}, the config is stamped with this term, stored and installed, and the call returns
-   * once a majority of the new config's voters have it (50 after {@code maxTimeMillis}, when
-   * given). {@code force} skips the commitment and one-voter rules and the wait, not validation.
-   */
+  /** replSetReconfig ({@link ReconfigCoordinator#reconfig}). */
   public void reconfig(BsonDocument requested, boolean force, long maxTimeMillis) {
-    long deadline = maxTimeMillis > 0 ? clock.millis() + maxTimeMillis : Long.MAX_VALUE;
-    ReplSetConfig next;
-    synchronized (this) {
-      ReplSetConfig current = requireConfig();
-      if (!force && !writablePrimary) {
-        throw new MongoServerException(
-            ErrorCode.NOT_WRITABLE_PRIMARY,
-            "replSetReconfig should only be run on a writable PRIMARY. Current state "
-                + state.stateStr()
-                + ";");
-      }
-      if (!force) {
-        ReconfigRules.requireCommitted(current, topology);
-      }
-      BsonDocument doc = requested.clone();
-      doc.remove("term");
-      if (force) {
-        doc.put("version", new BsonInt32(current.version() + 10_000 + random.nextInt(90_000)));
-      }
-      next = ReplSetConfig.parseForReconfig(doc);
-      if (next.replicaSetId().isEmpty() && current.replicaSetId().isPresent()) {
-        next = next.withReplicaSetId(current.replicaSetId().get());
-      }
-      if (!force) {
-        next = next.withNewlyAddedMarks(current);
-      }
-      next = next.withTerm(force ? -1 : topology.term());
-      ReplSetConfig.validateReconfig(current, next, force);
-      ReconfigRules.requireSameImplicitWriteConcern(
-          current, next, DefaultRWConcern.clusterWideWriteConcern(storage) != null);
-      requireSelfIn(next);
-      installReconfig(next);
-    }
-    if (!force) {
-      awaitConfigReplicated(next, deadline);
-    }
-  }
-
-  private void requireSelfIn(ReplSetConfig next) {
-    if (next.members().stream().noneMatch(m -> isSelf(m.host()))) {
-      throw new MongoServerException(
-          ErrorCode.INCOMPATIBLE_CONFIG,
-          "No host described in new configuration with {version: "
-              + next.version()
-              + ", term: "
-              + next.term()
-              + "} for replica set "
-              + setName
-              + " maps to this node");
-    }
-  }
-
-  /** Stores and installs a config this node decided on (replSetReconfig). Holds the monitor. */
-  private void installReconfig(ReplSetConfig next) {
-    local.storeConfig(next);
-    handle(installAndRestart(next));
-    publish();
-    Log.info("replica set %s: reconfigured to %s", setName, next);
-    replicationProgress.signal();
-    notifyAll();
-  }
-
-  /**
-   * Waits until a majority of {@code next}'s voters report having it (their heartbeats carry their
-   * config version and term). A newer config installed meanwhile ends the wait; losing the primary
-   * role fails it (189 PrimarySteppedDown); the deadline fails it with 50 MaxTimeMSExpired.
-   */
-  private void awaitConfigReplicated(ReplSetConfig next, long deadline) {
-    while (true) {
-      long seen = replicationProgress.version();
-      synchronized (this) {
-        if (topology.config() != next || topology.isConfigReplicatedToMajority()) {
-          return;
-        }
-        if (!writablePrimary || closed) {
-          throw new MongoServerException(
-              ErrorCode.PRIMARY_STEPPED_DOWN,
-              "Primary stepped down while waiting for the new config to replicate to a majority");
-        }
-      }
-      long wait = deadline - clock.millis();
-      if (wait <= 0) {
-        throw new MongoServerException(
-            ErrorCode.MAX_TIME_MS_EXPIRED,
-            "operation exceeded time limit while waiting for a majority of voting members to"
-                + " install config version "
-                + next.version());
-      }
-      try {
-        replicationProgress.await(seen, Math.min(wait, 500));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new MongoServerException(
-            ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
-      }
-    }
+    reconfigs.reconfig(requested, force, maxTimeMillis);
   }
 
   /** Whether the current config is committed (replSetGetConfig's commitmentStatus). */
@@ -1415,50 +1267,57 @@ public final class ReplicationCoordinator implements AutoCloseable {
     return topology.config() != null && topology.isConfigCommitted();
   }
 
-  private boolean clearingNewlyAdded;
+  /** What initiate and reconfig read and do; called with the monitor held. */
+  private final ReconfigCoordinator.Replication reconfigView =
+      new ReconfigCoordinator.Replication() {
+        @Override
+        public TopologyCoordinator topology() {
+          return topology;
+        }
 
-  /**
-   * The core saw a newlyAdded member caught up: clear its mark with an automatic reconfig (version
-   * + 1) on a thread of its own, one at a time, as mongod's primary does. Holds the monitor.
-   */
-  private void clearNewlyAdded(int memberId) {
-    if (clearingNewlyAdded) {
-      return;
-    }
-    clearingNewlyAdded = true;
-    Thread.ofVirtual()
-        .name("repl-clear-newly-added")
-        .start(
-            () -> {
-              try {
-                ReplSetConfig next;
-                synchronized (this) {
-                  ReplSetConfig current = topology.config();
-                  if (!writablePrimary
-                      || current == null
-                      || !current.findMemberById(memberId).map(m -> m.newlyAdded()).orElse(false)
-                      || !topology.isConfigCommitted()) {
-                    return;
-                  }
-                  next = current.withNewlyAddedCleared(memberId).withTerm(topology.term());
-                  ReplSetConfig.validateReconfig(current, next, false);
-                  installReconfig(next);
-                  Log.info(
-                      "replica set %s: member %d caught up; it votes from config version %d",
-                      setName, memberId, next.version());
-                }
-                awaitConfigReplicated(next, clock.millis() + 60_000);
-              } catch (RuntimeException e) {
-                Log.info(
-                    "replica set %s: clearing newlyAdded of member %d failed: %s",
-                    setName, memberId, e.getMessage());
-              } finally {
-                synchronized (this) {
-                  clearingNewlyAdded = false;
-                }
-              }
-            });
-  }
+        @Override
+        public ReplSetConfig requireConfig() {
+          return ReplicationCoordinator.this.requireConfig();
+        }
+
+        @Override
+        public boolean writablePrimary() {
+          return writablePrimary;
+        }
+
+        @Override
+        public boolean closed() {
+          return closed;
+        }
+
+        @Override
+        public MemberState state() {
+          return state;
+        }
+
+        @Override
+        public boolean isSelf(String host) {
+          return ReplicationCoordinator.this.isSelf(host);
+        }
+
+        @Override
+        public void installFirst(ReplSetConfig config) {
+          local.storeConfig(config);
+          install(config, topology.durableState(), topology.myLastApplied());
+        }
+
+        @Override
+        public void installNext(ReplSetConfig config) {
+          local.storeConfig(config);
+          handle(installAndRestart(config));
+          publish();
+        }
+
+        @Override
+        public boolean hasClusterWideWriteConcern() {
+          return DefaultRWConcern.clusterWideWriteConcern(storage) != null;
+        }
+      };
 
   /** getDefaultRWConcern's reply (without ok). */
   public BsonDocument describeDefaultRWConcern() {
