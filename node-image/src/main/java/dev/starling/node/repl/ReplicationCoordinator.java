@@ -8,7 +8,6 @@ import dev.starling.node.repl.core.ElectionStep;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
-import dev.starling.node.repl.core.SyncSourceMetadata;
 import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.repl.core.UpdateResult;
 import dev.starling.node.repl.core.VoteResult;
@@ -48,9 +47,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private static final long TICK_MILLIS = 100;
   private static final long IDLE_NOOP_MILLIS = 10_000;
 
-  /** Set while the fetcher applies a batch: one snapshot for the batch instead of per entry. */
-  private static final ThreadLocal<Boolean> APPLYING_BATCH = ThreadLocal.withInitial(() -> false);
-
   private final String setName;
   private final List<String> selfHosts;
   private final java.util.function.Predicate<String> selfByAddress;
@@ -68,9 +64,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private volatile MemberState state = MemberState.STARTUP;
   private volatile boolean writablePrimary;
 
-  /** A fetched batch is being applied; a primary that finished catching up waits for it. */
-  private boolean applyingBatch;
-
   private long lastWriteWallMillis;
   private OpTime electionOpTime = OpTime.NULL;
   private long electionWallMillis;
@@ -83,8 +76,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private final VoteRequester voteRequester = new VoteRequester(peers);
   private final StepDownCoordinator stepDowns;
   private final ReconfigCoordinator reconfigs;
-  private MemberState followerOverride;
-  private OplogFetcher fetcher;
+  private final BackgroundSync sync;
   private final PositionReporter positionReporter;
 
   /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
@@ -94,9 +86,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   /** Write-concern waits. */
   private final WriteConcernWaiter writeConcernWaiter;
-
-  /** The last entry of the batch being applied that committed; only the applying thread uses it. */
-  private OplogWriter.OplogEntryWritten lastOfBatch;
 
   /** Wakes awaitData oplog readers: a new entry, or a new commit point to pass on. */
   private final ProgressSignal oplogProgress = new ProgressSignal();
@@ -108,9 +97,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** hello's topologyVersion, which awaitable hello waits on. */
   private final TopologyVersion topologyVersion = new TopologyVersion();
 
-  private OpTime minValid = OpTime.NULL;
-  private boolean initialSyncDone;
-  private volatile String infoMessage = "";
   private final java.nio.file.Path dbPath;
   private final OplogFetcher.Applier applier;
 
@@ -157,6 +143,19 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.positionReporter = new PositionReporter(reportUpstream, peers, clock);
     this.heartbeats = new HeartbeatCoordinator(this, setName, heartbeatView, peers, clock);
     this.stepDowns = new StepDownCoordinator(this, setName, stepDownView, peers, clock);
+    this.sync =
+        new BackgroundSync(
+            this,
+            setName,
+            syncView,
+            failPoints,
+            peers,
+            storage,
+            oplog,
+            local,
+            applier,
+            dbPath,
+            clock);
     this.reconfigs =
         new ReconfigCoordinator(
             this, setName, selfHosts.get(0), reconfigView, replicationProgress, random, clock);
@@ -198,17 +197,14 @@ public final class ReplicationCoordinator implements AutoCloseable {
             "replica set %s: restored config version %d, term %d, last applied %s",
             setName, config.version(), durable.term(), last);
         if (restoredMinValid.initialSync()) {
-          followerOverride = MemberState.STARTUP2;
-          topology.setFollowerState(clock.millis(), MemberState.STARTUP2);
+          sync.needInitialSync();
           publish();
         } else if (restoredMinValid.pending(last)) {
           // Restarted after a rollback before the data was consistent again.
-          minValid = restoredMinValid.opTime();
           Log.info(
               "replica set %s: RECOVERING until minValid %s is applied (last applied %s)",
-              setName, minValid, last);
-          followerOverride = MemberState.RECOVERING;
-          topology.setFollowerState(clock.millis(), MemberState.RECOVERING);
+              setName, restoredMinValid.opTime(), last);
+          sync.recoveringUntil(restoredMinValid.opTime());
           publish();
         }
       } else {
@@ -222,8 +218,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       }
     }
     timer.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    fetcher = new OplogFetcher(fetchTarget, peers);
-    fetcher.start();
+    sync.start();
     positionReporter.start();
     journalFlusher.start();
   }
@@ -253,31 +248,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
     return selfHosts.stream().anyMatch(h -> h.equalsIgnoreCase(host)) || selfByAddress.test(host);
   }
 
-  /** Whether the fetcher may go on fetching from {@code sourceId}. Holds the monitor. */
-  private boolean mayFetchFrom(int sourceId) {
-    return !failPoints.fires(FailPoints.STOP_REPL_PRODUCER) && topologyWantsFetchFrom(sourceId);
-  }
-
-  /** Whether the topology still wants a fetch from {@code sourceId}. Holds the monitor. */
-  private boolean topologyWantsFetchFrom(int sourceId) {
-    return !closed
-        && !writablePrimary
-        && (topology.role() != TopologyCoordinator.Role.LEADER || topology.isCatchingUp())
-        && !topology.shouldChangeSyncSource(clock.millis(), sourceId);
-  }
-
   /**
    * Ends a fetch the topology no longer wants (its source died, was replaced or fell behind, or we
    * lead now), and a position report to a member that is no longer our source, at once rather than
    * when the call returns or times out. Holds the monitor.
    */
   private void abandonUnwantedCalls() {
-    if (fetcher != null) {
-      int source = fetcher.activeSource();
-      if (source >= 0 && !topologyWantsFetchFrom(source)) {
-        fetcher.abandon(source);
-      }
-    }
+    sync.abandonUnwantedFetch();
     positionReporter.keepOnly(writablePrimary ? -1 : topology.syncSourceId());
   }
 
@@ -285,7 +262,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     advanceMajorityView();
     term = topology.term();
     state = topology.config() == null ? MemberState.STARTUP : topology.memberState();
-    boolean writable = topology.isWritablePrimary() && !applyingBatch;
+    boolean writable = topology.isWritablePrimary() && !sync.applyingBatch();
     if (writable && !writablePrimary) {
       becameWritable();
     }
@@ -465,11 +442,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   private void written(OplogWriter.OplogEntryWritten entry) {
-    if (APPLYING_BATCH.get()) {
-      // An entry of the batch this thread applies: the coordinator hears of the batch once, when
-      // it is applied (applyNow), rather than taking its busy monitor for every entry.
-      lastOfBatch = entry;
-      return;
+    if (sync.absorb(entry)) {
+      return; // an entry of a fetched batch: the coordinator hears of the batch once applied
     }
     writeConcernWaiter.wrote(entry.opTime());
     synchronized (this) {
@@ -621,8 +595,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
           && topology.selfId() >= 0
           && topology.memberState() != MemberState.ARBITER
           && topology.myLastApplied().isNull()) {
-        followerOverride = MemberState.STARTUP2;
-        topology.setFollowerState(clock.millis(), MemberState.STARTUP2);
+        sync.needInitialSync();
       }
       publish();
       Log.info("replica set %s: installed config version %d from a peer", setName, next.version());
@@ -633,9 +606,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** Installs a config into the running core, keeps a data-state override, restarts heartbeats. */
   private Action installAndRestart(ReplSetConfig config) {
     Action action = topology.installConfig(clock.millis(), config);
-    if (followerOverride != null) {
-      topology.setFollowerState(clock.millis(), followerOverride);
-    }
+    sync.reapplyFollowerState();
     heartbeats.restart();
     return action;
   }
@@ -728,244 +699,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- oplog fetching
 
-  private final OplogFetcher.Coordinator fetchTarget =
-      new OplogFetcher.Coordinator() {
-        @Override
-        public OplogFetcher.FetchPlan nextFetch() throws InterruptedException {
-          synchronized (ReplicationCoordinator.this) {
-            long now = clock.millis();
-            ReplSetConfig config = topology.config();
-            if (closed
-                || failPoints.fires(FailPoints.STOP_REPL_PRODUCER)
-                || config == null
-                || topology.selfId() < 0
-                || writablePrimary
-                || (topology.role() == TopologyCoordinator.Role.LEADER && !topology.isCatchingUp())
-                || state == MemberState.ARBITER) {
-              ReplicationCoordinator.this.wait(500);
-              return null;
-            }
-            int source = topology.syncSourceId();
-            if (topology.shouldChangeSyncSource(now, source)) {
-              int previous = source;
-              source = topology.chooseNewSyncSource(now);
-              if (source != previous) {
-                Log.info(
-                    "replica set %s: sync source %s -> %s",
-                    setName,
-                    previous < 0 ? "none" : hostOf(previous),
-                    source < 0 ? "none" : hostOf(source));
-              }
-            }
-            if (source < 0) {
-              ReplicationCoordinator.this.wait(200);
-              return null;
-            }
-            long await = oplogAwaitMillis(config);
-            boolean initialSync =
-                followerOverride == MemberState.STARTUP2
-                    && topology.myLastApplied().isNull()
-                    && !initialSyncDone;
-            long giveUp = Math.max(1000, Math.min(5000, config.electionTimeoutMillis() / 2));
-            return new OplogFetcher.FetchPlan(
-                source, hostOf(source), topology.myLastApplied(), await, giveUp, initialSync);
-          }
-        }
-
-        @Override
-        public boolean keepFetching(int sourceId) {
-          synchronized (ReplicationCoordinator.this) {
-            return mayFetchFrom(sourceId);
-          }
-        }
-
-        @Override
-        public void apply(int sourceId, List<BsonDocument> entries) {
-          applyDurably(sourceId, entries);
-        }
-
-        @Override
-        public void batchApplied(int sourceId, BsonDocument metadata) {
-          synchronized (ReplicationCoordinator.this) {
-            SyncSourceMetadata md = syncSourceMetadata(metadata);
-            if (md != null) {
-              UpdateResult result =
-                  topology.processSyncSourceMetadata(clock.millis(), sourceId, md);
-              persist(result.persist());
-              handle(result.action());
-            }
-            if ((followerOverride == MemberState.STARTUP2
-                    || followerOverride == MemberState.RECOVERING)
-                && !topology.myLastApplied().isBefore(minValid)) {
-              Log.info(
-                  "replica set %s: reached %s (minValid %s); now SECONDARY",
-                  setName, topology.myLastApplied(), minValid);
-              followerOverride = null;
-              infoMessage = "";
-              local.storeMinValid(MinValid.NONE);
-              topology.setFollowerState(clock.millis(), MemberState.SECONDARY);
-            }
-            publish();
-            // No position report here: the journal flusher syncs the batch next and reports then,
-            // once for applied and durable (a majority counts durable positions only); a report
-            // per applied batch as well would double the reports the primary handles.
-            ReplicationCoordinator.this.notifyAll();
-          }
-        }
-
-        @Override
-        public void fetchFailed(int sourceId, String why) {
-          Log.info("replica set %s: oplog fetch from member %d failed: %s", setName, sourceId, why);
-          synchronized (ReplicationCoordinator.this) {
-            topology.denylistSyncSource(sourceId, clock.millis() + 200);
-            // Our source broke: it may be gone, and another member may be primary already. Refresh
-            // the view of every member, not only the source, to choose the next source from it.
-            heartbeats.allNow();
-            try {
-              ReplicationCoordinator.this.wait(100);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        }
-
-        @Override
-        public void diverged(int sourceId, String host, OpTime lastApplied) {
-          synchronized (ReplicationCoordinator.this) {
-            if (topology.role() == TopologyCoordinator.Role.LEADER) {
-              // A primary never rolls back: it keeps what it has and stops catching up.
-              Log.info(
-                  "replica set %s: catch-up source %s diverged from our oplog; catch-up ends",
-                  setName, host);
-              topology.abortCatchUp();
-              topology.denylistSyncSource(sourceId, clock.millis() + 1000);
-              publish();
-              return;
-            }
-          }
-          rollBack(sourceId, host, lastApplied);
-        }
-
-        @Override
-        public void tooStale(
-            int sourceId, String host, OpTime lastApplied, BsonDocument sourceOldest) {
-          goStale(sourceId, host, lastApplied, sourceOldest);
-        }
-
-        @Override
-        public void initialSync(int sourceId, String host) {
-          runInitialSync(sourceId, host);
-        }
-      };
-
-  /**
-   * Our last entry is gone from {@code host}'s oplog: denylist it for a minute and try another
-   * source; if none is left, go RECOVERING (never applying anything, so no data is touched) with an
-   * infoMessage that says how to resync. A source that has our entry again brings us back.
-   */
-  private void goStale(int sourceId, String host, OpTime lastApplied, BsonDocument sourceOldest) {
-    Log.info(
-        "replica set %s: %s", setName, TooStale.sourceMessage(host, lastApplied, sourceOldest));
-    synchronized (this) {
-      long now = clock.millis();
-      topology.denylistSyncSource(sourceId, now + TooStale.DENYLIST_MILLIS);
-      if (topology.chooseNewSyncSource(now) >= 0) {
-        return;
-      }
-      String message = TooStale.recoveringMessage(host, lastApplied, sourceOldest);
-      if (!message.equals(infoMessage)) {
-        Log.warn("replica set %s: %s", setName, message);
-      }
-      infoMessage = message;
-      followerOverride = MemberState.RECOVERING;
-      topology.setFollowerState(now, MemberState.RECOVERING);
-      publish();
-    }
-  }
-
   /** This member's infoMessage in replSetGetStatus ("" when there is nothing to say). */
   public String infoMessage() {
-    return infoMessage;
-  }
-
-  /**
-   * Applies a fetched batch, then syncs the WAL (by a synced write of the last entry's position) so
-   * the position this node reports as durable is on disk.
-   */
-  private void applyDurably(int sourceId, List<BsonDocument> batch) {
-    int from = 0;
-    while (from < batch.size()) {
-      long delay = secondaryDelayMillis();
-      int due = SecondaryDelay.dueEnd(batch, from, delay, clock.millis());
-      if (due == from) {
-        awaitDue(SecondaryDelay.dueAt(batch.get(from), delay));
-        continue;
-      }
-      applyNow(sourceId, batch.subList(from, due));
-      from = due;
-    }
-  }
-
-  /** This member's secondaryDelaySecs in millis while it is a SECONDARY (not while catching up). */
-  private synchronized long secondaryDelayMillis() {
-    ReplSetConfig config = topology.config();
-    if (config == null
-        || topology.selfId() < 0
-        || followerOverride != null
-        || topology.memberState() != MemberState.SECONDARY) {
-      return 0;
-    }
-    return config.findMemberById(topology.selfId()).orElseThrow().secondaryDelaySecs() * 1000;
-  }
-
-  /**
-   * Waits (on the monitor, so a config change or shutdown is seen) until {@code dueAtMillis} or at
-   * most a second; the caller recomputes what is due. Throws when the node closes, so the fetcher
-   * drops its cursor rather than skipping entries it did not apply.
-   */
-  private synchronized void awaitDue(long dueAtMillis) {
-    long wait = Math.min(1000, dueAtMillis - clock.millis());
-    if (closed) {
-      throw new IllegalStateException("replication is shutting down");
-    }
-    if (wait > 0) {
-      try {
-        wait(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for secondaryDelaySecs", e);
-      }
-    }
-  }
-
-  /** Applies entries fetched from {@code sourceId} that are due, then syncs the WAL. */
-  private void applyNow(int sourceId, List<BsonDocument> batch) {
-    synchronized (this) {
-      if (writablePrimary || closed) {
-        return; // fetched just as this node became a writable primary: not ours to apply now
-      }
-      applyingBatch = true;
-    }
-    APPLYING_BATCH.set(true);
-    try {
-      applier.apply(batch);
-    } finally {
-      APPLYING_BATCH.set(false);
-      OplogWriter.OplogEntryWritten last = lastOfBatch;
-      lastOfBatch = null;
-      synchronized (this) {
-        applyingBatch = false;
-        if (last != null) {
-          // What committed of the batch, all of it or up to an entry that failed.
-          recordWritten(last);
-          topology.recordFetchedFrom(sourceId, last.opTime());
-          // One snapshot per applied batch (nothing else writes on a secondary): a commit point
-          // inside the batch reads the previous batch's snapshot, older but committed.
-          takeSnapshot(last.opTime());
-        }
-        publish();
-      }
-    }
+    return sync.infoMessage();
   }
 
   /** Keeps a snapshot of the data as of {@code opTime} for majority reads. */
@@ -973,89 +709,61 @@ public final class ReplicationCoordinator implements AutoCloseable {
     majorityView.take(opTime);
   }
 
-  /** Initial sync from {@code host}; STARTUP2 until the oplog is applied up to minValid. */
-  private void runInitialSync(int sourceId, String host) {
-    Log.info("replica set %s: initial sync from %s", setName, host);
-    local.storeMinValid(new MinValid(OpTime.NULL, true));
-    BsonDocument begin = new InitialSync(peers, storage, oplog).run(host);
-    BsonDocument end = InitialSync.newestEntry(peers, host);
-    synchronized (this) {
-      if (end != null) {
-        minValid = new OpTime(end.getTimestamp("ts"), end.getNumber("t").longValue());
-        local.storeMinValid(new MinValid(minValid, true));
-      }
-      if (begin == null) {
-        // The source's oplog was empty: fetch from its start.
-        followerOverride = MemberState.STARTUP2;
-      }
-      initialSyncDone = true;
-      notifyAll();
-    }
-  }
+  /** What the data path reads and does; called with the monitor held. */
+  private final BackgroundSync.Replication syncView =
+      new BackgroundSync.Replication() {
+        @Override
+        public TopologyCoordinator topology() {
+          return topology;
+        }
 
-  /**
-   * Our oplog diverged from the source's: roll back by refetch ({@link Rollback}), then stay
-   * RECOVERING until the source's entries are applied up to its last entry when rollback began.
-   */
-  private void rollBack(int sourceId, String host, OpTime lastApplied) {
-    OpTime committed;
-    synchronized (this) {
-      committed = topology.commitPoint();
-      followerOverride = MemberState.ROLLBACK;
-      topology.setFollowerState(clock.millis(), MemberState.ROLLBACK);
-      publish();
-    }
-    Log.info("replica set %s: rolling back against %s from %s", setName, host, lastApplied);
-    try {
-      // Through the fetcher's slot: if the source stops answering, or the set moves on to a new
-      // primary while we roll back, the rollback's calls are cut short instead of timing out.
-      Rollback.Result result =
-          new Rollback(peers.cancellableBy(fetcher.callSlot()), storage, oplog, dbPath)
-              .run(host, lastApplied, committed);
-      local.storeMinValid(new MinValid(result.minValid(), false));
-      local.storeAppliedThrough(result.commonPoint());
-      synchronized (this) {
-        majorityView.dropPending();
-        topology.setMyLastOpTimes(result.commonPoint(), result.commonPoint());
-        minValid = result.minValid();
-        followerOverride = MemberState.RECOVERING;
-        topology.setFollowerState(clock.millis(), MemberState.RECOVERING);
-        publish();
-        notifyAll();
-      }
-    } catch (RuntimeException e) {
-      // A source that went away (or that we left) is worth trying again soon: it may be the next
-      // primary. One that refused the rollback itself is not, for a while.
-      boolean unreachable =
-          e instanceof PeerCallSlot.CancelledException || e instanceof com.mongodb.MongoException;
-      if (e instanceof PeerCallSlot.CancelledException) {
-        Log.info(
-            "replica set %s: rollback against %s abandoned: the source was dropped", setName, host);
-      } else {
-        Log.error(e, "replica set %s: rollback against %s failed", setName, host);
-      }
-      synchronized (this) {
-        followerOverride = MemberState.RECOVERING;
-        topology.setFollowerState(clock.millis(), MemberState.RECOVERING);
-        topology.denylistSyncSource(sourceId, clock.millis() + (unreachable ? 1_000 : 10_000));
-        publish();
-      }
-    }
-  }
+        @Override
+        public boolean closed() {
+          return closed;
+        }
 
-  private static SyncSourceMetadata syncSourceMetadata(BsonDocument metadata) {
-    if (!(metadata.get("$replData") instanceof BsonDocument repl)
-        || !(metadata.get("$oplogQueryData") instanceof BsonDocument query)) {
-      return null;
-    }
-    int stateCode = ReplMessages.intOf(query, "state", MemberState.UNKNOWN.code());
-    return new SyncSourceMetadata(
-        ReplMessages.longOf(repl, "term", -1),
-        ReplMessages.opTime(query.get("lastOpCommitted")),
-        ReplMessages.opTime(query.get("lastOpApplied")),
-        ReplMessages.intOf(query, "primaryIndex", -1),
-        MemberState.fromCode(stateCode));
-  }
+        @Override
+        public boolean writablePrimary() {
+          return writablePrimary;
+        }
+
+        @Override
+        public MemberState state() {
+          return state;
+        }
+
+        @Override
+        public String hostOf(int memberId) {
+          return ReplicationCoordinator.this.hostOf(memberId);
+        }
+
+        @Override
+        public void act(DurableState persist, Action action) {
+          persist(persist);
+          handle(action);
+        }
+
+        @Override
+        public void publish() {
+          ReplicationCoordinator.this.publish();
+        }
+
+        @Override
+        public void heartbeatAllNow() {
+          heartbeats.allNow();
+        }
+
+        @Override
+        public void batchWritten(OplogWriter.OplogEntryWritten last) {
+          recordWritten(last);
+          takeSnapshot(last.opTime());
+        }
+
+        @Override
+        public void rolledBack() {
+          majorityView.dropPending();
+        }
+      };
 
   /**
    * The replication metadata an oplog query reply carries ({@code $replData} and {@code
@@ -1098,7 +806,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         // A peer's driver replaces the fetcher's maxTimeMS with its whole call timeout (CSOT), so
         // waiting that long would make the reply race the caller's deadline; an empty batch after
         // the await is what every tailing cursor expects.
-        maxMillis = Math.min(maxMillis, oplogAwaitMillis(config));
+        maxMillis = Math.min(maxMillis, BackgroundSync.oplogAwaitMillis(config));
       }
     }
     long deadline = clock.millis() + maxMillis;
@@ -1117,14 +825,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
       }
       oplogProgress.await(seen, wait);
     }
-  }
-
-  /**
-   * How long an oplog getMore waits for new entries before it returns an empty batch: a quarter of
-   * the election timeout, between 50 ms and 1 s, well inside the fetcher's call timeout.
-   */
-  private static long oplogAwaitMillis(ReplSetConfig config) {
-    return Math.max(50, Math.min(1000, config.electionTimeoutMillis() / 4));
   }
 
   // ---------------------------------------------------------------- commands
@@ -1454,9 +1154,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       topologyVersion.close();
       notifyAll();
     }
-    if (fetcher != null) {
-      fetcher.stop();
-    }
+    sync.stop();
     majorityView.close();
     peers.close();
     timer.shutdownNow();
