@@ -72,6 +72,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private final FailPoints failPoints = new FailPoints();
   private final PeerClients peers =
       new PeerClients(() -> failPoints.fires(FailPoints.DROP_REPLICATION_TRAFFIC));
+  private final Pieces pieces = new Pieces();
   private final HeartbeatCoordinator heartbeats;
   private final VoteRequester voteRequester = new VoteRequester(peers);
   private final StepDownCoordinator stepDowns;
@@ -141,13 +142,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.oplog = oplog;
     this.clock = clock;
     this.positionReporter = new PositionReporter(reportUpstream, peers, clock);
-    this.heartbeats = new HeartbeatCoordinator(this, setName, heartbeatView, peers, clock);
-    this.stepDowns = new StepDownCoordinator(this, setName, stepDownView, peers, clock);
+    this.heartbeats = new HeartbeatCoordinator(this, setName, pieces, peers, clock);
+    this.stepDowns = new StepDownCoordinator(this, setName, pieces, peers, clock);
     this.sync =
         new BackgroundSync(
             this,
             setName,
-            syncView,
+            pieces,
             failPoints,
             peers,
             storage,
@@ -158,9 +159,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
             clock);
     this.reconfigs =
         new ReconfigCoordinator(
-            this, setName, selfHosts.get(0), reconfigView, replicationProgress, random, clock);
-    this.writeConcernWaiter =
-        new WriteConcernWaiter(this, writeConcernView, replicationProgress, clock);
+            this, setName, selfHosts.get(0), pieces, replicationProgress, random, clock);
+    this.writeConcernWaiter = new WriteConcernWaiter(this, pieces, replicationProgress, clock);
     this.journalFlusher = new JournalFlusher(journalPositions, storage, clock);
     oplog.termSource(() -> term);
     oplog.acceptWritesWhile(() -> writablePrimary);
@@ -517,52 +517,165 @@ public final class ReplicationCoordinator implements AutoCloseable {
     return majorityView.read(read, 2_000);
   }
 
+  /**
+   * The coordinator as its pieces see it: each piece's {@code Replication} interface is a narrow
+   * view of what it reads and does, all called with the monitor held (unless a piece's interface
+   * says otherwise).
+   */
+  private final class Pieces
+      implements HeartbeatCoordinator.Replication,
+          BackgroundSync.Replication,
+          WriteConcernWaiter.Replication,
+          StepDownCoordinator.Replication,
+          ReconfigCoordinator.Replication {
+
+    @Override
+    public TopologyCoordinator topology() {
+      return topology;
+    }
+
+    @Override
+    public boolean closed() {
+      return closed;
+    }
+
+    @Override
+    public void act(DurableState persist, Action action) {
+      persist(persist);
+      handle(action);
+    }
+
+    @Override
+    public void publish() {
+      ReplicationCoordinator.this.publish();
+    }
+
+    @Override
+    public void progress() {
+      replicationProgress.signal();
+    }
+
+    @Override
+    public String hostOf(int memberId) {
+      return ReplicationCoordinator.this.hostOf(memberId);
+    }
+
+    @Override
+    public String selfHost() {
+      return ReplicationCoordinator.this.selfHost();
+    }
+
+    @Override
+    public void adoptConfig(ReplSetConfig config) {
+      ReplicationCoordinator.this.adoptConfig(config);
+    }
+
+    @Override
+    public boolean writablePrimary() {
+      return writablePrimary;
+    }
+
+    @Override
+    public MemberState state() {
+      return state;
+    }
+
+    @Override
+    public void heartbeatAllNow() {
+      heartbeats.allNow();
+    }
+
+    @Override
+    public void batchWritten(OplogWriter.OplogEntryWritten last) {
+      recordWritten(last);
+      takeSnapshot(last.opTime());
+    }
+
+    @Override
+    public void rolledBack() {
+      majorityView.dropPending();
+    }
+
+    @Override
+    public ReplSetConfig config() {
+      return topology.config();
+    }
+
+    @Override
+    public OpTime lastApplied() {
+      return topology.myLastApplied();
+    }
+
+    @Override
+    public boolean satisfied(WriteConcernRequest request, WriteConcernMode mode, OpTime target) {
+      return request.satisfiedBy(topology, mode, target);
+    }
+
+    @Override
+    public long stateGeneration() {
+      return stateGeneration;
+    }
+
+    @Override
+    public String positions() {
+      StringBuilder members = new StringBuilder();
+      for (var m : topology.memberStatuses(clock.millis())) {
+        members
+            .append(' ')
+            .append(m.host())
+            .append(" applied ")
+            .append(m.appliedOpTime())
+            .append(" durable ")
+            .append(m.durableOpTime());
+      }
+      return "commit point " + topology.commitPoint() + ";" + members;
+    }
+
+    @Override
+    public ReplSetConfig requireConfig() {
+      return ReplicationCoordinator.this.requireConfig();
+    }
+
+    @Override
+    public long term() {
+      return term;
+    }
+
+    @Override
+    public void steppedDown() {
+      ReplicationCoordinator.this.steppedDown();
+    }
+
+    @Override
+    public void handle(Action action) {
+      ReplicationCoordinator.this.handle(action);
+    }
+
+    @Override
+    public boolean isSelf(String host) {
+      return ReplicationCoordinator.this.isSelf(host);
+    }
+
+    @Override
+    public void installFirst(ReplSetConfig config) {
+      local.storeConfig(config);
+      install(config, topology.durableState(), topology.myLastApplied());
+    }
+
+    @Override
+    public void installNext(ReplSetConfig config) {
+      local.storeConfig(config);
+      handle(installAndRestart(config));
+      publish();
+    }
+
+    @Override
+    public boolean hasClusterWideWriteConcern() {
+      return DefaultRWConcern.clusterWideWriteConcern(storage) != null;
+    }
+  }
+
   // ---------------------------------------------------------------- heartbeats
-
-  /** What the heartbeats read and do; called with the monitor held unless noted. */
-  private final HeartbeatCoordinator.Replication heartbeatView =
-      new HeartbeatCoordinator.Replication() {
-        @Override
-        public TopologyCoordinator topology() {
-          return topology;
-        }
-
-        @Override
-        public boolean closed() {
-          return closed;
-        }
-
-        @Override
-        public void act(DurableState persist, Action action) {
-          persist(persist);
-          handle(action);
-        }
-
-        @Override
-        public void publish() {
-          ReplicationCoordinator.this.publish();
-        }
-
-        @Override
-        public void progress() {
-          replicationProgress.signal();
-        }
-
-        @Override
-        public String hostOf(int memberId) {
-          return ReplicationCoordinator.this.hostOf(memberId);
-        }
-
-        @Override
-        public String selfHost() {
-          return ReplicationCoordinator.this.selfHost();
-        }
-
-        @Override
-        public void adoptConfig(ReplSetConfig config) {
-          ReplicationCoordinator.this.adoptConfig(config);
-        }
-      };
 
   /**
    * replSetHeartbeat received: updates the core, and replies with this node's view ({@link
@@ -709,62 +822,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
     majorityView.take(opTime);
   }
 
-  /** What the data path reads and does; called with the monitor held. */
-  private final BackgroundSync.Replication syncView =
-      new BackgroundSync.Replication() {
-        @Override
-        public TopologyCoordinator topology() {
-          return topology;
-        }
-
-        @Override
-        public boolean closed() {
-          return closed;
-        }
-
-        @Override
-        public boolean writablePrimary() {
-          return writablePrimary;
-        }
-
-        @Override
-        public MemberState state() {
-          return state;
-        }
-
-        @Override
-        public String hostOf(int memberId) {
-          return ReplicationCoordinator.this.hostOf(memberId);
-        }
-
-        @Override
-        public void act(DurableState persist, Action action) {
-          persist(persist);
-          handle(action);
-        }
-
-        @Override
-        public void publish() {
-          ReplicationCoordinator.this.publish();
-        }
-
-        @Override
-        public void heartbeatAllNow() {
-          heartbeats.allNow();
-        }
-
-        @Override
-        public void batchWritten(OplogWriter.OplogEntryWritten last) {
-          recordWritten(last);
-          takeSnapshot(last.opTime());
-        }
-
-        @Override
-        public void rolledBack() {
-          majorityView.dropPending();
-        }
-      };
-
   /**
    * The replication metadata an oplog query reply carries ({@code $replData} and {@code
    * $oplogQueryData}), as this node sees itself now. Called once the reply's batch has been read,
@@ -843,51 +900,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
     return writeConcernWaiter.await(writeConcern);
   }
 
-  /** What write-concern waits read; called with the monitor held. */
-  private final WriteConcernWaiter.Replication writeConcernView =
-      new WriteConcernWaiter.Replication() {
-        @Override
-        public ReplSetConfig config() {
-          return topology.config();
-        }
-
-        @Override
-        public OpTime lastApplied() {
-          return topology.myLastApplied();
-        }
-
-        @Override
-        public boolean satisfied(
-            WriteConcernRequest request, WriteConcernMode mode, OpTime target) {
-          return request.satisfiedBy(topology, mode, target);
-        }
-
-        @Override
-        public long stateGeneration() {
-          return stateGeneration;
-        }
-
-        @Override
-        public boolean closed() {
-          return closed;
-        }
-
-        @Override
-        public String positions() {
-          StringBuilder members = new StringBuilder();
-          for (var m : topology.memberStatuses(clock.millis())) {
-            members
-                .append(' ')
-                .append(m.host())
-                .append(" applied ")
-                .append(m.appliedOpTime())
-                .append(" durable ")
-                .append(m.durableOpTime());
-          }
-          return "commit point " + topology.commitPoint() + ";" + members;
-        }
-      };
-
   /** replSetStepDown ({@link StepDownCoordinator#stepDown}). */
   public void stepDown(long stepDownSecs, long catchUpSecs, boolean force) {
     stepDowns.stepDown(stepDownSecs, catchUpSecs, force);
@@ -913,50 +925,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
     stepDowns.stepUp();
   }
 
-  /** What step-down, step-up and freeze read and do; called with the monitor held. */
-  private final StepDownCoordinator.Replication stepDownView =
-      new StepDownCoordinator.Replication() {
-        @Override
-        public TopologyCoordinator topology() {
-          return topology;
-        }
-
-        @Override
-        public void requireConfig() {
-          ReplicationCoordinator.this.requireConfig();
-        }
-
-        @Override
-        public boolean writablePrimary() {
-          return writablePrimary;
-        }
-
-        @Override
-        public long term() {
-          return term;
-        }
-
-        @Override
-        public void steppedDown() {
-          ReplicationCoordinator.this.steppedDown();
-        }
-
-        @Override
-        public void handle(Action action) {
-          ReplicationCoordinator.this.handle(action);
-        }
-
-        @Override
-        public void publish() {
-          ReplicationCoordinator.this.publish();
-        }
-
-        @Override
-        public String hostOf(int memberId) {
-          return ReplicationCoordinator.this.hostOf(memberId);
-        }
-      };
-
   /** replSetReconfig ({@link ReconfigCoordinator#reconfig}). */
   public void reconfig(BsonDocument requested, boolean force, long maxTimeMillis) {
     reconfigs.reconfig(requested, force, maxTimeMillis);
@@ -966,58 +934,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
   public synchronized boolean isConfigCommitted() {
     return topology.config() != null && topology.isConfigCommitted();
   }
-
-  /** What initiate and reconfig read and do; called with the monitor held. */
-  private final ReconfigCoordinator.Replication reconfigView =
-      new ReconfigCoordinator.Replication() {
-        @Override
-        public TopologyCoordinator topology() {
-          return topology;
-        }
-
-        @Override
-        public ReplSetConfig requireConfig() {
-          return ReplicationCoordinator.this.requireConfig();
-        }
-
-        @Override
-        public boolean writablePrimary() {
-          return writablePrimary;
-        }
-
-        @Override
-        public boolean closed() {
-          return closed;
-        }
-
-        @Override
-        public MemberState state() {
-          return state;
-        }
-
-        @Override
-        public boolean isSelf(String host) {
-          return ReplicationCoordinator.this.isSelf(host);
-        }
-
-        @Override
-        public void installFirst(ReplSetConfig config) {
-          local.storeConfig(config);
-          install(config, topology.durableState(), topology.myLastApplied());
-        }
-
-        @Override
-        public void installNext(ReplSetConfig config) {
-          local.storeConfig(config);
-          handle(installAndRestart(config));
-          publish();
-        }
-
-        @Override
-        public boolean hasClusterWideWriteConcern() {
-          return DefaultRWConcern.clusterWideWriteConcern(storage) != null;
-        }
-      };
 
   /** getDefaultRWConcern's reply (without ok). */
   public BsonDocument describeDefaultRWConcern() {

@@ -3,6 +3,7 @@ package dev.starling.node.repl;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
+import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.StepDownAttempt;
 import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.util.Log;
@@ -23,7 +24,7 @@ final class StepDownCoordinator {
     TopologyCoordinator topology();
 
     /** The config; 94 NotYetInitialized without one. */
-    void requireConfig();
+    ReplSetConfig requireConfig();
 
     boolean writablePrimary();
 

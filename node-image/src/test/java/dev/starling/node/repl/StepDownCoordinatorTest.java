@@ -117,10 +117,11 @@ class StepDownCoordinatorTest {
     }
 
     @Override
-    public void requireConfig() {
+    public ReplSetConfig requireConfig() {
       if (topology.config() == null) {
         throw new MongoServerException(ErrorCode.NOT_YET_INITIALIZED, "no config");
       }
+      return topology.config();
     }
 
     @Override
