@@ -4,13 +4,11 @@ import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
 import dev.starling.node.repl.core.DurableState;
-import dev.starling.node.repl.core.ElectionStep;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.repl.core.UpdateResult;
-import dev.starling.node.repl.core.VoteResult;
 import dev.starling.node.repl.core.WriteConcernMode;
 import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
@@ -65,8 +63,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private volatile boolean writablePrimary;
 
   private long lastWriteWallMillis;
-  private OpTime electionOpTime = OpTime.NULL;
-  private long electionWallMillis;
   private volatile boolean closed;
   private long stateGeneration;
   private final FailPoints failPoints = new FailPoints();
@@ -74,7 +70,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       new PeerClients(() -> failPoints.fires(FailPoints.DROP_REPLICATION_TRAFFIC));
   private final Pieces pieces = new Pieces();
   private final HeartbeatCoordinator heartbeats;
-  private final VoteRequester voteRequester = new VoteRequester(peers);
+  private final ElectionDriver elections;
   private final StepDownCoordinator stepDowns;
   private final ReconfigCoordinator reconfigs;
   private final BackgroundSync sync;
@@ -143,6 +139,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.clock = clock;
     this.positionReporter = new PositionReporter(reportUpstream, peers, clock);
     this.heartbeats = new HeartbeatCoordinator(this, setName, pieces, peers, clock);
+    this.elections =
+        new ElectionDriver(
+            this, setName, pieces, new VoteRequester(peers), local, oplog, storage, clock);
     this.stepDowns = new StepDownCoordinator(this, setName, pieces, peers, clock);
     this.sync =
         new BackgroundSync(
@@ -264,7 +263,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     state = topology.config() == null ? MemberState.STARTUP : topology.memberState();
     boolean writable = topology.isWritablePrimary() && !sync.applyingBatch();
     if (writable && !writablePrimary) {
-      becameWritable();
+      elections.becameWritable();
     }
     writablePrimary = writable;
     ReplSetConfig config = topology.config();
@@ -323,103 +322,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private void handle(Action action) {
     if (action instanceof Action.StartElection start) {
       Log.info("replica set %s: standing for election (%s)", setName, start.reason());
-      handleStep(start.step());
+      elections.handleStep(start.step());
     } else if (action instanceof Action.StepDownSelf down) {
       Log.info("replica set %s: stepped down: %s", setName, down.reason());
       steppedDown();
     } else if (action instanceof Action.ClearNewlyAdded clear) {
       reconfigs.clearNewlyAdded(clear.memberId());
     }
-  }
-
-  private void handleStep(ElectionStep step) {
-    persist(step.persist());
-    switch (step.outcome()) {
-      case SEND_REQUESTS -> sendVoteRequests(step);
-      case WON -> {
-        Log.info("replica set %s: elected primary in term %d", setName, step.term());
-        if (topology.isCatchingUp()) {
-          Log.info(
-              "replica set %s: catching up before taking writes; asking every member for its"
-                  + " position",
-              setName);
-          heartbeats.allNow();
-        }
-        publish();
-      }
-      case LOST ->
-          Log.info(
-              "replica set %s: election in term %d lost: %s", setName, step.term(), step.reason());
-      default -> {}
-    }
-  }
-
-  /**
-   * The primary finished catching up (or needed none) and no fetched batch is still being applied:
-   * it writes the new term's first entry and takes writes. Holds the monitor.
-   */
-  private void becameWritable() {
-    Log.info(
-        "replica set %s: primary in term %d takes writes after %s",
-        setName, topology.term(), topology.myLastApplied());
-    stampConfigWithTerm();
-    // The idle no-op clock starts now.
-    lastWriteWallMillis = clock.millis();
-    Thread.ofVirtual().name("repl-new-primary").start(this::writeNewPrimaryEntry);
-  }
-
-  /**
-   * A new primary stamps the config with its term (same version), as mongod does on step-up, so
-   * that members tell its config from one a deposed primary may still send. A config forced in term
-   * -1 keeps it. Peers see the newer config in our heartbeats and fetch it. Holds the monitor.
-   */
-  private void stampConfigWithTerm() {
-    ReplSetConfig config = topology.config();
-    if (config == null || config.term() == -1 || config.term() >= topology.term()) {
-      return;
-    }
-    ReplSetConfig stamped = config.withTerm(topology.term());
-    local.storeConfig(stamped);
-    handle(topology.installConfig(clock.millis(), stamped));
-    heartbeats.allNow();
-  }
-
-  private void writeNewPrimaryEntry() {
-    try {
-      OpTime opTime =
-          oplog.appendNoop(storage, new BsonDocument("msg", new BsonString("new primary")));
-      synchronized (this) {
-        electionOpTime = opTime;
-        electionWallMillis = clock.millis();
-      }
-    } catch (RuntimeException e) {
-      Log.error(e, "could not write the new primary's oplog entry");
-    }
-  }
-
-  private void sendVoteRequests(ElectionStep step) {
-    java.util.Map<Integer, String> hosts = new java.util.LinkedHashMap<>();
-    for (int target : step.targets()) {
-      String host = hostOf(target);
-      if (host != null) {
-        hosts.put(target, host);
-      }
-    }
-    voteRequester.request(
-        step.term(),
-        step.request(),
-        hosts,
-        topology.config().electionTimeoutMillis(),
-        (voterId, response) -> {
-          synchronized (this) {
-            if (closed) {
-              return;
-            }
-            handleStep(topology.processVoteResponse(clock.millis(), voterId, response));
-            publish();
-          }
-          notifyWaiters();
-        });
   }
 
   /** This node stopped being primary: wake write-concern waiters, which then fail with 11602. */
@@ -527,7 +436,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
           BackgroundSync.Replication,
           WriteConcernWaiter.Replication,
           StepDownCoordinator.Replication,
-          ReconfigCoordinator.Replication {
+          ReconfigCoordinator.Replication,
+          ElectionDriver.Replication {
 
     @Override
     public TopologyCoordinator topology() {
@@ -578,6 +488,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
     @Override
     public MemberState state() {
       return state;
+    }
+
+    @Override
+    public void wroteNow() {
+      lastWriteWallMillis = clock.millis();
     }
 
     @Override
@@ -737,16 +652,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** replSetRequestVotes received: the core decides; the vote is durable before the reply. */
   public synchronized BsonDocument onRequestVotes(BsonDocument command) {
     failPoints.refuseIncomingReplicationTraffic();
-    if (topology.config() == null) {
-      throw new MongoServerException(
-          ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");
-    }
-    VoteResult result =
-        topology.processVoteRequest(clock.millis(), ReplMessages.voteRequest(command));
-    persist(result.persist());
-    handle(result.action());
-    publish();
-    return ReplMessages.voteResponse(result.response());
+    return elections.onRequestVotes(command);
   }
 
   /**
@@ -1038,8 +944,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
         topology.myLastDurable(),
         topology.commitPoint(),
         lastWriteWallMillis,
-        electionOpTime,
-        electionWallMillis,
+        elections.electionOpTime(),
+        elections.electionWallMillis(),
         topology.memberStatuses(clock.millis()),
         topology.syncSourceId(),
         topologyVersion.current());
