@@ -8,7 +8,6 @@ import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.TopologyCoordinator;
-import dev.starling.node.repl.core.UpdateResult;
 import dev.starling.node.repl.core.WriteConcernMode;
 import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
@@ -74,12 +73,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private final StepDownCoordinator stepDowns;
   private final ReconfigCoordinator reconfigs;
   private final BackgroundSync sync;
-  private final PositionReporter positionReporter;
+  private final PositionCoordinator positions;
 
   /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
   private final ProgressSignal replicationProgress = new ProgressSignal();
-
-  private final JournalFlusher journalFlusher;
 
   /** Write-concern waits. */
   private final WriteConcernWaiter writeConcernWaiter;
@@ -137,7 +134,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.majorityView = new MajorityReadView(storage);
     this.oplog = oplog;
     this.clock = clock;
-    this.positionReporter = new PositionReporter(reportUpstream, peers, clock);
+    this.positions = new PositionCoordinator(this, pieces, peers, storage, clock);
     this.heartbeats = new HeartbeatCoordinator(this, setName, pieces, peers, clock);
     this.elections =
         new ElectionDriver(
@@ -160,7 +157,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
         new ReconfigCoordinator(
             this, setName, selfHosts.get(0), pieces, replicationProgress, random, clock);
     this.writeConcernWaiter = new WriteConcernWaiter(this, pieces, replicationProgress, clock);
-    this.journalFlusher = new JournalFlusher(journalPositions, storage, clock);
     oplog.termSource(() -> term);
     oplog.acceptWritesWhile(() -> writablePrimary);
     oplog.onCommitted(this::written);
@@ -218,8 +214,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
     timer.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     sync.start();
-    positionReporter.start();
-    journalFlusher.start();
+    positions.start();
   }
 
   private void persist(DurableState durable) {
@@ -254,7 +249,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
    */
   private void abandonUnwantedCalls() {
     sync.abandonUnwantedFetch();
-    positionReporter.keepOnly(writablePrimary ? -1 : topology.syncSourceId());
+    positions.reportOnlyTo(writablePrimary ? -1 : topology.syncSourceId());
   }
 
   private void publish() {
@@ -374,42 +369,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
     oplogProgress.signal();
     // Wakes the journal flusher only: write-concern waiters are woken by publish(), and waking
     // every thread that waits on this monitor for each write costs more than the write.
-    journalFlusher.wake();
+    positions.written();
   }
-
-  /** What the journal flusher syncs, and what it tells when the sync is done. */
-  private final JournalFlusher.Positions journalPositions =
-      new JournalFlusher.Positions() {
-        @Override
-        public boolean closed() {
-          return closed;
-        }
-
-        @Override
-        public OpTime notYetDurable() {
-          synchronized (ReplicationCoordinator.this) {
-            boolean behind =
-                topology != null && topology.myLastApplied().isAfter(topology.myLastDurable());
-            return behind ? topology.myLastApplied() : null;
-          }
-        }
-
-        @Override
-        public void durableThrough(OpTime target) {
-          synchronized (ReplicationCoordinator.this) {
-            OpTime applied = topology.myLastApplied();
-            // A rollback may have moved applied back meanwhile: never claim more than is applied.
-            OpTime durable = OpTime.min(target, applied);
-            if (durable.isAfter(topology.myLastDurable())) {
-              topology.setMyLastOpTimes(applied, durable);
-              publish();
-              positionReporter.changed();
-              replicationProgress.signal();
-              ReplicationCoordinator.this.notifyAll();
-            }
-          }
-        }
-      };
 
   /** Moves the majority read view to the commit point. Holds the monitor. */
   private void advanceMajorityView() {
@@ -437,7 +398,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
           WriteConcernWaiter.Replication,
           StepDownCoordinator.Replication,
           ReconfigCoordinator.Replication,
-          ElectionDriver.Replication {
+          ElectionDriver.Replication,
+          PositionCoordinator.Replication {
 
     @Override
     public TopologyCoordinator topology() {
@@ -656,65 +618,14 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   /**
-   * replSetUpdatePosition received from a member syncing from us: records each position (a
-   * primary's commit point may advance and write-concern waiters wake); a non-primary relays them
-   * to its own sync source.
+   * replSetUpdatePosition received from a member syncing from us ({@link
+   * PositionCoordinator#onUpdatePosition}).
    */
   public synchronized void onUpdatePosition(
       List<ReplMessages.Position> positions, long senderTerm) {
     failPoints.refuseIncomingReplicationTraffic();
-    if (topology.config() == null) {
-      throw new MongoServerException(
-          ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");
-    }
-    long now = clock.millis();
-    for (ReplMessages.Position p : positions) {
-      if (p.memberId() == topology.selfId()) {
-        continue;
-      }
-      UpdateResult result =
-          topology.processPositionReport(now, p.memberId(), senderTerm, p.applied(), p.durable());
-      persist(result.persist());
-      handle(result.action());
-      positionReporter.relay(p);
-    }
-    publish();
-    if (!writablePrimary) {
-      positionReporter.changed(); // relayed to our own sync source
-    }
-    replicationProgress.signal();
-    notifyAll();
+    this.positions.onUpdatePosition(positions, senderTerm);
   }
-
-  /** Where the position reporter sends this node's position: its sync source, if any. */
-  private final PositionReporter.Upstream reportUpstream =
-      new PositionReporter.Upstream() {
-        @Override
-        public boolean closed() {
-          return closed;
-        }
-
-        @Override
-        public PositionReporter.Report next(java.util.function.IntConsumer aim) {
-          synchronized (ReplicationCoordinator.this) {
-            int source = topology.syncSourceId();
-            String host = source < 0 ? null : hostOf(source);
-            if (closed || writablePrimary || host == null) {
-              return null;
-            }
-            aim.accept(source);
-            int version = topology.config() == null ? -2 : topology.config().version();
-            return new PositionReporter.Report(
-                host,
-                topology.term(),
-                new ReplMessages.Position(
-                    topology.selfId(),
-                    version,
-                    topology.myLastApplied(),
-                    topology.myLastDurable()));
-          }
-        }
-      };
 
   // ---------------------------------------------------------------- oplog fetching
 
@@ -971,8 +882,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       closed = true;
       heartbeats.stop();
       writeConcernWaiter.wakeAll();
-      journalFlusher.wake();
-      positionReporter.close();
+      positions.close();
       topologyVersion.close();
       notifyAll();
     }
