@@ -12,10 +12,11 @@ public interface Command {
 
   BsonDocument run(CommandContext context, BsonDocument command);
 
-  /** Which opcounters bucket one run counts in; most commands count as "command". */
-  default OpCounters.Kind counterKind() {
-    return OpCounters.Kind.COMMAND;
-  }
+  /**
+   * Where the command may run, how its write concern is honoured, which opcounter it counts in:
+   * every command declares it, and the dispatcher acts on it.
+   */
+  CommandMetadata metadata();
 
   /** Commands that may run before a handshake-level check, through the legacy OP_QUERY path. */
   default boolean allowedOverOpQuery() {

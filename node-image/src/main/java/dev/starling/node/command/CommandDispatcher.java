@@ -3,7 +3,7 @@ package dev.starling.node.command;
 import dev.starling.node.command.repl.ReplicaSetGate;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import dev.starling.node.server.Log;
+import dev.starling.node.util.Log;
 import dev.starling.node.wire.ClientConnection;
 import dev.starling.node.wire.OpCode;
 import dev.starling.node.wire.Request;
@@ -24,11 +24,6 @@ public final class CommandDispatcher implements RequestHandler {
           ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
           ErrorCode.PRIMARY_STEPPED_DOWN,
           ErrorCode.SHUTDOWN_IN_PROGRESS);
-
-  /** Catalog commands whose write concern is waited for here (CRUD commands wait themselves). */
-  private static final java.util.Set<String> CATALOG_WRITES =
-      java.util.Set.of(
-          "create", "drop", "dropDatabase", "renameCollection", "createIndexes", "dropIndexes");
 
   private final CommandRegistry registry;
   private final NodeServices node;
@@ -55,8 +50,10 @@ public final class CommandDispatcher implements RequestHandler {
                 + name
                 + ". The client driver may require an upgrade.");
       }
-      ReplicaSetGate.check(node.replication(), name, request.database(), request.command());
-      if (command.counterKind() == OpCounters.Kind.COMMAND) {
+      CommandMetadata metadata = command.metadata();
+      ReplicaSetGate.check(
+          node.replication(), metadata.secondary(), request.database(), request.command());
+      if (metadata.counter() == OpCounters.Kind.COMMAND) {
         node.opCounters().add(OpCounters.Kind.COMMAND, 1);
       }
       CommandContext context = new CommandContext(request.database(), connection, node);
@@ -66,7 +63,8 @@ public final class CommandDispatcher implements RequestHandler {
                   && !request.database().equals("local")
               ? node.replication().readMajority(() -> command.run(context, request.command()))
               : command.run(context, request.command());
-      if (node.replication() != null && CATALOG_WRITES.contains(name)) {
+      if (node.replication() != null
+          && metadata.writeConcern() == CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN) {
         WriteConcerns.finish(
             new CommandContext(request.database(), connection, node), request.command(), reply);
       }

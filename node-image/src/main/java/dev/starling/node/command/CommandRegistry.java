@@ -25,4 +25,9 @@ public final class CommandRegistry {
   public Command find(String name) {
     return commands.get(name);
   }
+
+  /** Every name a command answers to (aliases included). */
+  public java.util.Set<String> names() {
+    return java.util.Collections.unmodifiableSet(commands.keySet());
+  }
 }

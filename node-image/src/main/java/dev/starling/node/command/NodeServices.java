@@ -1,10 +1,10 @@
 package dev.starling.node.command;
 
+import dev.starling.node.config.NodeOptions;
+import dev.starling.node.config.ServerParameters;
 import dev.starling.node.exec.CursorManager;
 import dev.starling.node.repl.OplogTruncator;
 import dev.starling.node.repl.ReplicationCoordinator;
-import dev.starling.node.server.NodeOptions;
-import dev.starling.node.server.ServerParameters;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.wire.ConnectionStats;
 import java.time.Clock;

@@ -101,8 +101,7 @@ public final class QueryPlan {
       parts.add(storage.scanIndex(collection, index, range[0], range[1]));
     }
     Iterator<BsonDocument> all = Iterators.concat(parts.iterator());
-    java.util.Set<BsonValue> seen =
-        new java.util.TreeSet<>(dev.starling.node.query.BsonOrder.ORDER);
+    java.util.Set<BsonValue> seen = new java.util.TreeSet<>(dev.starling.node.bson.BsonOrder.ORDER);
     return Iterators.filter(all, doc -> seen.add(doc.get("_id")));
   }
 

@@ -1,5 +1,6 @@
 package dev.starling.node.query;
 
+import dev.starling.node.bson.BsonOrder;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import org.bson.BsonDecimal128;

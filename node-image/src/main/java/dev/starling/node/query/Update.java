@@ -1,5 +1,6 @@
 package dev.starling.node.query;
 
+import dev.starling.node.bson.BsonOrder;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import java.util.ArrayList;

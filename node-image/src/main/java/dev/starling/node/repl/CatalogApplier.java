@@ -2,9 +2,9 @@ package dev.starling.node.repl;
 
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import dev.starling.node.server.Log;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.StorageEngine;
+import dev.starling.node.util.Log;
 import java.util.Set;
 import java.util.UUID;
 import org.bson.BsonBinary;

@@ -1,6 +1,6 @@
 package dev.starling.node.repl;
 
-import dev.starling.node.server.Log;
+import dev.starling.node.util.Log;
 import java.time.Clock;
 import org.bson.BsonDocument;
 
@@ -29,13 +29,13 @@ final class HeartbeatLoop implements Runnable {
   private final int memberId;
   private final long generation;
   private final Target target;
-  private final PeerClients peers;
+  private final PeerCaller peers;
   private final Clock clock;
   private long nextAtMillis;
   private boolean urgent;
   private boolean stopped;
 
-  HeartbeatLoop(int memberId, long generation, Target target, PeerClients peers, Clock clock) {
+  HeartbeatLoop(int memberId, long generation, Target target, PeerCaller peers, Clock clock) {
     this.memberId = memberId;
     this.generation = generation;
     this.target = target;
@@ -75,7 +75,7 @@ final class HeartbeatLoop implements Runnable {
   private long beat(HeartbeatCall call) {
     // A refused TCP connect settles a dead member at once, where the driver would keep retrying
     // until the call's timeout; the probe costs one local connect per heartbeat.
-    if (PeerClients.refusesConnections(call.host(), 250)) {
+    if (peers.probeRefused(call.host(), 250)) {
       return target.failed(memberId, generation, true);
     }
     long sent = clock.millis();
@@ -83,7 +83,7 @@ final class HeartbeatLoop implements Runnable {
       BsonDocument reply = peers.call(call.host(), "admin", call.request(), call.timeoutMillis());
       return target.succeeded(memberId, generation, reply, clock.millis() - sent);
     } catch (RuntimeException e) {
-      return target.failed(memberId, generation, PeerClients.refusesConnections(call.host(), 250));
+      return target.failed(memberId, generation, peers.probeRefused(call.host(), 250));
     }
   }
 

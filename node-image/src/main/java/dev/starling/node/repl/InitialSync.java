@@ -1,8 +1,8 @@
 package dev.starling.node.repl;
 
-import dev.starling.node.server.Log;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.StorageEngine;
+import dev.starling.node.util.Log;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;

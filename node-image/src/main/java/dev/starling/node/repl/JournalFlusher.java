@@ -1,21 +1,17 @@
 package dev.starling.node.repl;
 
-import dev.starling.node.bson.BsonCodec;
 import dev.starling.node.repl.core.OpTime;
-import dev.starling.node.server.Log;
-import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
-import java.nio.charset.StandardCharsets;
+import dev.starling.node.util.Log;
 import java.time.Clock;
 
 /**
  * Group commit for the replication positions: whenever entries were written since the last sync,
- * one synced write (of the newest applied OpTime, under {@code durableThrough} in {@link
- * Column#LOCAL}) makes the RocksDB WAL durable for all of them, and the coordinator then counts
- * them as durable, which the majority commit point and {@code j} write concerns need.
+ * one {@link StorageEngine#waitUntilDurable} makes the journal durable for all of them, and the
+ * coordinator then counts them as durable, which the majority commit point and {@code j} write
+ * concerns need.
  */
 final class JournalFlusher {
-  static final byte[] DURABLE_KEY = "durableThrough".getBytes(StandardCharsets.UTF_8);
   private static final long SLOW_MILLIS = 500;
 
   /** The coordinator's side; both calls take its lock. */
@@ -63,7 +59,7 @@ final class JournalFlusher {
       }
       try {
         long start = clock.millis();
-        storage.put(Column.LOCAL, DURABLE_KEY, BsonCodec.encode(target.toBsonDocument()), true);
+        storage.waitUntilDurable();
         if (clock.millis() - start >= SLOW_MILLIS) {
           Log.info("slow journal sync: %d ms", clock.millis() - start);
         }

@@ -1,7 +1,7 @@
 package dev.starling.node.repl;
 
 import dev.starling.node.repl.core.OpTime;
-import dev.starling.node.server.Log;
+import dev.starling.node.util.Log;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.BsonArray;
@@ -27,6 +27,12 @@ public final class OplogFetcher implements Runnable {
 
     /** Whether fetching from {@code sourceId} should go on. */
     boolean keepFetching(int sourceId);
+
+    /**
+     * Applies a batch fetched from {@code sourceId} (data and entry in one write each) and syncs
+     * the WAL.
+     */
+    void apply(int sourceId, List<BsonDocument> entries);
 
     /**
      * A batch from {@code sourceId} was applied; {@code metadata} is the reply's replication data.
@@ -62,22 +68,22 @@ public final class OplogFetcher implements Runnable {
   private static final long SLOW_MILLIS = 500;
 
   private final Coordinator coordinator;
-  private final PeerClients peers;
-  private final Applier applier;
+  private final PeerCaller peers;
   private volatile boolean stopped;
 
   // The fetch in progress, so the coordinator can abandon it.
   private final PeerCallSlot slot = new PeerCallSlot();
 
-  /** Applies a batch of fetched entries (data and entry in one write each) and syncs the WAL. */
+  /**
+   * Applies a batch of fetched entries, data and entry in one write each ({@link OplogApplier}).
+   */
   public interface Applier {
     void apply(List<BsonDocument> entries);
   }
 
-  OplogFetcher(Coordinator coordinator, PeerClients peers, Applier applier) {
+  OplogFetcher(Coordinator coordinator, PeerCaller peers) {
     this.coordinator = coordinator;
     this.peers = peers;
-    this.applier = applier;
   }
 
   void start() {
@@ -103,11 +109,11 @@ public final class OplogFetcher implements Runnable {
   }
 
   /**
-   * The peer clients for work on the fetch's source beyond the fetch itself (a rollback): {@link
-   * #abandon} cuts their calls short too.
+   * The slot the fetch's calls go through: work on the fetch's source beyond the fetch itself (a
+   * rollback) goes through it too, so that {@link #abandon} cuts its calls short.
    */
-  PeerClients cancellablePeers() {
-    return peers.cancellableBy(slot);
+  PeerCallSlot callSlot() {
+    return slot;
   }
 
   /** A call to the source of the fetch in progress, which {@link #abandon} can cut short. */
@@ -164,55 +170,59 @@ public final class OplogFetcher implements Runnable {
             .append("$oplogQueryData", new BsonInt32(1));
     BsonDocument reply = call(plan, find, callTimeout);
     BsonDocument cursor = reply.getDocument("cursor");
-    List<BsonDocument> batch = documents(cursor.getArray("firstBatch"));
-    if (!plan.lastApplied().isNull()) {
-      if (batch.isEmpty() || !sameEntry(batch.get(0), plan.lastApplied())) {
-        killQuietly(plan, cursor);
-        // Truncated past our last entry (too stale), or never had it (we diverged: roll back).
-        BsonDocument oldest = oldestEntry(plan, callTimeout);
-        if (oldest != null && oldest.getTimestamp("ts").compareTo(plan.lastApplied().ts()) > 0) {
-          coordinator.tooStale(plan.sourceId(), plan.host(), plan.lastApplied(), oldest);
-        } else {
-          coordinator.diverged(plan.sourceId(), plan.host(), plan.lastApplied());
-        }
-        return;
-      }
-      batch = batch.subList(1, batch.size());
-    }
     long cursorId = cursor.getInt64("id").getValue();
-    apply(plan, batch, reply);
-    while (!stopped && cursorId != 0 && coordinator.keepFetching(plan.sourceId())) {
-      BsonDocument getMore =
-          new BsonDocument("getMore", new BsonInt64(cursorId))
-              .append("collection", new BsonString("oplog.rs"))
-              .append("batchSize", new BsonInt32(1000))
-              .append("maxTimeMS", new BsonInt64(plan.awaitMillis()))
-              .append("$replData", new BsonInt32(1))
-              .append("$oplogQueryData", new BsonInt32(1));
-      long start = System.nanoTime();
-      reply = call(plan, getMore, callTimeout);
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      if (millis >= plan.awaitMillis() + SLOW_MILLIS) {
-        Log.info("slow oplog getMore: %s answered after %d ms", plan.host(), millis);
+    try {
+      List<BsonDocument> batch = documents(cursor.getArray("firstBatch"));
+      if (!plan.lastApplied().isNull()) {
+        if (batch.isEmpty() || !sameEntry(batch.get(0), plan.lastApplied())) {
+          killInBackground(plan, cursorId);
+          cursorId = 0;
+          // Truncated past our last entry (too stale), or never had it (we diverged: roll back).
+          BsonDocument oldest = oldestEntry(plan, callTimeout);
+          if (oldest != null && oldest.getTimestamp("ts").compareTo(plan.lastApplied().ts()) > 0) {
+            coordinator.tooStale(plan.sourceId(), plan.host(), plan.lastApplied(), oldest);
+          } else {
+            coordinator.diverged(plan.sourceId(), plan.host(), plan.lastApplied());
+          }
+          return;
+        }
+        batch = batch.subList(1, batch.size());
       }
-      cursor = reply.getDocument("cursor");
-      cursorId = cursor.getInt64("id").getValue();
-      if (!coordinator.keepFetching(plan.sourceId())) {
-        // Told to stop while the getMore waited (a fail point, a new source, this node became
-        // primary): the batch is dropped; the next fetch starts after what was applied.
-        break;
+      apply(plan, batch, reply);
+      while (!stopped && cursorId != 0 && coordinator.keepFetching(plan.sourceId())) {
+        BsonDocument getMore =
+            new BsonDocument("getMore", new BsonInt64(cursorId))
+                .append("collection", new BsonString("oplog.rs"))
+                .append("batchSize", new BsonInt32(1000))
+                .append("maxTimeMS", new BsonInt64(plan.awaitMillis()))
+                .append("$replData", new BsonInt32(1))
+                .append("$oplogQueryData", new BsonInt32(1));
+        long start = System.nanoTime();
+        reply = call(plan, getMore, callTimeout);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (millis >= plan.awaitMillis() + SLOW_MILLIS) {
+          Log.info("slow oplog getMore: %s answered after %d ms", plan.host(), millis);
+        }
+        cursor = reply.getDocument("cursor");
+        cursorId = cursor.getInt64("id").getValue();
+        if (!coordinator.keepFetching(plan.sourceId())) {
+          // Told to stop while the getMore waited (a fail point, a new source, this node became
+          // primary): the batch is dropped; the next fetch starts after what was applied.
+          break;
+        }
+        apply(plan, documents(cursor.getArray("nextBatch")), reply);
       }
-      apply(plan, documents(cursor.getArray("nextBatch")), reply);
-    }
-    if (cursorId != 0) {
-      killQuietly(plan, new BsonDocument("id", new BsonInt64(cursorId)));
+    } finally {
+      // However the fetch ends (told to stop, abandoned, failed, the node closing), a cursor left
+      // open would hold its place on the source until the source's idle timeout: kill it now.
+      killInBackground(plan, cursorId);
     }
   }
 
   private void apply(FetchPlan plan, List<BsonDocument> batch, BsonDocument reply) {
     if (!batch.isEmpty()) {
       long start = System.nanoTime();
-      applier.apply(batch);
+      coordinator.apply(plan.sourceId(), batch);
       long millis = (System.nanoTime() - start) / 1_000_000;
       if (millis >= SLOW_MILLIS) {
         Log.info(
@@ -251,12 +261,11 @@ public final class OplogFetcher implements Runnable {
   }
 
   /**
-   * Kills a cursor we leave on the source, in the background: a source we leave may be paused or
-   * gone, and waiting for it would delay the next fetch (the source's own idle timeout reaps the
-   * cursor otherwise).
+   * Kills a cursor we leave on the source, in the background and not through the slot (a cancelled
+   * fetch must still kill its cursor): a source we leave may be paused or gone, and waiting for it
+   * would delay the next fetch (the source's own idle timeout reaps the cursor otherwise).
    */
-  private void killQuietly(FetchPlan plan, BsonDocument cursor) {
-    long id = cursor.getInt64("id", new BsonInt64(0)).getValue();
+  private void killInBackground(FetchPlan plan, long id) {
     if (id == 0) {
       return;
     }

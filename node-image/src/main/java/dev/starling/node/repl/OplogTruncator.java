@@ -1,18 +1,16 @@
 package dev.starling.node.repl;
 
 import dev.starling.node.bson.BsonCodec;
+import dev.starling.node.config.OplogSize;
 import dev.starling.node.repl.core.OpTime;
-import dev.starling.node.server.Log;
 import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
+import dev.starling.node.util.Log;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.bson.BsonDocument;
-import org.bson.BsonInt64;
 import org.bson.BsonTimestamp;
 
 /**
@@ -29,7 +27,6 @@ import org.bson.BsonTimestamp;
  * --oplogMinRetentionHours} at startup and {@code replSetResizeOplog} changes it until a restart.
  */
 public final class OplogTruncator implements AutoCloseable {
-  static final byte[] SIZE_KEY = "oplogSize".getBytes(StandardCharsets.UTF_8);
   private static final long PERIOD_MILLIS = 1000;
 
   private final StorageEngine storage;
@@ -66,10 +63,11 @@ public final class OplogTruncator implements AutoCloseable {
       Long requestedBytes,
       long defaultBytes,
       double minRetentionHours) {
-    byte[] stored = storage.get(Column.LOCAL, SIZE_KEY);
+    ReplicationLocalStore local = new ReplicationLocalStore(storage);
+    Long stored = local.oplogSizeBytes();
     long maxBytes;
     if (stored != null) {
-      maxBytes = BsonCodec.decode(stored).getInt64("sizeBytes").getValue();
+      maxBytes = stored;
       if (requestedBytes != null && requestedBytes != maxBytes) {
         Log.info(
             "the oplog keeps its size of %d bytes; --oplogSize applies only to a new oplog (use"
@@ -78,7 +76,7 @@ public final class OplogTruncator implements AutoCloseable {
       }
     } else {
       maxBytes = requestedBytes != null ? requestedBytes : defaultBytes;
-      store(storage, maxBytes);
+      local.storeOplogSize(maxBytes);
     }
     oplog.usage().recount(storage);
     OplogTruncator truncator =
@@ -91,14 +89,6 @@ public final class OplogTruncator implements AutoCloseable {
         oplog.usage().count(),
         minRetentionHours);
     return truncator;
-  }
-
-  private static void store(StorageEngine storage, long maxBytes) {
-    storage.put(
-        Column.LOCAL,
-        SIZE_KEY,
-        BsonCodec.encode(new BsonDocument("sizeBytes", new BsonInt64(maxBytes))),
-        true);
   }
 
   /** Starts truncating; {@code commitPoint} is the majority commit point (the coordinator's). */
@@ -130,7 +120,7 @@ public final class OplogTruncator implements AutoCloseable {
       long bytes = maxBytes != null ? maxBytes : policy.maxBytes();
       double retention = hours != null ? hours : minRetentionHours;
       if (maxBytes != null) {
-        store(storage, bytes);
+        new ReplicationLocalStore(storage).storeOplogSize(bytes);
       }
       minRetentionHours = retention;
       policy = OplogTruncationPolicy.of(bytes, retention);

@@ -19,7 +19,7 @@ import org.bson.BsonDocument;
  * Node-to-node calls over the MongoDB Java sync driver: one client per peer, directly connected (no
  * discovery), each call bounded by its own timeout.
  */
-public final class PeerClients implements AutoCloseable {
+public final class PeerClients implements PeerCaller, AutoCloseable {
   private final Map<String, MongoClient> clients;
   private volatile boolean closed;
   private final java.util.function.BooleanSupplier dropTraffic;
@@ -55,6 +55,7 @@ public final class PeerClients implements AutoCloseable {
   }
 
   /** Runs {@code command} on {@code host}'s {@code db}; the reply, or the driver's exception. */
+  @Override
   public BsonDocument call(String host, String db, BsonDocument command, long timeoutMillis) {
     return through(
         () ->

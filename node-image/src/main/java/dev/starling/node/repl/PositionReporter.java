@@ -1,6 +1,6 @@
 package dev.starling.node.repl;
 
-import dev.starling.node.server.Log;
+import dev.starling.node.util.Log;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,14 +43,14 @@ final class PositionReporter {
   private static final long SLOW_MILLIS = 500;
 
   private final Upstream upstream;
-  private final PeerClients peers;
+  private final PeerCaller peers;
   private final Clock clock;
   private final PeerCallSlot slot = new PeerCallSlot();
   private final ProgressSignal progress = new ProgressSignal();
   private final Map<Integer, ReplMessages.Position> relayed = new HashMap<>(); // guarded by this
   private boolean dirty; // guarded by this
 
-  PositionReporter(Upstream upstream, PeerClients peers, Clock clock) {
+  PositionReporter(Upstream upstream, PeerCaller peers, Clock clock) {
     this.upstream = upstream;
     this.peers = peers;
     this.clock = clock;

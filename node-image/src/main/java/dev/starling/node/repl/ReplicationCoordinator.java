@@ -1,29 +1,17 @@
 package dev.starling.node.repl;
 
-import dev.starling.node.bson.BsonCodec;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
 import dev.starling.node.repl.core.DurableState;
-import dev.starling.node.repl.core.ElectionStep;
-import dev.starling.node.repl.core.HeartbeatRequest;
-import dev.starling.node.repl.core.HeartbeatResult;
-import dev.starling.node.repl.core.LastVote;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
-import dev.starling.node.repl.core.ReconfigRules;
 import dev.starling.node.repl.core.ReplSetConfig;
-import dev.starling.node.repl.core.StepDownAttempt;
-import dev.starling.node.repl.core.SyncSourceMetadata;
 import dev.starling.node.repl.core.TopologyCoordinator;
-import dev.starling.node.repl.core.UpdateResult;
-import dev.starling.node.repl.core.VoteResponse;
-import dev.starling.node.repl.core.VoteResult;
 import dev.starling.node.repl.core.WriteConcernMode;
-import dev.starling.node.server.Log;
 import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
-import java.nio.charset.StandardCharsets;
+import dev.starling.node.util.Log;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.List;
@@ -31,12 +19,10 @@ import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
-import org.bson.BsonValue;
 import org.bson.types.ObjectId;
 
 /**
@@ -44,8 +30,8 @@ import org.bson.types.ObjectId;
  * {@link Column#LOCAL} before acting on them, restores them at startup, drives the core's timers
  * from a scheduled thread, and writes the new primary's no-op oplog entry.
  *
- * <p>Around the core it runs: a heartbeat loop per member ({@link HeartbeatLoop}), vote requests on
- * virtual threads, the {@link OplogFetcher} on a secondary, a position reporter that sends
+ * <p>Around the core it runs: heartbeats ({@link HeartbeatCoordinator}), vote requests on virtual
+ * threads, the {@link OplogFetcher} on a secondary, a position reporter that sends
  * replSetUpdatePosition upstream, and write-concern waits. Node-to-node calls go through {@link
  * PeerClients} (the MongoDB Java driver). Everything the core decides is taken under this object's
  * monitor; network calls never hold it.
@@ -55,20 +41,14 @@ import org.bson.types.ObjectId;
  * monitor.
  */
 public final class ReplicationCoordinator implements AutoCloseable {
-  static final byte[] CONFIG_KEY = "config".getBytes(StandardCharsets.UTF_8);
-  static final byte[] ELECTION_KEY = "election".getBytes(StandardCharsets.UTF_8);
-  static final byte[] APPLIED_KEY = "appliedThrough".getBytes(StandardCharsets.UTF_8);
   private static final long TICK_MILLIS = 100;
   private static final long IDLE_NOOP_MILLIS = 10_000;
-  private static final ThreadLocal<OpTime> LAST_OP = new ThreadLocal<>();
-
-  /** Set while the fetcher applies a batch: one snapshot for the batch instead of per entry. */
-  private static final ThreadLocal<Boolean> APPLYING_BATCH = ThreadLocal.withInitial(() -> false);
 
   private final String setName;
   private final List<String> selfHosts;
   private final java.util.function.Predicate<String> selfByAddress;
   private final StorageEngine storage;
+  private final ReplicationLocalStore local;
   private final OplogWriter oplog;
   private final Clock clock;
   private final Random random = new Random();
@@ -81,33 +61,25 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private volatile MemberState state = MemberState.STARTUP;
   private volatile boolean writablePrimary;
 
-  /** A fetched batch is being applied; a primary that finished catching up waits for it. */
-  private boolean applyingBatch;
-
   private long lastWriteWallMillis;
-  private OpTime electionOpTime = OpTime.NULL;
-  private long electionWallMillis;
   private volatile boolean closed;
   private long stateGeneration;
-  private long configGeneration;
   private final FailPoints failPoints = new FailPoints();
   private final PeerClients peers =
       new PeerClients(() -> failPoints.fires(FailPoints.DROP_REPLICATION_TRAFFIC));
-  private final java.util.Map<Integer, HeartbeatLoop> heartbeats = new java.util.HashMap<>();
-  private MemberState followerOverride;
-  private OplogFetcher fetcher;
-  private final PositionReporter positionReporter;
+  private final Pieces pieces = new Pieces();
+  private final HeartbeatCoordinator heartbeats;
+  private final ElectionDriver elections;
+  private final StepDownCoordinator stepDowns;
+  private final ReconfigCoordinator reconfigs;
+  private final BackgroundSync sync;
+  private final PositionCoordinator positions;
 
   /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
   private final ProgressSignal replicationProgress = new ProgressSignal();
 
-  private final JournalFlusher journalFlusher;
-
-  /** w:"majority" waiters, woken when the commit point reaches them. */
-  private final CommitPointWaiters majorityWaiters = new CommitPointWaiters();
-
-  /** The last entry of the batch being applied that committed; only the applying thread uses it. */
-  private OplogWriter.OplogEntryWritten lastOfBatch;
+  /** Write-concern waits. */
+  private final WriteConcernWaiter writeConcernWaiter;
 
   /** Wakes awaitData oplog readers: a new entry, or a new commit point to pass on. */
   private final ProgressSignal oplogProgress = new ProgressSignal();
@@ -119,9 +91,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** hello's topologyVersion, which awaitable hello waits on. */
   private final TopologyVersion topologyVersion = new TopologyVersion();
 
-  private OpTime minValid = OpTime.NULL;
-  private boolean initialSyncDone;
-  private volatile String infoMessage = "";
   private final java.nio.file.Path dbPath;
   private final OplogFetcher.Applier applier;
 
@@ -161,11 +130,33 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.setName = setName;
     this.selfHosts = List.copyOf(selfHosts);
     this.storage = storage;
+    this.local = new ReplicationLocalStore(storage);
     this.majorityView = new MajorityReadView(storage);
     this.oplog = oplog;
     this.clock = clock;
-    this.positionReporter = new PositionReporter(reportUpstream, peers, clock);
-    this.journalFlusher = new JournalFlusher(journalPositions, storage, clock);
+    this.positions = new PositionCoordinator(this, pieces, peers, storage, clock);
+    this.heartbeats = new HeartbeatCoordinator(this, setName, pieces, peers, clock);
+    this.elections =
+        new ElectionDriver(
+            this, setName, pieces, new VoteRequester(peers), local, oplog, storage, clock);
+    this.stepDowns = new StepDownCoordinator(this, setName, pieces, peers, clock);
+    this.sync =
+        new BackgroundSync(
+            this,
+            setName,
+            pieces,
+            failPoints,
+            peers,
+            storage,
+            oplog,
+            local,
+            applier,
+            dbPath,
+            clock);
+    this.reconfigs =
+        new ReconfigCoordinator(
+            this, setName, selfHosts.get(0), pieces, replicationProgress, random, clock);
+    this.writeConcernWaiter = new WriteConcernWaiter(this, pieces, replicationProgress, clock);
     oplog.termSource(() -> term);
     oplog.acceptWritesWhile(() -> writablePrimary);
     oplog.onCommitted(this::written);
@@ -182,9 +173,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
       lastWall = entry.getDateTime("wall").getValue();
       oplog.resumeAfter(last.ts());
     }
-    DurableState durable = readDurableState();
-    byte[] stored = storage.get(Column.LOCAL, CONFIG_KEY);
-    MinValid restoredMinValid = MinValid.load(storage);
+    DurableState durable = local.durableState();
+    ReplSetConfig stored = local.config();
+    MinValid restoredMinValid = local.minValid();
     if (stored != null && restoredMinValid.initialSync()) {
       // The copy may be incomplete: start over, as an empty member (the sync drops user data).
       Log.info("replica set %s: an initial sync was interrupted; starting it again", setName);
@@ -195,23 +186,20 @@ public final class ReplicationCoordinator implements AutoCloseable {
     synchronized (this) {
       lastWriteWallMillis = lastWall;
       if (stored != null) {
-        ReplSetConfig config = ReplSetConfig.parse(BsonCodec.decode(stored));
+        ReplSetConfig config = stored;
         install(config, durable, last);
         Log.info(
             "replica set %s: restored config version %d, term %d, last applied %s",
             setName, config.version(), durable.term(), last);
         if (restoredMinValid.initialSync()) {
-          followerOverride = MemberState.STARTUP2;
-          topology.setFollowerState(clock.millis(), MemberState.STARTUP2);
+          sync.needInitialSync();
           publish();
         } else if (restoredMinValid.pending(last)) {
           // Restarted after a rollback before the data was consistent again.
-          minValid = restoredMinValid.opTime();
           Log.info(
               "replica set %s: RECOVERING until minValid %s is applied (last applied %s)",
-              setName, minValid, last);
-          followerOverride = MemberState.RECOVERING;
-          topology.setFollowerState(clock.millis(), MemberState.RECOVERING);
+              setName, restoredMinValid.opTime(), last);
+          sync.recoveringUntil(restoredMinValid.opTime());
           publish();
         }
       } else {
@@ -225,32 +213,15 @@ public final class ReplicationCoordinator implements AutoCloseable {
       }
     }
     timer.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    fetcher = new OplogFetcher(fetchTarget, peers, this::applyDurably);
-    fetcher.start();
-    positionReporter.start();
-    journalFlusher.start();
-  }
-
-  private DurableState readDurableState() {
-    byte[] bytes = storage.get(Column.LOCAL, ELECTION_KEY);
-    if (bytes == null) {
-      return DurableState.INITIAL;
-    }
-    BsonDocument doc = BsonCodec.decode(bytes);
-    return new DurableState(
-        doc.getInt64("term").getValue(),
-        new LastVote(doc.getInt64("voteTerm").getValue(), doc.getInt32("candidateId").getValue()));
+    sync.start();
+    positions.start();
   }
 
   private void persist(DurableState durable) {
     if (durable == null) {
       return;
     }
-    BsonDocument doc =
-        new BsonDocument("term", new BsonInt64(durable.term()))
-            .append("voteTerm", new BsonInt64(durable.lastVote().term()))
-            .append("candidateId", new BsonInt32(durable.lastVote().candidateId()));
-    storage.put(Column.LOCAL, ELECTION_KEY, BsonCodec.encode(doc), true);
+    local.storeDurableState(durable);
   }
 
   private void install(ReplSetConfig config, DurableState durable, OpTime last) {
@@ -258,7 +229,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     topology = new TopologyCoordinator(self != null ? self : selfHosts.get(0), random);
     topology.restore(durable, last, last);
     topology.installConfig(clock.millis(), config);
-    restartHeartbeats();
+    heartbeats.restart();
     publish();
   }
 
@@ -275,41 +246,23 @@ public final class ReplicationCoordinator implements AutoCloseable {
     return selfHosts.stream().anyMatch(h -> h.equalsIgnoreCase(host)) || selfByAddress.test(host);
   }
 
-  /** Whether the fetcher may go on fetching from {@code sourceId}. Holds the monitor. */
-  private boolean mayFetchFrom(int sourceId) {
-    return !failPoints.fires(FailPoints.STOP_REPL_PRODUCER) && topologyWantsFetchFrom(sourceId);
-  }
-
-  /** Whether the topology still wants a fetch from {@code sourceId}. Holds the monitor. */
-  private boolean topologyWantsFetchFrom(int sourceId) {
-    return !closed
-        && !writablePrimary
-        && (topology.role() != TopologyCoordinator.Role.LEADER || topology.isCatchingUp())
-        && !topology.shouldChangeSyncSource(clock.millis(), sourceId);
-  }
-
   /**
    * Ends a fetch the topology no longer wants (its source died, was replaced or fell behind, or we
    * lead now), and a position report to a member that is no longer our source, at once rather than
    * when the call returns or times out. Holds the monitor.
    */
   private void abandonUnwantedCalls() {
-    if (fetcher != null) {
-      int source = fetcher.activeSource();
-      if (source >= 0 && !topologyWantsFetchFrom(source)) {
-        fetcher.abandon(source);
-      }
-    }
-    positionReporter.keepOnly(writablePrimary ? -1 : topology.syncSourceId());
+    sync.abandonUnwantedFetch();
+    positions.reportOnlyTo(writablePrimary ? -1 : topology.syncSourceId());
   }
 
   private void publish() {
     advanceMajorityView();
     term = topology.term();
     state = topology.config() == null ? MemberState.STARTUP : topology.memberState();
-    boolean writable = topology.isWritablePrimary() && !applyingBatch;
+    boolean writable = topology.isWritablePrimary() && !sync.applyingBatch();
     if (writable && !writablePrimary) {
-      becameWritable();
+      elections.becameWritable();
     }
     writablePrimary = writable;
     ReplSetConfig config = topology.config();
@@ -325,9 +278,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
     OpTime committed = topology.commitPoint();
     if (!committed.equals(signalledCommitPoint) || state != signalledState) {
       if (state != signalledState) {
-        majorityWaiters.wakeAll();
+        writeConcernWaiter.wakeAll();
       } else {
-        majorityWaiters.advance(committed);
+        writeConcernWaiter.commitPointMoved(committed);
       }
       signalledCommitPoint = committed;
       signalledState = state;
@@ -368,119 +321,19 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private void handle(Action action) {
     if (action instanceof Action.StartElection start) {
       Log.info("replica set %s: standing for election (%s)", setName, start.reason());
-      handleStep(start.step());
+      elections.handleStep(start.step());
     } else if (action instanceof Action.StepDownSelf down) {
       Log.info("replica set %s: stepped down: %s", setName, down.reason());
       steppedDown();
     } else if (action instanceof Action.ClearNewlyAdded clear) {
-      clearNewlyAdded(clear.memberId());
-    }
-  }
-
-  private void handleStep(ElectionStep step) {
-    persist(step.persist());
-    switch (step.outcome()) {
-      case SEND_REQUESTS -> sendVoteRequests(step);
-      case WON -> {
-        Log.info("replica set %s: elected primary in term %d", setName, step.term());
-        if (topology.isCatchingUp()) {
-          Log.info(
-              "replica set %s: catching up before taking writes; asking every member for its"
-                  + " position",
-              setName);
-          heartbeats.values().forEach(HeartbeatLoop::now);
-        }
-        publish();
-      }
-      case LOST ->
-          Log.info(
-              "replica set %s: election in term %d lost: %s", setName, step.term(), step.reason());
-      default -> {}
-    }
-  }
-
-  /**
-   * The primary finished catching up (or needed none) and no fetched batch is still being applied:
-   * it writes the new term's first entry and takes writes. Holds the monitor.
-   */
-  private void becameWritable() {
-    Log.info(
-        "replica set %s: primary in term %d takes writes after %s",
-        setName, topology.term(), topology.myLastApplied());
-    stampConfigWithTerm();
-    // The idle no-op clock starts now.
-    lastWriteWallMillis = clock.millis();
-    Thread.ofVirtual().name("repl-new-primary").start(this::writeNewPrimaryEntry);
-  }
-
-  /**
-   * A new primary stamps the config with its term (same version), as mongod does on step-up, so
-   * that members tell its config from one a deposed primary may still send. A config forced in term
-   * -1 keeps it. Peers see the newer config in our heartbeats and fetch it. Holds the monitor.
-   */
-  private void stampConfigWithTerm() {
-    ReplSetConfig config = topology.config();
-    if (config == null || config.term() == -1 || config.term() >= topology.term()) {
-      return;
-    }
-    ReplSetConfig stamped = config.withTerm(topology.term());
-    storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(stamped.toBsonDocument()), true);
-    handle(topology.installConfig(clock.millis(), stamped, selfHostIn(stamped)));
-    heartbeats.values().forEach(HeartbeatLoop::now);
-  }
-
-  private void writeNewPrimaryEntry() {
-    try {
-      OpTime opTime =
-          oplog.appendNoop(storage, new BsonDocument("msg", new BsonString("new primary")));
-      synchronized (this) {
-        electionOpTime = opTime;
-        electionWallMillis = clock.millis();
-      }
-    } catch (RuntimeException e) {
-      Log.error(e, "could not write the new primary's oplog entry");
-    }
-  }
-
-  private void sendVoteRequests(ElectionStep step) {
-    BsonDocument request = ReplMessages.voteRequest(step.request());
-    long timeout = topology.config().electionTimeoutMillis();
-    for (int target : step.targets()) {
-      String host = hostOf(target);
-      if (host == null) {
-        continue;
-      }
-      Thread.ofVirtual()
-          .name("repl-vote-" + target)
-          .start(
-              () -> {
-                // A member that cannot answer counts as a refusal, so a lost election ends now
-                // instead of at its deadline; a refusal never helps a candidate win.
-                VoteResponse response;
-                try {
-                  response =
-                      PeerClients.refusesConnections(host, 250)
-                          ? new VoteResponse(step.term(), false, "member is down")
-                          : ReplMessages.voteResponse(peers.call(host, "admin", request, timeout));
-                } catch (RuntimeException e) {
-                  response = new VoteResponse(step.term(), false, "no reply: " + e.getMessage());
-                }
-                synchronized (this) {
-                  if (closed) {
-                    return;
-                  }
-                  handleStep(topology.processVoteResponse(clock.millis(), target, response));
-                  publish();
-                }
-                notifyWaiters();
-              });
+      reconfigs.clearNewlyAdded(clear.memberId());
     }
   }
 
   /** This node stopped being primary: wake write-concern waiters, which then fail with 11602. */
   private void steppedDown() {
     stateGeneration++;
-    majorityWaiters.wakeAll();
+    writeConcernWaiter.wakeAll();
     publish();
     replicationProgress.signal();
     notifyAll();
@@ -497,13 +350,10 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   private void written(OplogWriter.OplogEntryWritten entry) {
-    if (APPLYING_BATCH.get()) {
-      // An entry of the batch this thread applies: the coordinator hears of the batch once, when
-      // it is applied (applyNow), rather than taking its busy monitor for every entry.
-      lastOfBatch = entry;
-      return;
+    if (sync.absorb(entry)) {
+      return; // an entry of a fetched batch: the coordinator hears of the batch once applied
     }
-    LAST_OP.set(entry.opTime());
+    writeConcernWaiter.wrote(entry.opTime());
     synchronized (this) {
       // Runs under the oplog lock right after the entry committed: the snapshot is the data
       // exactly as of this entry, which majority reads use once the commit point reaches it.
@@ -523,42 +373,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
     oplogProgress.signal();
     // Wakes the journal flusher only: write-concern waiters are woken by publish(), and waking
     // every thread that waits on this monitor for each write costs more than the write.
-    journalFlusher.wake();
+    positions.written();
   }
-
-  /** What the journal flusher syncs, and what it tells when the sync is done. */
-  private final JournalFlusher.Positions journalPositions =
-      new JournalFlusher.Positions() {
-        @Override
-        public boolean closed() {
-          return closed;
-        }
-
-        @Override
-        public OpTime notYetDurable() {
-          synchronized (ReplicationCoordinator.this) {
-            boolean behind =
-                topology != null && topology.myLastApplied().isAfter(topology.myLastDurable());
-            return behind ? topology.myLastApplied() : null;
-          }
-        }
-
-        @Override
-        public void durableThrough(OpTime target) {
-          synchronized (ReplicationCoordinator.this) {
-            OpTime applied = topology.myLastApplied();
-            // A rollback may have moved applied back meanwhile: never claim more than is applied.
-            OpTime durable = OpTime.min(target, applied);
-            if (durable.isAfter(topology.myLastDurable())) {
-              topology.setMyLastOpTimes(applied, durable);
-              publish();
-              positionReporter.changed();
-              replicationProgress.signal();
-              ReplicationCoordinator.this.notifyAll();
-            }
-          }
-        }
-      };
 
   /** Moves the majority read view to the commit point. Holds the monitor. */
   private void advanceMajorityView() {
@@ -575,203 +391,184 @@ public final class ReplicationCoordinator implements AutoCloseable {
     return majorityView.read(read, 2_000);
   }
 
+  /**
+   * The coordinator as its pieces see it: each piece's {@code Replication} interface is a narrow
+   * view of what it reads and does, all called with the monitor held (unless a piece's interface
+   * says otherwise).
+   */
+  private final class Pieces
+      implements HeartbeatCoordinator.Replication,
+          BackgroundSync.Replication,
+          WriteConcernWaiter.Replication,
+          StepDownCoordinator.Replication,
+          ReconfigCoordinator.Replication,
+          ElectionDriver.Replication,
+          PositionCoordinator.Replication {
+
+    @Override
+    public TopologyCoordinator topology() {
+      return topology;
+    }
+
+    @Override
+    public boolean closed() {
+      return closed;
+    }
+
+    @Override
+    public void act(DurableState persist, Action action) {
+      persist(persist);
+      handle(action);
+    }
+
+    @Override
+    public void publish() {
+      ReplicationCoordinator.this.publish();
+    }
+
+    @Override
+    public void progress() {
+      replicationProgress.signal();
+    }
+
+    @Override
+    public String hostOf(int memberId) {
+      return ReplicationCoordinator.this.hostOf(memberId);
+    }
+
+    @Override
+    public String selfHost() {
+      return ReplicationCoordinator.this.selfHost();
+    }
+
+    @Override
+    public void adoptConfig(ReplSetConfig config) {
+      ReplicationCoordinator.this.adoptConfig(config);
+    }
+
+    @Override
+    public boolean writablePrimary() {
+      return writablePrimary;
+    }
+
+    @Override
+    public MemberState state() {
+      return state;
+    }
+
+    @Override
+    public void wroteNow() {
+      lastWriteWallMillis = clock.millis();
+    }
+
+    @Override
+    public void heartbeatAllNow() {
+      heartbeats.allNow();
+    }
+
+    @Override
+    public void batchWritten(OplogWriter.OplogEntryWritten last) {
+      recordWritten(last);
+      takeSnapshot(last.opTime());
+    }
+
+    @Override
+    public void rolledBack() {
+      majorityView.dropPending();
+    }
+
+    @Override
+    public ReplSetConfig config() {
+      return topology.config();
+    }
+
+    @Override
+    public OpTime lastApplied() {
+      return topology.myLastApplied();
+    }
+
+    @Override
+    public boolean satisfied(WriteConcernRequest request, WriteConcernMode mode, OpTime target) {
+      return request.satisfiedBy(topology, mode, target);
+    }
+
+    @Override
+    public long stateGeneration() {
+      return stateGeneration;
+    }
+
+    @Override
+    public String positions() {
+      StringBuilder members = new StringBuilder();
+      for (var m : topology.memberStatuses(clock.millis())) {
+        members
+            .append(' ')
+            .append(m.host())
+            .append(" applied ")
+            .append(m.appliedOpTime())
+            .append(" durable ")
+            .append(m.durableOpTime());
+      }
+      return "commit point " + topology.commitPoint() + ";" + members;
+    }
+
+    @Override
+    public ReplSetConfig requireConfig() {
+      return ReplicationCoordinator.this.requireConfig();
+    }
+
+    @Override
+    public long term() {
+      return term;
+    }
+
+    @Override
+    public void steppedDown() {
+      ReplicationCoordinator.this.steppedDown();
+    }
+
+    @Override
+    public void handle(Action action) {
+      ReplicationCoordinator.this.handle(action);
+    }
+
+    @Override
+    public boolean isSelf(String host) {
+      return ReplicationCoordinator.this.isSelf(host);
+    }
+
+    @Override
+    public void installFirst(ReplSetConfig config) {
+      local.storeConfig(config);
+      install(config, topology.durableState(), topology.myLastApplied());
+    }
+
+    @Override
+    public void installNext(ReplSetConfig config) {
+      local.storeConfig(config);
+      handle(installAndRestart(config));
+      publish();
+    }
+
+    @Override
+    public boolean hasClusterWideWriteConcern() {
+      return DefaultRWConcern.clusterWideWriteConcern(storage) != null;
+    }
+  }
+
   // ---------------------------------------------------------------- heartbeats
 
-  private final HeartbeatLoop.Target heartbeatTarget =
-      new HeartbeatLoop.Target() {
-        @Override
-        public HeartbeatLoop.HeartbeatCall prepare(int memberId, long generation) {
-          synchronized (ReplicationCoordinator.this) {
-            if (closed || generation != configGeneration) {
-              return null;
-            }
-            String host = hostOf(memberId);
-            if (host == null) {
-              return null;
-            }
-            BsonDocument request =
-                ReplMessages.heartbeatRequest(
-                    topology.prepareHeartbeatRequest(clock.millis(), memberId), selfHost());
-            return new HeartbeatLoop.HeartbeatCall(
-                host, request, topology.config().heartbeatTimeoutMillis());
-          }
-        }
-
-        @Override
-        public long succeeded(int memberId, long generation, BsonDocument reply, long ping) {
-          BsonDocument newerConfig = null;
-          long next;
-          synchronized (ReplicationCoordinator.this) {
-            if (closed || generation != configGeneration) {
-              return Long.MAX_VALUE;
-            }
-            long now = clock.millis();
-            if (!isOk(reply)) {
-              return topology.processHeartbeatFailure(now, memberId, false).nextHeartbeatAtMillis();
-            }
-            HeartbeatResult result =
-                topology.processHeartbeatResponse(
-                    now, memberId, ReplMessages.heartbeatResponse(reply), ping);
-            persist(result.persist());
-            handle(result.action());
-            publish();
-            // A member's config version may have changed: wake reconfigs waiting for a majority.
-            replicationProgress.signal();
-            next = result.nextHeartbeatAtMillis();
-            if (reply.get("config") instanceof BsonDocument doc) {
-              newerConfig = doc;
-            }
-          }
-          notifyWaiters();
-          if (newerConfig != null) {
-            adoptConfig(newerConfig);
-          }
-          return next;
-        }
-
-        @Override
-        public long failed(int memberId, long generation, boolean refused) {
-          synchronized (ReplicationCoordinator.this) {
-            if (closed || generation != configGeneration) {
-              return Long.MAX_VALUE;
-            }
-            HeartbeatResult result =
-                topology.processHeartbeatFailure(clock.millis(), memberId, refused);
-            publish();
-            return result.nextHeartbeatAtMillis();
-          }
-        }
-      };
-
-  private static boolean isOk(BsonDocument reply) {
-    BsonValue ok = reply.get("ok");
-    return ok != null && ok.isNumber() && ok.asNumber().doubleValue() == 1;
-  }
-
-  /** (Re)starts one heartbeat loop per other member of the current config. Holds the monitor. */
-  private void restartHeartbeats() {
-    heartbeats.values().forEach(HeartbeatLoop::stop);
-    heartbeats.clear();
-    configGeneration++;
-    ReplSetConfig config = topology.config();
-    if (config == null || closed) {
-      return;
-    }
-    for (var m : config.members()) {
-      if (m.id() != topology.selfId()) {
-        HeartbeatLoop loop =
-            new HeartbeatLoop(m.id(), configGeneration, heartbeatTarget, peers, clock);
-        heartbeats.put(m.id(), loop);
-        loop.start();
-      }
-    }
-  }
-
-  /** Makes the next heartbeat to {@code memberId} go now. */
-  public synchronized void heartbeatNow(int memberId) {
-    HeartbeatLoop loop = heartbeats.get(memberId);
-    if (loop != null) {
-      loop.now();
-    }
-  }
-
   /**
-   * replSetHeartbeat received: updates the core, and replies with this node's view. A sender with
-   * an older config gets ours in {@code config}; a sender with a newer one makes this node fetch it
-   * (an uninitialized node learns its first config this way, after rs.add()).
+   * replSetHeartbeat received: updates the core, and replies with this node's view ({@link
+   * HeartbeatCoordinator#onHeartbeat}).
    */
   public BsonDocument onHeartbeat(BsonDocument command) {
     failPoints.refuseIncomingReplicationTraffic();
-    HeartbeatRequest request = ReplMessages.heartbeatRequest(command);
-    String from = command.get("from") instanceof BsonString f ? f.getValue() : null;
-    boolean fetchConfig;
-    BsonDocument reply;
-    synchronized (this) {
-      long now = clock.millis();
-      ReplSetConfig config = topology.config();
-      if (!request.setName().equals(setName)) {
-        throw new MongoServerException(
-            ErrorCode.INCONSISTENT_REPLICA_SET_NAMES,
-            "Our set name of "
-                + setName
-                + " does not match name "
-                + request.setName()
-                + " reported by remote node");
-      }
-      if (config != null) {
-        if (topology.shouldHeartbeatSenderNow(request)) {
-          heartbeatNow(request.senderId());
-        }
-        UpdateResult result = topology.processHeartbeatRequest(now, request);
-        persist(result.persist());
-        handle(result.action());
-        publish();
-        replicationProgress.signal();
-        reply = ReplMessages.heartbeatResponse(topology.prepareHeartbeatResponse(now));
-        int cmp =
-            ReplSetConfig.compareVersionAndTerm(
-                request.configVersion(), request.configTerm(), config.version(), config.term());
-        if (cmp < 0) {
-          reply.append("config", config.toBsonDocument());
-        }
-        fetchConfig = cmp > 0;
-        if (fetchConfig && request.senderId() >= 0) {
-          HeartbeatLoop loop = heartbeats.get(request.senderId());
-          if (loop != null) {
-            loop.now();
-            fetchConfig = false;
-          }
-        }
-      } else {
-        reply =
-            new BsonDocument("set", new BsonString(setName))
-                .append("state", new BsonInt32(MemberState.STARTUP.code()))
-                .append("term", new BsonInt64(topology.term()))
-                .append("configVersion", new BsonInt32(-2))
-                .append("configTerm", new BsonInt64(-1));
-        fetchConfig = request.configVersion() > 0;
-      }
-    }
-    if (fetchConfig && from != null) {
-      Thread.ofVirtual().name("repl-config-fetch").start(() -> fetchConfigFrom(from));
-    }
-    return reply;
+    return heartbeats.onHeartbeat(command);
   }
 
-  /** Asks {@code host} for its config with a heartbeat that says ours is older. */
-  private void fetchConfigFrom(String host) {
-    BsonDocument request;
-    synchronized (this) {
-      ReplSetConfig config = topology.config();
-      request =
-          ReplMessages.heartbeatRequest(
-              new HeartbeatRequest(
-                  setName,
-                  topology.selfId(),
-                  topology.term(),
-                  config == null ? -2 : config.version(),
-                  config == null ? -1 : config.term()),
-              selfHost());
-    }
-    try {
-      BsonDocument reply = peers.call(host, "admin", request, 10_000);
-      if (reply.get("config") instanceof BsonDocument doc) {
-        adoptConfig(doc);
-      }
-    } catch (RuntimeException e) {
-      Log.info("replica set %s: could not fetch the config from %s: %s", setName, host, e);
-    }
-  }
-
-  /** Installs a newer config learned from a peer, if it is newer and valid. */
-  private void adoptConfig(BsonDocument doc) {
-    ReplSetConfig next;
-    try {
-      next = ReplSetConfig.parse(doc);
-    } catch (RuntimeException e) {
-      Log.info("replica set %s: ignoring an invalid config from a peer: %s", setName, e);
-      return;
-    }
+  /** Installs a config learned from a peer, if it is newer. */
+  private void adoptConfig(ReplSetConfig next) {
     synchronized (this) {
       ReplSetConfig current = topology.config();
       if (!next.name().equals(setName)
@@ -782,7 +579,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         return;
       }
       boolean first = current == null;
-      storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(next.toBsonDocument()), true);
+      local.storeConfig(next);
       if (first) {
         install(next, topology.durableState(), topology.myLastApplied());
       } else {
@@ -792,8 +589,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
           && topology.selfId() >= 0
           && topology.memberState() != MemberState.ARBITER
           && topology.myLastApplied().isNull()) {
-        followerOverride = MemberState.STARTUP2;
-        topology.setFollowerState(clock.millis(), MemberState.STARTUP2);
+        sync.needInitialSync();
       }
       publish();
       Log.info("replica set %s: installed config version %d from a peer", setName, next.version());
@@ -804,10 +600,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** Installs a config into the running core, keeps a data-state override, restarts heartbeats. */
   private Action installAndRestart(ReplSetConfig config) {
     Action action = topology.installConfig(clock.millis(), config, selfHostIn(config));
-    if (followerOverride != null) {
-      topology.setFollowerState(clock.millis(), followerOverride);
-    }
-    restartHeartbeats();
+    sync.reapplyFollowerState();
+    heartbeats.restart();
     return action;
   }
 
@@ -824,403 +618,29 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** replSetRequestVotes received: the core decides; the vote is durable before the reply. */
   public synchronized BsonDocument onRequestVotes(BsonDocument command) {
     failPoints.refuseIncomingReplicationTraffic();
-    if (topology.config() == null) {
-      throw new MongoServerException(
-          ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");
-    }
-    VoteResult result =
-        topology.processVoteRequest(clock.millis(), ReplMessages.voteRequest(command));
-    persist(result.persist());
-    handle(result.action());
-    publish();
-    return ReplMessages.voteResponse(result.response());
+    return elections.onRequestVotes(command);
   }
 
   /**
-   * replSetUpdatePosition received from a member syncing from us: records each position (a
-   * primary's commit point may advance and write-concern waiters wake); a non-primary relays them
-   * to its own sync source.
+   * replSetUpdatePosition received from a member syncing from us ({@link
+   * PositionCoordinator#onUpdatePosition}).
    */
   public synchronized void onUpdatePosition(
       List<ReplMessages.Position> positions, long senderTerm) {
     failPoints.refuseIncomingReplicationTraffic();
-    if (topology.config() == null) {
-      throw new MongoServerException(
-          ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");
-    }
-    long now = clock.millis();
-    for (ReplMessages.Position p : positions) {
-      if (p.memberId() == topology.selfId()) {
-        continue;
-      }
-      UpdateResult result =
-          topology.processPositionReport(now, p.memberId(), senderTerm, p.applied(), p.durable());
-      persist(result.persist());
-      handle(result.action());
-      positionReporter.relay(p);
-    }
-    publish();
-    if (!writablePrimary) {
-      positionReporter.changed(); // relayed to our own sync source
-    }
-    replicationProgress.signal();
-    notifyAll();
+    this.positions.onUpdatePosition(positions, senderTerm);
   }
-
-  /** Where the position reporter sends this node's position: its sync source, if any. */
-  private final PositionReporter.Upstream reportUpstream =
-      new PositionReporter.Upstream() {
-        @Override
-        public boolean closed() {
-          return closed;
-        }
-
-        @Override
-        public PositionReporter.Report next(java.util.function.IntConsumer aim) {
-          synchronized (ReplicationCoordinator.this) {
-            int source = topology.syncSourceId();
-            String host = source < 0 ? null : hostOf(source);
-            if (closed || writablePrimary || host == null) {
-              return null;
-            }
-            aim.accept(source);
-            int version = topology.config() == null ? -2 : topology.config().version();
-            return new PositionReporter.Report(
-                host,
-                topology.term(),
-                new ReplMessages.Position(
-                    topology.selfId(),
-                    version,
-                    topology.myLastApplied(),
-                    topology.myLastDurable()));
-          }
-        }
-      };
 
   // ---------------------------------------------------------------- oplog fetching
 
-  private final OplogFetcher.Coordinator fetchTarget =
-      new OplogFetcher.Coordinator() {
-        @Override
-        public OplogFetcher.FetchPlan nextFetch() throws InterruptedException {
-          synchronized (ReplicationCoordinator.this) {
-            long now = clock.millis();
-            ReplSetConfig config = topology.config();
-            if (closed
-                || failPoints.fires(FailPoints.STOP_REPL_PRODUCER)
-                || config == null
-                || topology.selfId() < 0
-                || writablePrimary
-                || (topology.role() == TopologyCoordinator.Role.LEADER && !topology.isCatchingUp())
-                || state == MemberState.ARBITER) {
-              ReplicationCoordinator.this.wait(500);
-              return null;
-            }
-            int source = topology.syncSourceId();
-            if (topology.shouldChangeSyncSource(now, source)) {
-              int previous = source;
-              source = topology.chooseNewSyncSource(now);
-              if (source != previous) {
-                Log.info(
-                    "replica set %s: sync source %s -> %s",
-                    setName,
-                    previous < 0 ? "none" : hostOf(previous),
-                    source < 0 ? "none" : hostOf(source));
-              }
-            }
-            if (source < 0) {
-              ReplicationCoordinator.this.wait(200);
-              return null;
-            }
-            long await = oplogAwaitMillis(config);
-            boolean initialSync =
-                followerOverride == MemberState.STARTUP2
-                    && topology.myLastApplied().isNull()
-                    && !initialSyncDone;
-            long giveUp = Math.max(1000, Math.min(5000, config.electionTimeoutMillis() / 2));
-            return new OplogFetcher.FetchPlan(
-                source, hostOf(source), topology.myLastApplied(), await, giveUp, initialSync);
-          }
-        }
-
-        @Override
-        public boolean keepFetching(int sourceId) {
-          synchronized (ReplicationCoordinator.this) {
-            return mayFetchFrom(sourceId);
-          }
-        }
-
-        @Override
-        public void batchApplied(int sourceId, BsonDocument metadata) {
-          synchronized (ReplicationCoordinator.this) {
-            SyncSourceMetadata md = syncSourceMetadata(metadata);
-            if (md != null) {
-              UpdateResult result =
-                  topology.processSyncSourceMetadata(clock.millis(), sourceId, md);
-              persist(result.persist());
-              handle(result.action());
-            }
-            if ((followerOverride == MemberState.STARTUP2
-                    || followerOverride == MemberState.RECOVERING)
-                && !topology.myLastApplied().isBefore(minValid)) {
-              Log.info(
-                  "replica set %s: reached %s (minValid %s); now SECONDARY",
-                  setName, topology.myLastApplied(), minValid);
-              followerOverride = null;
-              infoMessage = "";
-              MinValid.NONE.store(storage);
-              topology.setFollowerState(clock.millis(), MemberState.SECONDARY);
-            }
-            publish();
-            // No position report here: the journal flusher syncs the batch next and reports then,
-            // once for applied and durable (a majority counts durable positions only); a report
-            // per applied batch as well would double the reports the primary handles.
-            ReplicationCoordinator.this.notifyAll();
-          }
-        }
-
-        @Override
-        public void fetchFailed(int sourceId, String why) {
-          Log.info("replica set %s: oplog fetch from member %d failed: %s", setName, sourceId, why);
-          synchronized (ReplicationCoordinator.this) {
-            topology.denylistSyncSource(sourceId, clock.millis() + 200);
-            // Our source broke: it may be gone, and another member may be primary already. Refresh
-            // the view of every member, not only the source, to choose the next source from it.
-            heartbeats.values().forEach(HeartbeatLoop::now);
-            try {
-              ReplicationCoordinator.this.wait(100);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        }
-
-        @Override
-        public void diverged(int sourceId, String host, OpTime lastApplied) {
-          synchronized (ReplicationCoordinator.this) {
-            if (topology.role() == TopologyCoordinator.Role.LEADER) {
-              // A primary never rolls back: it keeps what it has and stops catching up.
-              Log.info(
-                  "replica set %s: catch-up source %s diverged from our oplog; catch-up ends",
-                  setName, host);
-              topology.abortCatchUp();
-              topology.denylistSyncSource(sourceId, clock.millis() + 1000);
-              publish();
-              return;
-            }
-          }
-          rollBack(sourceId, host, lastApplied);
-        }
-
-        @Override
-        public void tooStale(
-            int sourceId, String host, OpTime lastApplied, BsonDocument sourceOldest) {
-          goStale(sourceId, host, lastApplied, sourceOldest);
-        }
-
-        @Override
-        public void initialSync(int sourceId, String host) {
-          runInitialSync(sourceId, host);
-        }
-      };
-
-  /**
-   * Our last entry is gone from {@code host}'s oplog: denylist it for a minute and try another
-   * source; if none is left, go RECOVERING (never applying anything, so no data is touched) with an
-   * infoMessage that says how to resync. A source that has our entry again brings us back.
-   */
-  private void goStale(int sourceId, String host, OpTime lastApplied, BsonDocument sourceOldest) {
-    Log.info(
-        "replica set %s: %s", setName, TooStale.sourceMessage(host, lastApplied, sourceOldest));
-    synchronized (this) {
-      long now = clock.millis();
-      topology.denylistSyncSource(sourceId, now + TooStale.DENYLIST_MILLIS);
-      if (topology.chooseNewSyncSource(now) >= 0) {
-        return;
-      }
-      String message = TooStale.recoveringMessage(host, lastApplied, sourceOldest);
-      if (!message.equals(infoMessage)) {
-        Log.warn("replica set %s: %s", setName, message);
-      }
-      infoMessage = message;
-      followerOverride = MemberState.RECOVERING;
-      topology.setFollowerState(now, MemberState.RECOVERING);
-      publish();
-    }
-  }
-
   /** This member's infoMessage in replSetGetStatus ("" when there is nothing to say). */
   public String infoMessage() {
-    return infoMessage;
-  }
-
-  /**
-   * Applies a fetched batch, then syncs the WAL (by a synced write of the last entry's position) so
-   * the position this node reports as durable is on disk.
-   */
-  private void applyDurably(List<BsonDocument> batch) {
-    int from = 0;
-    while (from < batch.size()) {
-      long delay = secondaryDelayMillis();
-      int due = SecondaryDelay.dueEnd(batch, from, delay, clock.millis());
-      if (due == from) {
-        awaitDue(SecondaryDelay.dueAt(batch.get(from), delay));
-        continue;
-      }
-      applyNow(batch.subList(from, due));
-      from = due;
-    }
-  }
-
-  /** This member's secondaryDelaySecs in millis while it is a SECONDARY (not while catching up). */
-  private synchronized long secondaryDelayMillis() {
-    ReplSetConfig config = topology.config();
-    if (config == null
-        || topology.selfId() < 0
-        || followerOverride != null
-        || topology.memberState() != MemberState.SECONDARY) {
-      return 0;
-    }
-    return config.findMemberById(topology.selfId()).orElseThrow().secondaryDelaySecs() * 1000;
-  }
-
-  /**
-   * Waits (on the monitor, so a config change or shutdown is seen) until {@code dueAtMillis} or at
-   * most a second; the caller recomputes what is due. Throws when the node closes, so the fetcher
-   * drops its cursor rather than skipping entries it did not apply.
-   */
-  private synchronized void awaitDue(long dueAtMillis) {
-    long wait = Math.min(1000, dueAtMillis - clock.millis());
-    if (closed) {
-      throw new IllegalStateException("replication is shutting down");
-    }
-    if (wait > 0) {
-      try {
-        wait(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for secondaryDelaySecs", e);
-      }
-    }
-  }
-
-  /** Applies entries that are due, then syncs the WAL. */
-  private void applyNow(List<BsonDocument> batch) {
-    synchronized (this) {
-      if (writablePrimary || closed) {
-        return; // fetched just as this node became a writable primary: not ours to apply now
-      }
-      applyingBatch = true;
-    }
-    APPLYING_BATCH.set(true);
-    try {
-      applier.apply(batch);
-    } finally {
-      APPLYING_BATCH.set(false);
-      OplogWriter.OplogEntryWritten last = lastOfBatch;
-      lastOfBatch = null;
-      synchronized (this) {
-        applyingBatch = false;
-        if (last != null) {
-          // What committed of the batch, all of it or up to an entry that failed.
-          recordWritten(last);
-          // One snapshot per applied batch (nothing else writes on a secondary): a commit point
-          // inside the batch reads the previous batch's snapshot, older but committed.
-          takeSnapshot(last.opTime());
-        }
-        publish();
-      }
-    }
+    return sync.infoMessage();
   }
 
   /** Keeps a snapshot of the data as of {@code opTime} for majority reads. */
   private void takeSnapshot(OpTime opTime) {
     majorityView.take(opTime);
-  }
-
-  /** Initial sync from {@code host}; STARTUP2 until the oplog is applied up to minValid. */
-  private void runInitialSync(int sourceId, String host) {
-    Log.info("replica set %s: initial sync from %s", setName, host);
-    new MinValid(OpTime.NULL, true).store(storage);
-    BsonDocument begin = new InitialSync(peers, storage, oplog).run(host);
-    BsonDocument end = InitialSync.newestEntry(peers, host);
-    synchronized (this) {
-      if (end != null) {
-        minValid = new OpTime(end.getTimestamp("ts"), end.getNumber("t").longValue());
-        new MinValid(minValid, true).store(storage);
-      }
-      if (begin == null) {
-        // The source's oplog was empty: fetch from its start.
-        followerOverride = MemberState.STARTUP2;
-      }
-      initialSyncDone = true;
-      notifyAll();
-    }
-  }
-
-  /**
-   * Our oplog diverged from the source's: roll back by refetch ({@link Rollback}), then stay
-   * RECOVERING until the source's entries are applied up to its last entry when rollback began.
-   */
-  private void rollBack(int sourceId, String host, OpTime lastApplied) {
-    OpTime committed;
-    synchronized (this) {
-      committed = topology.commitPoint();
-      followerOverride = MemberState.ROLLBACK;
-      topology.setFollowerState(clock.millis(), MemberState.ROLLBACK);
-      publish();
-    }
-    Log.info("replica set %s: rolling back against %s from %s", setName, host, lastApplied);
-    try {
-      // Through the fetcher's slot: if the source stops answering, or the set moves on to a new
-      // primary while we roll back, the rollback's calls are cut short instead of timing out.
-      Rollback.Result result =
-          new Rollback(fetcher.cancellablePeers(), storage, oplog, dbPath)
-              .run(host, lastApplied, committed);
-      new MinValid(result.minValid(), false).store(storage);
-      storage.put(
-          Column.LOCAL, APPLIED_KEY, BsonCodec.encode(result.commonPoint().toBsonDocument()), true);
-      synchronized (this) {
-        majorityView.dropPending();
-        topology.setMyLastOpTimes(result.commonPoint(), result.commonPoint());
-        minValid = result.minValid();
-        followerOverride = MemberState.RECOVERING;
-        topology.setFollowerState(clock.millis(), MemberState.RECOVERING);
-        publish();
-        notifyAll();
-      }
-    } catch (RuntimeException e) {
-      // A source that went away (or that we left) is worth trying again soon: it may be the next
-      // primary. One that refused the rollback itself is not, for a while.
-      boolean unreachable =
-          e instanceof PeerCallSlot.CancelledException || e instanceof com.mongodb.MongoException;
-      if (e instanceof PeerCallSlot.CancelledException) {
-        Log.info(
-            "replica set %s: rollback against %s abandoned: the source was dropped", setName, host);
-      } else {
-        Log.error(e, "replica set %s: rollback against %s failed", setName, host);
-      }
-      synchronized (this) {
-        followerOverride = MemberState.RECOVERING;
-        topology.setFollowerState(clock.millis(), MemberState.RECOVERING);
-        topology.denylistSyncSource(sourceId, clock.millis() + (unreachable ? 1_000 : 10_000));
-        publish();
-      }
-    }
-  }
-
-  private static SyncSourceMetadata syncSourceMetadata(BsonDocument metadata) {
-    if (!(metadata.get("$replData") instanceof BsonDocument repl)
-        || !(metadata.get("$oplogQueryData") instanceof BsonDocument query)) {
-      return null;
-    }
-    int stateCode = ReplMessages.intOf(query, "state", MemberState.UNKNOWN.code());
-    return new SyncSourceMetadata(
-        ReplMessages.longOf(repl, "term", -1),
-        ReplMessages.opTime(query.get("lastOpCommitted")),
-        ReplMessages.opTime(query.get("lastOpApplied")),
-        ReplMessages.intOf(query, "primaryIndex", -1),
-        MemberState.fromCode(stateCode));
   }
 
   /**
@@ -1264,7 +684,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
         // A peer's driver replaces the fetcher's maxTimeMS with its whole call timeout (CSOT), so
         // waiting that long would make the reply race the caller's deadline; an empty batch after
         // the await is what every tailing cursor expects.
-        maxMillis = Math.min(maxMillis, oplogAwaitMillis(config));
+        maxMillis = Math.min(maxMillis, BackgroundSync.oplogAwaitMillis(config));
       }
     }
     long deadline = clock.millis() + maxMillis;
@@ -1285,464 +705,55 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
   }
 
-  /**
-   * How long an oplog getMore waits for new entries before it returns an empty batch: a quarter of
-   * the election timeout, between 50 ms and 1 s, well inside the fetcher's call timeout.
-   */
-  private static long oplogAwaitMillis(ReplSetConfig config) {
-    return Math.max(50, Math.min(1000, config.electionTimeoutMillis() / 4));
-  }
-
   // ---------------------------------------------------------------- commands
 
   /** replSetInitiate, with a config document or (null) the default one-member config. */
   public void initiate(BsonDocument requested) {
-    synchronized (this) {
-      if (topology.config() != null) {
-        throw new MongoServerException(ErrorCode.ALREADY_INITIALIZED, "already initialized");
-      }
-      BsonDocument doc =
-          requested != null
-              ? requested.clone()
-              : new BsonDocument("_id", new BsonString(setName))
-                  .append(
-                      "members",
-                      new BsonArray(
-                          List.of(
-                              new BsonDocument("_id", new BsonInt32(0))
-                                  .append("host", new BsonString(selfHosts.get(0))))));
-      if (!doc.containsKey("version")) {
-        doc.append("version", new BsonInt32(1));
-      }
-      ReplSetConfig config = ReplSetConfig.parse(doc);
-      if (!config.name().equals(setName)) {
-        throw new MongoServerException(
-            ErrorCode.INVALID_REPLICA_SET_CONFIG,
-            "Attempting to initiate a replica set with name "
-                + config.name()
-                + ", but command line reports "
-                + setName
-                + "; rejecting");
-      }
-      if (config.members().stream().noneMatch(m -> isSelf(m.host()))) {
-        throw new MongoServerException(
-            ErrorCode.NODE_NOT_FOUND,
-            "No host described in new configuration with {version: "
-                + config.version()
-                + ", term: "
-                + config.term()
-                + "} for replica set "
-                + setName
-                + " maps to this node");
-      }
-      if (config.replicaSetId().isEmpty()) {
-        config = config.withReplicaSetId(new ObjectId());
-      }
-      if (config.term() < 0) {
-        config = config.withTerm(topology.term());
-      }
-      storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(config.toBsonDocument()), true);
-      install(config, topology.durableState(), topology.myLastApplied());
-      Log.info("replica set %s: initiated with %s", setName, config);
-    }
+    reconfigs.initiate(requested);
     tick();
   }
 
   /**
    * Waits until this request's last write satisfies {@code writeConcern}; returns the
-   * writeConcernError to put on the reply, or null. A request that wrote nothing waits for the
-   * node's last applied entry, as mongod waits for the client's last OpTime.
+   * writeConcernError to put on the reply, or null.
    */
   public BsonDocument awaitWriteConcern(BsonDocument writeConcern) {
-    OpTime mine = LAST_OP.get();
-    LAST_OP.remove();
-    WriteConcernRequest request = WriteConcernRequest.parse(writeConcern);
-    long waitStart = clock.millis();
-    long deadline =
-        request.wtimeoutMillis() > 0 ? waitStart + request.wtimeoutMillis() : Long.MAX_VALUE;
-    OpTime target;
-    long generation;
-    WriteConcernMode mode;
-    synchronized (this) {
-      ReplSetConfig config = topology.config();
-      BsonDocument unsatisfiable = request.unsatisfiable(config);
-      if (unsatisfiable != null || config == null || request.satisfiedLocally()) {
-        return unsatisfiable;
-      }
-      mode = request.mode(config);
-      target = mine != null ? mine : topology.myLastApplied();
-      generation = stateGeneration;
-    }
-    // A majority wait is woken only when the commit point reaches its entry (or the state
-    // changes); the others wake on any replication progress and re-check.
-    CommitPointWaiters.Waiter waiter = null;
-    try {
-      while (true) {
-        // Read the signal's version before the check, so a change in between is not missed.
-        long seen = replicationProgress.version();
-        synchronized (this) {
-          if (request.satisfiedBy(topology, mode, target)) {
-            logSlowWait(waitStart, target);
-            return null;
-          }
-          if (generation != stateGeneration || closed) {
-            return WriteConcernRequest.error(
-                ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
-                "operation was interrupted because the node stepped down while waiting for"
-                    + " replication",
-                null);
-          }
-          if (request.majority() && (waiter == null || waiter.woken())) {
-            if (waiter != null) {
-              majorityWaiters.remove(waiter);
-            }
-            // Under the monitor, as publish() advances the waiters: no advance is missed.
-            waiter = majorityWaiters.register(target);
-          }
-        }
-        long wait = deadline - clock.millis();
-        if (wait <= 0) {
-          return request.timedOut();
-        }
-        try {
-          if (waiter != null) {
-            waiter.await(Math.min(wait, 1000));
-          } else {
-            replicationProgress.await(seen, Math.min(wait, 1000));
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return WriteConcernRequest.error(
-              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted", null);
-        }
-      }
-    } finally {
-      if (waiter != null) {
-        majorityWaiters.remove(waiter);
-      }
-    }
+    return writeConcernWaiter.await(writeConcern);
   }
 
-  /**
-   * replSetStepDown: waits up to {@code catchUpSecs} for an electable secondary to catch up, then
-   * steps down and stays out of elections for {@code stepDownSecs}. 262 when none caught up (unless
-   * {@code force}); 10107 when not primary.
-   */
+  /** replSetStepDown ({@link StepDownCoordinator#stepDown}). */
   public void stepDown(long stepDownSecs, long catchUpSecs, boolean force) {
-    TopologyCoordinator.validateStepDownArgs(stepDownSecs, catchUpSecs);
-    long now = clock.millis();
-    long waitUntil = now + catchUpSecs * 1000;
-    long until = now + stepDownSecs * 1000;
-    synchronized (this) {
-      while (true) {
-        StepDownAttempt attempt = topology.tryStepDown(clock.millis(), force, waitUntil, until);
-        if (attempt == StepDownAttempt.SUCCEEDED) {
-          Log.info("replica set %s: stepped down by replSetStepDown", setName);
-          steppedDown();
-          handOff();
-          return;
-        }
-        try {
-          wait(Math.max(1, Math.min(100, waitUntil - clock.millis())));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new MongoServerException(
-              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
-        }
-      }
-    }
+    stepDowns.stepDown(stepDownSecs, catchUpSecs, force);
   }
 
-  /**
-   * After a step-down, asks a caught-up electable secondary to stand for election now
-   * (replSetStepUp), as mongod's election handoff does, instead of everyone waiting out the
-   * election timeout. Holds the monitor; the call runs on its own thread.
-   */
-  private void handOff() {
-    List<String> hosts =
-        topology.handoffCandidates().stream().map(this::hostOf).filter(h -> h != null).toList();
-    Thread.ofVirtual()
-        .name("repl-election-handoff")
-        .start(
-            () -> {
-              for (String host : hosts) {
-                try {
-                  peers.call(
-                      host, "admin", new BsonDocument("replSetStepUp", new BsonInt32(1)), 5_000);
-                  Log.info("replica set %s: handed the primary to %s", setName, host);
-                  return;
-                } catch (RuntimeException e) {
-                  Log.info("replica set %s: election handoff to %s failed: %s", setName, host, e);
-                }
-              }
-            });
-  }
-
-  /**
-   * On shutdown a primary first steps down, waiting up to {@code catchUpMillis} for a secondary to
-   * catch up, and hands over, so the set has a new primary without waiting for an election timeout.
-   */
+  /** SIGTERM on a primary: step down and hand over first. */
   public void stepDownForShutdown(long catchUpMillis) {
-    if (!writablePrimary) {
-      return;
-    }
-    try {
-      long catchUpSecs = Math.max(0, catchUpMillis / 1000);
-      stepDown(catchUpSecs + 60, catchUpSecs, true);
-      // Give the handoff's replSetStepUp a moment to reach the heir before this node goes away.
-      synchronized (this) {
-        long deadline = clock.millis() + 2_000;
-        while (topology.primaryId() < 0 || topology.primaryId() == topology.selfId()) {
-          long wait = deadline - clock.millis();
-          if (wait <= 0) {
-            break;
-          }
-          wait(wait);
-        }
-      }
-    } catch (RuntimeException e) {
-      Log.info("replica set %s: step-down at shutdown failed: %s", setName, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    stepDowns.stepDownForShutdown(catchUpMillis);
   }
 
   /** replSetFreeze; returns mongod's "info" text or null. */
-  public synchronized String freeze(long secs) {
-    requireConfig();
-    String info = topology.freeze(clock.millis(), secs);
-    publish();
-    return info;
+  public String freeze(long secs) {
+    return stepDowns.freeze(secs);
   }
 
-  /**
-   * Like mongod's slow operation log: a write-concern wait over {@link #SLOW_WAIT_MILLIS} is logged
-   * with where every member stood when it ended, so a stall can be traced to a member. Holds the
-   * monitor.
-   */
-  private void logSlowWait(long waitStart, OpTime target) {
-    long waited = clock.millis() - waitStart;
-    if (waited < SLOW_WAIT_MILLIS) {
-      return;
-    }
-    StringBuilder members = new StringBuilder();
-    for (var m : topology.memberStatuses(clock.millis())) {
-      members
-          .append(' ')
-          .append(m.host())
-          .append(" applied ")
-          .append(m.appliedOpTime())
-          .append(" durable ")
-          .append(m.durableOpTime());
-    }
-    Log.info(
-        "slow write concern wait: %d ms for %s; commit point %s;%s",
-        waited, target, topology.commitPoint(), members);
-  }
-
-  private static final long SLOW_WAIT_MILLIS = 500;
-
-  /**
-   * replSetAbortPrimaryCatchUp: a primary still catching up stops now and takes writes with what it
-   * has. Anywhere else: IllegalOperation.
-   */
-  public synchronized void abortPrimaryCatchUp() {
-    requireConfig();
-    if (!topology.abortCatchUp()) {
-      throw new MongoServerException(
-          ErrorCode.ILLEGAL_OPERATION, "The node is not in catch-up mode.");
-    }
-    Log.info("replica set %s: catch-up aborted by replSetAbortPrimaryCatchUp", setName);
-    publish();
+  /** replSetAbortPrimaryCatchUp. */
+  public void abortPrimaryCatchUp() {
+    stepDowns.abortPrimaryCatchUp();
   }
 
   /** replSetStepUp: stands for election now and waits for the outcome. */
   public void stepUp() {
-    long deadline;
-    synchronized (this) {
-      requireConfig();
-      if (writablePrimary) {
-        return;
-      }
-      handle(topology.stepUp(clock.millis()));
-      publish();
-      deadline = clock.millis() + topology.config().electionTimeoutMillis();
-      // Returns once elected, as mongod's: the catch-up phase may still be running.
-      while (topology.role() == TopologyCoordinator.Role.CANDIDATE) {
-        long wait = deadline - clock.millis();
-        if (wait <= 0) {
-          break;
-        }
-        try {
-          wait(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      if (topology.role() != TopologyCoordinator.Role.LEADER) {
-        throw new MongoServerException(
-            ErrorCode.COMMAND_FAILED, "Election failed: not enough votes in term " + term);
-      }
-    }
+    stepDowns.stepUp();
   }
 
-  /**
-   * replSetReconfig, as mongod 4.4+ does it. A safe (non-force) reconfig runs only on the primary
-   * and only once the current config is committed (a majority of its voters have it and an entry of
-   * this term is majority committed; 308 otherwise); the new config is checked (93 for a bad
-   * member, 103 for a bad set or an unsafe change), new voting members are marked {@code
-   * newlyAdded}, the config is stamped with this term, stored and installed, and the call returns
-   * once a majority of the new config's voters have it (50 after {@code maxTimeMillis}, when
-   * given). {@code force} skips the commitment and one-voter rules and the wait, not validation.
-   */
+  /** replSetReconfig ({@link ReconfigCoordinator#reconfig}). */
   public void reconfig(BsonDocument requested, boolean force, long maxTimeMillis) {
-    long deadline = maxTimeMillis > 0 ? clock.millis() + maxTimeMillis : Long.MAX_VALUE;
-    ReplSetConfig next;
-    synchronized (this) {
-      ReplSetConfig current = requireConfig();
-      if (!force && !writablePrimary) {
-        throw new MongoServerException(
-            ErrorCode.NOT_WRITABLE_PRIMARY,
-            "replSetReconfig should only be run on a writable PRIMARY. Current state "
-                + state.stateStr()
-                + ";");
-      }
-      if (!force) {
-        ReconfigRules.requireCommitted(current, topology);
-      }
-      BsonDocument doc = requested.clone();
-      doc.remove("term");
-      if (force) {
-        doc.put("version", new BsonInt32(current.version() + 10_000 + random.nextInt(90_000)));
-      }
-      next = ReplSetConfig.parseForReconfig(doc);
-      if (next.replicaSetId().isEmpty() && current.replicaSetId().isPresent()) {
-        next = next.withReplicaSetId(current.replicaSetId().get());
-      }
-      if (!force) {
-        next = next.withNewlyAddedMarks(current);
-      }
-      next = next.withTerm(force ? -1 : topology.term());
-      ReplSetConfig.validateReconfig(current, next, force);
-      ReconfigRules.requireSameImplicitWriteConcern(
-          current, next, DefaultRWConcern.clusterWideWriteConcern(storage) != null);
-      requireSelfIn(next);
-      installReconfig(next);
-    }
-    if (!force) {
-      awaitConfigReplicated(next, deadline);
-    }
-  }
-
-  private void requireSelfIn(ReplSetConfig next) {
-    if (next.members().stream().noneMatch(m -> isSelf(m.host()))) {
-      throw new MongoServerException(
-          ErrorCode.INCOMPATIBLE_CONFIG,
-          "No host described in new configuration with {version: "
-              + next.version()
-              + ", term: "
-              + next.term()
-              + "} for replica set "
-              + setName
-              + " maps to this node");
-    }
-  }
-
-  /** Stores and installs a config this node decided on (replSetReconfig). Holds the monitor. */
-  private void installReconfig(ReplSetConfig next) {
-    storage.put(Column.LOCAL, CONFIG_KEY, BsonCodec.encode(next.toBsonDocument()), true);
-    handle(installAndRestart(next));
-    publish();
-    Log.info("replica set %s: reconfigured to %s", setName, next);
-    replicationProgress.signal();
-    notifyAll();
-  }
-
-  /**
-   * Waits until a majority of {@code next}'s voters report having it (their heartbeats carry their
-   * config version and term). A newer config installed meanwhile ends the wait; losing the primary
-   * role fails it (189 PrimarySteppedDown); the deadline fails it with 50 MaxTimeMSExpired.
-   */
-  private void awaitConfigReplicated(ReplSetConfig next, long deadline) {
-    while (true) {
-      long seen = replicationProgress.version();
-      synchronized (this) {
-        if (topology.config() != next || topology.isConfigReplicatedToMajority()) {
-          return;
-        }
-        if (!writablePrimary || closed) {
-          throw new MongoServerException(
-              ErrorCode.PRIMARY_STEPPED_DOWN,
-              "Primary stepped down while waiting for the new config to replicate to a majority");
-        }
-      }
-      long wait = deadline - clock.millis();
-      if (wait <= 0) {
-        throw new MongoServerException(
-            ErrorCode.MAX_TIME_MS_EXPIRED,
-            "operation exceeded time limit while waiting for a majority of voting members to"
-                + " install config version "
-                + next.version());
-      }
-      try {
-        replicationProgress.await(seen, Math.min(wait, 500));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new MongoServerException(
-            ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
-      }
-    }
+    reconfigs.reconfig(requested, force, maxTimeMillis);
   }
 
   /** Whether the current config is committed (replSetGetConfig's commitmentStatus). */
   public synchronized boolean isConfigCommitted() {
     return topology.config() != null && topology.isConfigCommitted();
-  }
-
-  private boolean clearingNewlyAdded;
-
-  /**
-   * The core saw a newlyAdded member caught up: clear its mark with an automatic reconfig (version
-   * + 1) on a thread of its own, one at a time, as mongod's primary does. Holds the monitor.
-   */
-  private void clearNewlyAdded(int memberId) {
-    if (clearingNewlyAdded) {
-      return;
-    }
-    clearingNewlyAdded = true;
-    Thread.ofVirtual()
-        .name("repl-clear-newly-added")
-        .start(
-            () -> {
-              try {
-                ReplSetConfig next;
-                synchronized (this) {
-                  ReplSetConfig current = topology.config();
-                  if (!writablePrimary
-                      || current == null
-                      || !current.findMemberById(memberId).map(m -> m.newlyAdded()).orElse(false)
-                      || !topology.isConfigCommitted()) {
-                    return;
-                  }
-                  next = current.withNewlyAddedCleared(memberId).withTerm(topology.term());
-                  ReplSetConfig.validateReconfig(current, next, false);
-                  installReconfig(next);
-                  Log.info(
-                      "replica set %s: member %d caught up; it votes from config version %d",
-                      setName, memberId, next.version());
-                }
-                awaitConfigReplicated(next, clock.millis() + 60_000);
-              } catch (RuntimeException e) {
-                Log.info(
-                    "replica set %s: clearing newlyAdded of member %d failed: %s",
-                    setName, memberId, e.getMessage());
-              } finally {
-                synchronized (this) {
-                  clearingNewlyAdded = false;
-                }
-              }
-            });
   }
 
   /** getDefaultRWConcern's reply (without ok). */
@@ -1848,8 +859,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
         topology.myLastDurable(),
         topology.commitPoint(),
         lastWriteWallMillis,
-        electionOpTime,
-        electionWallMillis,
+        elections.electionOpTime(),
+        elections.electionWallMillis(),
         topology.memberStatuses(clock.millis()),
         topology.syncSourceId(),
         topologyVersion.current());
@@ -1873,17 +884,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
   public void close() {
     synchronized (this) {
       closed = true;
-      heartbeats.values().forEach(HeartbeatLoop::stop);
-      heartbeats.clear();
-      majorityWaiters.wakeAll();
-      journalFlusher.wake();
-      positionReporter.close();
+      heartbeats.stop();
+      writeConcernWaiter.wakeAll();
+      positions.close();
       topologyVersion.close();
       notifyAll();
     }
-    if (fetcher != null) {
-      fetcher.stop();
-    }
+    sync.stop();
     majorityView.close();
     peers.close();
     timer.shutdownNow();

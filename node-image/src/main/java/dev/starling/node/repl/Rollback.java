@@ -2,11 +2,11 @@ package dev.starling.node.repl;
 
 import dev.starling.node.bson.BsonCodec;
 import dev.starling.node.repl.core.OpTime;
-import dev.starling.node.server.Log;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.CollectionWriter;
 import dev.starling.node.storage.Durability;
 import dev.starling.node.storage.StorageEngine;
+import dev.starling.node.util.Log;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

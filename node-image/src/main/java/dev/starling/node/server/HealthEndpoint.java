@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.starling.node.command.NodeServices;
 import dev.starling.node.command.OpCounters;
+import dev.starling.node.util.ProcessMemory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

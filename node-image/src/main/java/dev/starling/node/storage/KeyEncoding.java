@@ -1,6 +1,6 @@
 package dev.starling.node.storage;
 
-import dev.starling.node.query.BsonOrder;
+import dev.starling.node.bson.BsonOrder;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

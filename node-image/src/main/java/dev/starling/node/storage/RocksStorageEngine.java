@@ -899,11 +899,7 @@ public final class RocksStorageEngine implements StorageEngine {
       closed = true;
       lock.unlock();
       if (wrote && durability == Durability.SYNCED) {
-        try {
-          db.flushWal(true);
-        } catch (RocksDBException e) {
-          throw storageError(e);
-        }
+        waitUntilDurable();
       }
     }
   }
@@ -938,9 +934,18 @@ public final class RocksStorageEngine implements StorageEngine {
   public void put(Column column, byte[] key, byte[] value, boolean sync) {
     try {
       db.put(cf(column), writeOptions, key, value);
-      if (sync) {
-        db.flushWal(true);
-      }
+    } catch (RocksDBException e) {
+      throw storageError(e);
+    }
+    if (sync) {
+      waitUntilDurable();
+    }
+  }
+
+  @Override
+  public void waitUntilDurable() {
+    try {
+      db.flushWal(true);
     } catch (RocksDBException e) {
       throw storageError(e);
     }

@@ -96,6 +96,14 @@ public interface StorageEngine extends AutoCloseable {
    */
   CollectionWriter writer(CollectionMeta collection, Durability durability);
 
+  /**
+   * Makes every write that returned before this call durable (syncs the journal: RocksDB's WAL) and
+   * returns once it is, as mongod's {@code StorageEngine::waitUntilDurable}. Writers on other
+   * threads are not held up, and their writes meanwhile may or may not be covered. Replication's
+   * group commit calls it once for every entry written since its last call.
+   */
+  void waitUntilDurable();
+
   // ---- replication state (Column.LOCAL, Column.OPLOG): raw keys and values
 
   /** The value under {@code key} in a raw column, or null. */

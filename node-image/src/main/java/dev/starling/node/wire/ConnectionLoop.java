@@ -1,6 +1,6 @@
 package dev.starling.node.wire;
 
-import dev.starling.node.server.Log;
+import dev.starling.node.util.Log;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;

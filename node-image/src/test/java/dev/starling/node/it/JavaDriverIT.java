@@ -237,13 +237,7 @@ class JavaDriverIT {
   }
 
   private static long openCursors() {
-    Document status = client.getDatabase("admin").runCommand(new Document("serverStatus", 1));
-    Document open =
-        status
-            .get("metrics", Document.class)
-            .get("cursor", Document.class)
-            .get("open", Document.class);
-    return ((Number) open.get("total")).longValue();
+    return ServerStatus.openCursors(client);
   }
 
   @Test

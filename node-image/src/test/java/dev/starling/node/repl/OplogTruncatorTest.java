@@ -3,6 +3,7 @@ package dev.starling.node.repl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.starling.node.config.OplogSize;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.storage.RocksStorageEngine;

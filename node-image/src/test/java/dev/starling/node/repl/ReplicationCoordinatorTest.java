@@ -111,7 +111,7 @@ class ReplicationCoordinatorTest {
         BsonDocument.parse("{_id: 'rs0', members: [{_id: 0, host: 'localhost:27017'}]}"));
     await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
     OpTime last = coordinator.snapshot().applied();
-    minValid.apply(last).store(engine);
+    new ReplicationLocalStore(engine).storeMinValid(minValid.apply(last));
     stop();
     start();
     return last;
@@ -145,7 +145,7 @@ class ReplicationCoordinatorTest {
     assertThat(coordinator.state()).isEqualTo(MemberState.STARTUP2);
     assertThat(OplogWriter.read(engine, true).hasNext()).isFalse();
     assertThat(coordinator.snapshot().applied().isNull()).isTrue();
-    assertThat(MinValid.load(engine).initialSync()).isTrue();
+    assertThat(new ReplicationLocalStore(engine).minValid().initialSync()).isTrue();
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.starling.node.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.starling.node.query.BsonOrder;
+import dev.starling.node.bson.BsonOrder;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,7 +2,8 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
-import dev.starling.node.server.Version;
+import dev.starling.node.command.CommandMetadata;
+import dev.starling.node.util.Version;
 import dev.starling.node.wire.WireLimits;
 import java.util.List;
 import org.bson.BsonArray;
@@ -16,6 +17,11 @@ public final class BuildInfoCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("buildInfo", "buildinfo");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

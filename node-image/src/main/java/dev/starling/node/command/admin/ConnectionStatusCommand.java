@@ -2,6 +2,7 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -14,6 +15,11 @@ public final class ConnectionStatusCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("connectionStatus");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

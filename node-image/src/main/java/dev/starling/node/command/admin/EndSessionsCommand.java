@@ -2,6 +2,7 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import java.util.List;
 import org.bson.BsonDocument;
 
@@ -13,6 +14,11 @@ public final class EndSessionsCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("endSessions");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Databases;
 import java.util.List;
 import org.bson.BsonDocument;
@@ -11,6 +12,11 @@ public final class GetCmdLineOptsCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("getCmdLineOpts");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Databases;
 import java.util.List;
 import org.bson.BsonArray;
@@ -16,6 +17,11 @@ public final class GetLogCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("getLog");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

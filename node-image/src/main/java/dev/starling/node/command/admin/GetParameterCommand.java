@@ -2,6 +2,7 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Databases;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
@@ -15,6 +16,11 @@ public final class GetParameterCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("getParameter");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.ReplicationCoordinator;
@@ -28,6 +29,11 @@ public final class HelloCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("hello", "isMaster", "ismaster");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

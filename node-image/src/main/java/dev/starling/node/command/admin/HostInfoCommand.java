@@ -2,7 +2,8 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
-import dev.starling.node.server.ProcessMemory;
+import dev.starling.node.command.CommandMetadata;
+import dev.starling.node.util.ProcessMemory;
 import java.util.List;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -15,6 +16,11 @@ public final class HostInfoCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("hostInfo");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -2,10 +2,11 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.NodeServices;
 import dev.starling.node.command.OpCounters;
-import dev.starling.node.server.ProcessMemory;
-import dev.starling.node.server.Version;
+import dev.starling.node.util.ProcessMemory;
+import dev.starling.node.util.Version;
 import java.time.Duration;
 import java.util.List;
 import org.bson.BsonDateTime;
@@ -23,6 +24,11 @@ public final class ServerStatusCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("serverStatus");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

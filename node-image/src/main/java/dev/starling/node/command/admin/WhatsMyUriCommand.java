@@ -2,6 +2,7 @@ package dev.starling.node.command.admin;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
@@ -11,6 +12,11 @@ public final class WhatsMyUriCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("whatsmyuri");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.command.catalog;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
@@ -20,6 +21,11 @@ public final class CollStatsCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("collStats", "collstats");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.secondaryOptIn();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.command.catalog;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Databases;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
@@ -29,6 +30,11 @@ public final class CreateIndexesCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("createIndexes");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.primaryOnly(CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN);
   }
 
   @Override

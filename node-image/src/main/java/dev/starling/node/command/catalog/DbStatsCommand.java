@@ -2,6 +2,7 @@ package dev.starling.node.command.catalog;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Databases;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.StorageEngine;
@@ -18,6 +19,11 @@ public final class DbStatsCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("dbStats", "dbstats");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.secondaryOptIn();
   }
 
   @Override

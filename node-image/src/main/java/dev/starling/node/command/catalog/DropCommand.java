@@ -2,6 +2,7 @@ package dev.starling.node.command.catalog;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
@@ -16,6 +17,11 @@ public final class DropCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("drop");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.primaryOnly(CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.command.catalog;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Databases;
 import dev.starling.node.storage.CollectionMeta;
 import java.util.List;
@@ -13,6 +14,11 @@ public final class DropDatabaseCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("dropDatabase");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.primaryOnly(CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.command.catalog;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.CursorReplies;
 import dev.starling.node.command.Databases;
 import dev.starling.node.query.Filter;
@@ -21,6 +22,11 @@ public final class ListCollectionsCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("listCollections");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.secondaryOptIn();
   }
 
   @Override

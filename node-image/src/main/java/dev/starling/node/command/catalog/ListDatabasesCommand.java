@@ -3,6 +3,7 @@ package dev.starling.node.command.catalog;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Databases;
 import dev.starling.node.query.Filter;
 import dev.starling.node.storage.CollectionMeta;
@@ -19,6 +20,11 @@ public final class ListDatabasesCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("listDatabases");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

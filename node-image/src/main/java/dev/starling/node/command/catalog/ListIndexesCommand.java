@@ -3,6 +3,7 @@ package dev.starling.node.command.catalog;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.CursorReplies;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.error.ErrorCode;
@@ -20,6 +21,11 @@ public final class ListIndexesCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("listIndexes");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.secondaryOptIn();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.command.crud;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.CursorReplies;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.command.catalog.CollStatsCommand;
@@ -24,6 +25,11 @@ public final class AggregateCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("aggregate");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.secondaryOptIn();
   }
 
   @Override

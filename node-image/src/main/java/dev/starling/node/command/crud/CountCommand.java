@@ -3,6 +3,7 @@ package dev.starling.node.command.crud;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.exec.FindSpec;
 import dev.starling.node.exec.QueryExecutor;
@@ -20,6 +21,11 @@ public final class CountCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("count");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.secondaryOptIn();
   }
 
   @Override

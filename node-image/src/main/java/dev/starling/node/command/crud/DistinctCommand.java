@@ -1,14 +1,15 @@
 package dev.starling.node.command.crud;
 
+import dev.starling.node.bson.BsonOrder;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.exec.FindSpec;
 import dev.starling.node.exec.QueryExecutor;
-import dev.starling.node.query.BsonOrder;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.IndexKeys;
 import java.util.Iterator;
@@ -25,6 +26,11 @@ public final class DistinctCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("distinct");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.secondaryOptIn();
   }
 
   @Override

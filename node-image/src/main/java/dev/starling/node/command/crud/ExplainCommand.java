@@ -3,13 +3,14 @@ package dev.starling.node.command.crud;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.exec.FindSpec;
 import dev.starling.node.exec.QueryExecutor;
 import dev.starling.node.query.Pipeline;
-import dev.starling.node.server.Version;
+import dev.starling.node.util.Version;
 import java.util.Iterator;
 import java.util.List;
 import org.bson.BsonArray;
@@ -28,6 +29,11 @@ public final class ExplainCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("explain");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.secondaryOptIn();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.command.crud;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.command.OpCounters;
 import dev.starling.node.command.WriteConcerns;
@@ -27,6 +28,11 @@ public final class FindAndModifyCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("findAndModify", "findandmodify");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.primaryOnly(CommandMetadata.WriteConcernUse.AWAITED_BY_COMMAND);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.command.crud;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.CursorReplies;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.command.OpCounters;
@@ -28,8 +29,8 @@ public final class FindCommand implements Command {
   }
 
   @Override
-  public OpCounters.Kind counterKind() {
-    return OpCounters.Kind.QUERY;
+  public CommandMetadata metadata() {
+    return CommandMetadata.secondaryOptIn().countedAs(OpCounters.Kind.QUERY);
   }
 
   @Override

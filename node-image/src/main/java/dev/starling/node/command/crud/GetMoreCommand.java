@@ -3,6 +3,7 @@ package dev.starling.node.command.crud;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.CursorReplies;
 import dev.starling.node.command.OpCounters;
 import dev.starling.node.error.ErrorCode;
@@ -20,8 +21,8 @@ public final class GetMoreCommand implements Command {
   }
 
   @Override
-  public OpCounters.Kind counterKind() {
-    return OpCounters.Kind.GETMORE;
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere().countedAs(OpCounters.Kind.GETMORE);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.command.crud;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Namespaces;
 import dev.starling.node.command.OpCounters;
 import dev.starling.node.command.WriteConcerns;
@@ -21,8 +22,9 @@ public final class InsertCommand implements Command {
   }
 
   @Override
-  public OpCounters.Kind counterKind() {
-    return OpCounters.Kind.INSERT;
+  public CommandMetadata metadata() {
+    return CommandMetadata.primaryOnly(CommandMetadata.WriteConcernUse.AWAITED_BY_COMMAND)
+        .countedAs(OpCounters.Kind.INSERT);
   }
 
   @Override

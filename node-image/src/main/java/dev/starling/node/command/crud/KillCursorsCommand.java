@@ -3,6 +3,7 @@ package dev.starling.node.command.crud;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -13,6 +14,11 @@ public final class KillCursorsCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("killCursors");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.command.repl;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Databases;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
@@ -28,6 +29,11 @@ public final class DbHashCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("dbHash", "dbhash");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.command.repl;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import java.util.List;
 import org.bson.BsonDocument;
 
@@ -10,6 +11,11 @@ public final class GetDefaultRWConcernCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("getDefaultRWConcern");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.command.repl;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import java.util.List;
@@ -14,6 +15,11 @@ public final class ReplSetFreezeCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("replSetFreeze");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.command.repl;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.repl.ReplicationStatus;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.MemberStatus;
@@ -20,6 +21,11 @@ public final class ReplSetGetStatusCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("replSetGetStatus");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.command.repl;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import java.util.List;
@@ -13,6 +14,11 @@ public final class ReplSetReconfigCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("replSetReconfig");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -2,11 +2,12 @@ package dev.starling.node.command.repl;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Databases;
 import dev.starling.node.command.TypeNames;
+import dev.starling.node.config.OplogSize;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import dev.starling.node.repl.OplogSize;
 import dev.starling.node.repl.OplogTruncator;
 import java.util.List;
 import org.bson.BsonDocument;
@@ -23,6 +24,11 @@ public final class ReplSetResizeOplogCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("replSetResizeOplog");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.command.repl;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
@@ -12,6 +13,11 @@ public final class ReplSetStepDownCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("replSetStepDown");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

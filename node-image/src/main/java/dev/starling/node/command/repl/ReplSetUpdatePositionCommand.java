@@ -3,6 +3,7 @@ package dev.starling.node.command.repl;
 import dev.starling.node.command.Args;
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.ReplMessages;
@@ -16,6 +17,11 @@ public final class ReplSetUpdatePositionCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("replSetUpdatePosition");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.anywhere();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.starling.node.command.repl;
 
 import dev.starling.node.command.Command;
 import dev.starling.node.command.CommandContext;
+import dev.starling.node.command.CommandMetadata;
 import java.util.List;
 import org.bson.BsonDocument;
 
@@ -13,6 +14,11 @@ public final class SetDefaultRWConcernCommand implements Command {
   @Override
   public List<String> names() {
     return List.of("setDefaultRWConcern");
+  }
+
+  @Override
+  public CommandMetadata metadata() {
+    return CommandMetadata.primaryOnly(CommandMetadata.WriteConcernUse.AWAITED_BY_COMMAND);
   }
 
   @Override

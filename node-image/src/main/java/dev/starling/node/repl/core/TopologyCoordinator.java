@@ -1412,6 +1412,20 @@ public final class TopologyCoordinator {
   }
 
   /**
+   * Entries through {@code through}, fetched from {@code sourceId}, are applied: the source holds
+   * them. Called as the batch's position becomes ours, before anything can ask whether to keep the
+   * source: until its reply's metadata is processed the source would otherwise look behind us (by
+   * its last heartbeat) for the batch it just sent, and the fetch would be dropped and started
+   * again with a new cursor, once per batch.
+   */
+  public void recordFetchedFrom(int sourceId, OpTime through) {
+    MemberData d = members.get(sourceId);
+    if (d != null && sourceId == syncSourceId && through.isAfter(d.applied)) {
+      d.applied = through;
+    }
+  }
+
+  /**
    * Whether to drop the current sync source: it is gone, unhealthy or not PRIMARY/SECONDARY,
    * chaining is off and it is not the primary, or it is behind us.
    */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.command.NodeServices;
+import dev.starling.node.config.NodeOptions;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import dev.starling.node.server.NodeOptions;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.CollectionWriter;
 import dev.starling.node.storage.Durability;

@@ -367,6 +367,23 @@ class TopologyCoordinatorTest {
   }
 
   @Test
+  void aSourceIsKeptWhileTheBatchItSentPutsUsAheadOfItsLastHeartbeat() {
+    TopologyCoordinator tc = node(three());
+    tc.setMyLastOpTimes(op(10, 1), op(10, 1));
+    tc.processHeartbeatResponse(100, 1, hb(MemberState.PRIMARY, 1, op(10, 1)), 1);
+    tc.processHeartbeatResponse(100, 2, hb(MemberState.SECONDARY, 1, op(10, 1)), 5);
+    assertThat(tc.chooseNewSyncSource(100)).isEqualTo(1);
+    // A batch up to op(12) fetched from the primary is applied; its reply is not processed yet.
+    tc.setMyLastOpTimes(op(12, 1), op(10, 1));
+    assertThat(tc.shouldChangeSyncSource(200, 1)).as("behind us by its heartbeat").isTrue();
+    tc.recordFetchedFrom(1, op(12, 1));
+    assertThat(tc.shouldChangeSyncSource(200, 1)).isFalse();
+    // Only the source we fetch from holds what we fetched.
+    tc.recordFetchedFrom(2, op(12, 1));
+    assertThat(tc.shouldChangeSyncSource(200, 2)).isTrue();
+  }
+
+  @Test
   void noSyncSourceIsBehindUsAndWithoutChainingOnlyThePrimaryIs() {
     TopologyCoordinator tc = node(three());
     tc.setMyLastOpTimes(op(10, 1), op(10, 1));

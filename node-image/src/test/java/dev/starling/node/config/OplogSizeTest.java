@@ -1,4 +1,4 @@
-package dev.starling.node.repl;
+package dev.starling.node.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.starling.node.server;
+package dev.starling.node.util;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.starling.node.query;
+package dev.starling.node.bson;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.starling.node.query;
+package dev.starling.node.bson;
 
 import java.math.BigDecimal;
 import java.util.Arrays;
@@ -103,7 +103,8 @@ public final class BsonOrder {
     };
   }
 
-  static String stringOf(BsonValue v) {
+  /** The text of a string or symbol, which compare as the same type. */
+  public static String stringOf(BsonValue v) {
     return v.getBsonType() == BsonType.SYMBOL ? v.asSymbol().getSymbol() : v.asString().getValue();
   }
 
@@ -292,7 +293,8 @@ public final class BsonOrder {
     };
   }
 
-  static BigDecimal decimalValue(Decimal128 d) {
+  /** A finite Decimal128 as a BigDecimal; -0, which a BigDecimal cannot hold, as 0. */
+  public static BigDecimal decimalValue(Decimal128 d) {
     try {
       return d.bigDecimalValue();
     } catch (ArithmeticException negativeZero) {

@@ -1,8 +1,8 @@
-package dev.starling.node.server;
+package dev.starling.node.config;
 
 /** The --help text. */
-final class Usage {
-  static final String TEXT =
+public final class Usage {
+  public static final String TEXT =
       """
       Usage: java -jar starling-node.jar [options]
 
@@ -15,7 +15,7 @@ final class Usage {
         --httpPort N             /healthz, /readyz and /metrics (default port + 1000)
         --config, -f FILE        mongod.conf-style YAML (net.port, net.bindIp, storage.dbPath, ...)
         --setParameter N=V       server parameter, e.g. enableTestCommands=1
-        --replSet NAME           run as a member of replica set NAME (single member only so far)
+        --replSet NAME           run as a member of replica set NAME
         --oplogSize MB           oplog size for a new oplog (default 5% of free disk, 990 MB
                                  to 50 GB); replSetResizeOplog changes it live
         --oplogMinRetentionHours H  keep oplog entries at least H hours (default 0)

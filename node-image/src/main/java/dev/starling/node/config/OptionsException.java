@@ -1,4 +1,4 @@
-package dev.starling.node.server;
+package dev.starling.node.config;
 
 /**
  * Bad flags or configuration: the node prints the message as one line and exits with {@link

@@ -1,4 +1,4 @@
-package dev.starling.node.server;
+package dev.starling.node.util;
 
 /** Starling's own version, from the jar manifest. */
 public final class Version {

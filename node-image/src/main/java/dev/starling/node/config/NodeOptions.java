@@ -1,9 +1,8 @@
-package dev.starling.node.server;
+package dev.starling.node.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.starling.node.repl.OplogSize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

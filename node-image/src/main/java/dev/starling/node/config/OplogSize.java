@@ -1,4 +1,4 @@
-package dev.starling.node.repl;
+package dev.starling.node.config;
 
 /**
  * The oplog's size rules as mongod has them on WiredTiger: the default is 5% of the free disk space

@@ -1,4 +1,4 @@
-package dev.starling.node.server;
+package dev.starling.node.util;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

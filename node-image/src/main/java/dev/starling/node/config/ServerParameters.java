@@ -1,4 +1,4 @@
-package dev.starling.node.server;
+package dev.starling.node.config;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +16,7 @@ public final class ServerParameters {
       Set.of(
           "enableTestCommands",
           "cursorTimeoutMillis",
-          dev.starling.node.repl.OplogSize.TEST_MINIMUM_PARAMETER);
+          dev.starling.node.config.OplogSize.TEST_MINIMUM_PARAMETER);
 
   private final Map<String, BsonValue> values = new LinkedHashMap<>();
 

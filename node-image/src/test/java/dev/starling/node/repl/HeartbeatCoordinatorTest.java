@@ -1,0 +1,197 @@
+package dev.starling.node.repl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.repl.core.Action;
+import dev.starling.node.repl.core.DurableState;
+import dev.starling.node.repl.core.HeartbeatRequest;
+import dev.starling.node.repl.core.HeartbeatResponse;
+import dev.starling.node.repl.core.MemberConfig;
+import dev.starling.node.repl.core.MemberState;
+import dev.starling.node.repl.core.MemberStatus;
+import dev.starling.node.repl.core.OpTime;
+import dev.starling.node.repl.core.ReplSetConfig;
+import dev.starling.node.repl.core.TopologyCoordinator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Heartbeats against fake peers, with a real core. */
+class HeartbeatCoordinatorTest {
+  private static final ReplSetConfig CONFIG =
+      ReplSetConfig.builder("rs0")
+          .member(MemberConfig.of(0, "a:1"))
+          .member(MemberConfig.of(1, "b:1"))
+          .member(MemberConfig.of(2, "c:1"))
+          .build();
+
+  private final FakeReplication replication = new FakeReplication();
+  private final FakePeers peers = new FakePeers();
+  private final HeartbeatCoordinator heartbeats =
+      new HeartbeatCoordinator(replication, "rs0", replication, peers, Clock.systemUTC());
+
+  @AfterEach
+  void stop() {
+    synchronized (replication) {
+      replication.closed = true;
+      heartbeats.stop();
+    }
+  }
+
+  private void configured() {
+    replication.topology.installConfig(0, CONFIG);
+  }
+
+  private static BsonDocument heartbeatFrom(int id, String host, int configVersion) {
+    return ReplMessages.heartbeatRequest(
+        new HeartbeatRequest("rs0", id, 0, configVersion, configVersion < 0 ? -1 : 0), host);
+  }
+
+  @Test
+  void aHeartbeatForAnotherSetIsRefused() {
+    configured();
+    BsonDocument other =
+        ReplMessages.heartbeatRequest(new HeartbeatRequest("other", 1, 0, 1, 0), "b:1");
+    assertThatThrownBy(() -> heartbeats.onHeartbeat(other))
+        .isInstanceOfSatisfying(
+            MongoServerException.class,
+            e -> assertThat(e.error()).isEqualTo(ErrorCode.INCONSISTENT_REPLICA_SET_NAMES));
+  }
+
+  @Test
+  void aSenderWithAnOlderConfigGetsOursInTheReply() {
+    configured();
+    BsonDocument reply = heartbeats.onHeartbeat(heartbeatFrom(1, "b:1", 0));
+    assertThat(reply.getDocument("config")).isEqualTo(CONFIG.toBsonDocument());
+    assertThat(replication.published).isPositive();
+
+    BsonDocument current = heartbeats.onHeartbeat(heartbeatFrom(1, "b:1", CONFIG.version()));
+    assertThat(current.containsKey("config")).isFalse();
+  }
+
+  @Test
+  void aNodeWithoutAConfigFetchesOneFromASenderThatHasIt() {
+    peers.config = CONFIG.toBsonDocument();
+    BsonDocument reply = heartbeats.onHeartbeat(heartbeatFrom(1, "b:1", CONFIG.version()));
+
+    assertThat(reply.getInt32("configVersion").getValue()).isEqualTo(-2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(replication.adopted).containsExactly(CONFIG.toBsonDocument()));
+    assertThat(peers.calledHosts).contains("b:1");
+  }
+
+  @Test
+  void everyOtherMemberIsHeartbeatedAndItsReplyReachesTheCore() {
+    configured();
+    synchronized (replication) {
+      heartbeats.restart();
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              synchronized (replication) {
+                List<MemberStatus> statuses =
+                    replication.topology.memberStatuses(Clock.systemUTC().millis());
+                assertThat(statuses)
+                    .filteredOn(m -> !m.self())
+                    .extracting(MemberStatus::state)
+                    .containsOnly(MemberState.SECONDARY)
+                    .hasSize(2);
+              }
+            });
+    assertThat(peers.calledHosts).contains("b:1", "c:1").doesNotContain("a:1");
+  }
+
+  /** Peers that answer every heartbeat as a SECONDARY of the set, with {@code config} if set. */
+  private static final class FakePeers implements PeerCaller {
+    volatile BsonDocument config;
+    final List<String> calledHosts = new CopyOnWriteArrayList<>();
+
+    @Override
+    public BsonDocument call(String host, String db, BsonDocument command, long timeoutMillis) {
+      calledHosts.add(host);
+      BsonDocument reply =
+          ReplMessages.heartbeatResponse(
+              new HeartbeatResponse(
+                  "rs0",
+                  MemberState.SECONDARY,
+                  0,
+                  CONFIG.version(),
+                  0,
+                  OpTime.NULL,
+                  OpTime.NULL,
+                  OpTime.NULL,
+                  -1,
+                  -1,
+                  0));
+      if (config != null) {
+        reply.append("config", config);
+      }
+      return reply.append("ok", new BsonInt32(1));
+    }
+
+    @Override
+    public boolean probeRefused(String host, int timeoutMillis) {
+      return false;
+    }
+  }
+
+  /** The coordinator's side: a real core, and a record of what the heartbeats asked for. */
+  private static final class FakeReplication implements HeartbeatCoordinator.Replication {
+    final TopologyCoordinator topology = new TopologyCoordinator("a:1", new Random(7));
+    volatile boolean closed;
+    volatile int published;
+    final List<BsonDocument> adopted = new CopyOnWriteArrayList<>();
+
+    @Override
+    public TopologyCoordinator topology() {
+      return topology;
+    }
+
+    @Override
+    public boolean closed() {
+      return closed;
+    }
+
+    @Override
+    public void act(DurableState persist, Action action) {}
+
+    @Override
+    public void publish() {
+      published++;
+    }
+
+    @Override
+    public void progress() {}
+
+    @Override
+    public String hostOf(int memberId) {
+      return topology.config() == null
+          ? null
+          : topology.config().findMemberById(memberId).map(MemberConfig::host).orElse(null);
+    }
+
+    @Override
+    public String selfHost() {
+      return "a:1";
+    }
+
+    @Override
+    public void adoptConfig(ReplSetConfig config) {
+      adopted.add(config.toBsonDocument());
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.starling.node.repl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import dev.starling.node.repl.core.Action;
+import dev.starling.node.repl.core.HeartbeatResponse;
+import dev.starling.node.repl.core.MemberConfig;
+import dev.starling.node.repl.core.MemberState;
+import dev.starling.node.repl.core.OpTime;
+import dev.starling.node.repl.core.ReplSetConfig;
+import dev.starling.node.repl.core.TopologyCoordinator;
+import dev.starling.node.repl.core.VoteResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.BsonDocument;
+import org.junit.jupiter.api.Test;
+
+/** Step-down, freeze and catch-up abort with a real core and fake peers. */
+class StepDownCoordinatorTest {
+  private static final ReplSetConfig CONFIG =
+      ReplSetConfig.builder("rs0")
+          .member(MemberConfig.of(0, "a:1"))
+          .member(MemberConfig.of(1, "b:1"))
+          .member(MemberConfig.of(2, "c:1"))
+          .build();
+
+  /** Past any randomized election timeout of the default config. */
+  private static final long T = 12_000;
+
+  private final Clock clock =
+      Clock.fixed(java.time.Instant.ofEpochMilli(T + 2), java.time.ZoneOffset.UTC);
+  private final FakeReplication replication = new FakeReplication();
+  private final List<String> stepUpsSent = new CopyOnWriteArrayList<>();
+  private final StepDownCoordinator stepDowns =
+      new StepDownCoordinator(
+          replication,
+          "rs0",
+          replication,
+          (host, db, command, timeout) -> {
+            stepUpsSent.add(host + " " + command.getFirstKey());
+            return new BsonDocument();
+          },
+          clock);
+
+  private static HeartbeatResponse secondary(long term, OpTime applied) {
+    return new HeartbeatResponse(
+        "rs0", MemberState.SECONDARY, term, 1, 0, applied, applied, OpTime.NULL, -1, -1, 0);
+  }
+
+  /** Makes the core a:1 the writable primary with b:1 and c:1 caught up, at {@link #T}. */
+  private void elected() {
+    TopologyCoordinator tc = replication.topology;
+    tc.installConfig(0, CONFIG);
+    tc.processHeartbeatResponse(T, 1, secondary(0, OpTime.NULL), 1);
+    tc.processHeartbeatResponse(T, 2, secondary(0, OpTime.NULL), 1);
+    assertThat(tc.tick(T)).isInstanceOf(Action.StartElection.class); // the dry run
+    tc.processVoteResponse(T, 1, new VoteResponse(0, true, ""));
+    tc.processVoteResponse(T, 1, new VoteResponse(1, true, ""));
+    tc.processHeartbeatResponse(T + 1, 1, secondary(tc.term(), tc.myLastApplied()), 1);
+    tc.processHeartbeatResponse(T + 1, 2, secondary(tc.term(), tc.myLastApplied()), 1);
+    assertThat(tc.isWritablePrimary()).isTrue();
+  }
+
+  @Test
+  void aPrimaryWithCaughtUpSecondariesStepsDownAndHandsTheRoleOver() {
+    elected();
+    stepDowns.stepDown(60, 10, false);
+
+    assertThat(replication.steppedDown).isEqualTo(1);
+    assertThat(replication.topology.isWritablePrimary()).isFalse();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(stepUpsSent).hasSize(1));
+    assertThat(stepUpsSent.get(0))
+        .endsWith(" replSetStepUp")
+        .isIn("b:1 replSetStepUp", "c:1 replSetStepUp");
+  }
+
+  @Test
+  void stepDownOnANonPrimaryFailsWithNotWritablePrimary() {
+    replication.topology.installConfig(clock.millis(), CONFIG);
+    assertThatThrownBy(() -> stepDowns.stepDown(60, 0, false))
+        .isInstanceOfSatisfying(
+            MongoServerException.class,
+            e -> assertThat(e.error()).isEqualTo(ErrorCode.NOT_WRITABLE_PRIMARY));
+    assertThat(replication.steppedDown).isZero();
+  }
+
+  @Test
+  void freezeAndCatchUpAbortNeedAConfig() {
+    assertThatThrownBy(() -> stepDowns.freeze(10))
+        .isInstanceOfSatisfying(
+            MongoServerException.class,
+            e -> assertThat(e.error()).isEqualTo(ErrorCode.NOT_YET_INITIALIZED));
+    replication.topology.installConfig(clock.millis(), CONFIG);
+    stepDowns.freeze(10);
+    assertThat(replication.topology.frozenUntilMillis()).isGreaterThan(clock.millis());
+    assertThatThrownBy(stepDowns::abortPrimaryCatchUp)
+        .isInstanceOfSatisfying(
+            MongoServerException.class,
+            e -> assertThat(e.error()).isEqualTo(ErrorCode.ILLEGAL_OPERATION));
+  }
+
+  /** The coordinator's side around a real core. */
+  private static final class FakeReplication implements StepDownCoordinator.Replication {
+    final TopologyCoordinator topology = new TopologyCoordinator("a:1", new Random(7));
+    int steppedDown;
+
+    @Override
+    public TopologyCoordinator topology() {
+      return topology;
+    }
+
+    @Override
+    public ReplSetConfig requireConfig() {
+      if (topology.config() == null) {
+        throw new MongoServerException(ErrorCode.NOT_YET_INITIALIZED, "no config");
+      }
+      return topology.config();
+    }
+
+    @Override
+    public boolean writablePrimary() {
+      return topology.isWritablePrimary();
+    }
+
+    @Override
+    public long term() {
+      return topology.term();
+    }
+
+    @Override
+    public void steppedDown() {
+      steppedDown++;
+    }
+
+    @Override
+    public void handle(Action action) {}
+
+    @Override
+    public void publish() {}
+
+    @Override
+    public String hostOf(int memberId) {
+      return CONFIG.findMemberById(memberId).map(MemberConfig::host).orElse(null);
+    }
+  }
+}
