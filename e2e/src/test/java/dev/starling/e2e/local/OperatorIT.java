@@ -342,7 +342,10 @@ class OperatorIT {
               assertThat(rs.members())
                   .allMatch(m -> ((Number) m.get("priority")).doubleValue() == 1.0);
             });
-    assertThat(stepDowns()).isEqualTo(stepDownsBefore + 1);
+    // Raising the preferred member's priority may let the node's own priority takeover move the
+    // primary before the operator steps it down: at most one step-down, never forced.
+    long afterPreferred = stepDowns();
+    assertThat(afterPreferred - stepDownsBefore).isBetween(0L, 1L);
     patchSpec("{\"preferredPrimary\":null}");
     awaitReady(3);
 
@@ -356,7 +359,7 @@ class OperatorIT {
               assertThat(rs.text("stepDownHandled")).isEqualTo("first");
               assertThat(rs.primary()).isNotEqualTo(from).startsWith(NAME + "-");
             });
-    assertThat(stepDowns()).isEqualTo(stepDownsBefore + 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> stepDowns() == afterPreferred + 1);
   }
 
   @Test
