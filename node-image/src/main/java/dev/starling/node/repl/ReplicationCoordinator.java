@@ -20,8 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
-import org.bson.BsonInt32;
-import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.types.ObjectId;
 
@@ -82,7 +80,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private final WriteConcernWaiter writeConcernWaiter;
 
   /** Wakes awaitData oplog readers: a new entry, or a new commit point to pass on. */
-  private final ProgressSignal oplogProgress = new ProgressSignal();
+  private final SyncSourceService syncSource;
 
   private OpTime signalledCommitPoint = OpTime.NULL;
   private MemberState signalledState = MemberState.STARTUP;
@@ -136,6 +134,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.clock = clock;
     this.positions = new PositionCoordinator(this, pieces, peers, storage, clock);
     this.heartbeats = new HeartbeatCoordinator(this, setName, pieces, peers, clock);
+    this.syncSource = new SyncSourceService(this, pieces, failPoints, clock);
     this.elections =
         new ElectionDriver(
             this, setName, pieces, new VoteRequester(peers), local, oplog, storage, clock);
@@ -281,7 +280,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       signalledCommitPoint = committed;
       signalledState = state;
       replicationProgress.signal();
-      oplogProgress.signal();
+      syncSource.oplogMoved();
     }
   }
 
@@ -366,7 +365,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       // Durable only once the journal flusher has synced the WAL past it.
       topology.setMyLastOpTimes(entry.opTime(), topology.myLastDurable());
     }
-    oplogProgress.signal();
+    syncSource.oplogMoved();
     // Wakes the journal flusher only: write-concern waiters are woken by publish(), and waking
     // every thread that waits on this monitor for each write costs more than the write.
     positions.written();
@@ -399,7 +398,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
           StepDownCoordinator.Replication,
           ReconfigCoordinator.Replication,
           ElectionDriver.Replication,
-          PositionCoordinator.Replication {
+          PositionCoordinator.Replication,
+          SyncSourceService.Replication {
 
     @Override
     public TopologyCoordinator topology() {
@@ -639,66 +639,14 @@ public final class ReplicationCoordinator implements AutoCloseable {
     majorityView.take(opTime);
   }
 
-  /**
-   * The replication metadata an oplog query reply carries ({@code $replData} and {@code
-   * $oplogQueryData}), as this node sees itself now. Called once the reply's batch has been read,
-   * so a batch read after dropReplicationTraffic was switched on (it may hold entries written
-   * since) is refused, never sent.
-   */
-  public synchronized BsonDocument oplogQueryMetadata() {
-    failPoints.refuseIncomingReplicationTraffic();
-    ReplSetConfig config = topology.config();
-    BsonDocument committed = ReplMessages.opTime(topology.commitPoint());
-    BsonDocument repl =
-        new BsonDocument("term", new BsonInt64(topology.term()))
-            .append("lastOpCommitted", committed)
-            .append("lastOpVisible", committed)
-            .append("configVersion", new BsonInt32(config == null ? -2 : config.version()))
-            .append("primaryIndex", new BsonInt32(topology.primaryId()))
-            .append("syncSourceIndex", new BsonInt32(topology.syncSourceId()));
-    BsonDocument query =
-        new BsonDocument("lastOpCommitted", committed)
-            .append("lastOpApplied", ReplMessages.opTime(topology.myLastApplied()))
-            .append("rbid", new BsonInt32(1))
-            .append("primaryIndex", new BsonInt32(topology.primaryId()))
-            .append("syncSourceIndex", new BsonInt32(topology.syncSourceId()))
-            .append("state", new BsonInt32(state.code()));
-    return new BsonDocument("$replData", repl).append("$oplogQueryData", query);
+  /** The metadata on an oplog query reply ({@link SyncSourceService#oplogQueryMetadata}). */
+  public BsonDocument oplogQueryMetadata() {
+    return syncSource.oplogQueryMetadata();
   }
 
-  /**
-   * For an awaitData oplog cursor: waits up to {@code maxMillis} until an entry after {@code
-   * lastSeenTs} (a timestamp's 64-bit value) exists, or the commit point moves (so secondaries
-   * learn it promptly).
-   */
+  /** For an awaitData oplog cursor ({@link SyncSourceService#awaitOplogAfter}). */
   public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
-    OpTime committed;
-    synchronized (this) {
-      committed = topology.commitPoint();
-      ReplSetConfig config = topology.config();
-      if (config != null) {
-        // A peer's driver replaces the fetcher's maxTimeMS with its whole call timeout (CSOT), so
-        // waiting that long would make the reply race the caller's deadline; an empty batch after
-        // the await is what every tailing cursor expects.
-        maxMillis = Math.min(maxMillis, BackgroundSync.oplogAwaitMillis(config));
-      }
-    }
-    long deadline = clock.millis() + maxMillis;
-    while (true) {
-      long seen = oplogProgress.version();
-      synchronized (this) {
-        if (closed
-            || topology.myLastApplied().ts().getValue() > lastSeenTs
-            || !topology.commitPoint().equals(committed)) {
-          return;
-        }
-      }
-      long wait = deadline - clock.millis();
-      if (wait <= 0) {
-        return;
-      }
-      oplogProgress.await(seen, wait);
-    }
+    syncSource.awaitOplogAfter(lastSeenTs, maxMillis);
   }
 
   // ---------------------------------------------------------------- commands
