@@ -9,7 +9,6 @@ import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.repl.core.WriteConcernMode;
-import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.util.Log;
 import java.time.Clock;
@@ -24,15 +23,17 @@ import org.bson.BsonString;
 import org.bson.types.ObjectId;
 
 /**
- * The I/O around the pure {@link TopologyCoordinator}: persists the config, term and last vote in
- * {@link Column#LOCAL} before acting on them, restores them at startup, drives the core's timers
- * from a scheduled thread, and writes the new primary's no-op oplog entry.
+ * The I/O around the pure {@link TopologyCoordinator}: holds the core and the monitor every
+ * replication decision is taken under, restores the stored state at startup ({@link
+ * ReplicationLocalStore}), drives the core's timers from a scheduled thread and carries out its
+ * actions, publishes each change to the waiters, and is what the commands call.
  *
- * <p>Around the core it runs: heartbeats ({@link HeartbeatCoordinator}), vote requests on virtual
- * threads, the {@link OplogFetcher} on a secondary, a position reporter that sends
- * replSetUpdatePosition upstream, and write-concern waits. Node-to-node calls go through {@link
- * PeerClients} (the MongoDB Java driver). Everything the core decides is taken under this object's
- * monitor; network calls never hold it.
+ * <p>The work around the core is done by pieces named as in mongod, each seeing this class through
+ * a narrow view ({@link Pieces}): {@link HeartbeatCoordinator}, {@link ElectionDriver} with {@link
+ * VoteRequester}, {@link BackgroundSync} (fetch, apply, initial sync, rollback), {@link
+ * PositionCoordinator}, {@link SyncSourceService}, {@link WriteConcernWaiter}, {@link
+ * StepDownCoordinator} and {@link ReconfigCoordinator}. Node-to-node calls go through {@link
+ * PeerClients} (the MongoDB Java driver); network calls never hold the monitor.
  *
  * <p>Lock order: the oplog lock (held while an entry commits and its listener runs) may be taken
  * before this object's monitor, never after it; so nothing here writes the oplog while holding the
