@@ -9,7 +9,6 @@ import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.repl.core.WriteConcernMode;
-import dev.starling.node.storage.Column;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.util.Log;
 import java.time.Clock;
@@ -20,21 +19,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
-import org.bson.BsonInt32;
-import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.types.ObjectId;
 
 /**
- * The I/O around the pure {@link TopologyCoordinator}: persists the config, term and last vote in
- * {@link Column#LOCAL} before acting on them, restores them at startup, drives the core's timers
- * from a scheduled thread, and writes the new primary's no-op oplog entry.
+ * The I/O around the pure {@link TopologyCoordinator}: holds the core and the monitor every
+ * replication decision is taken under, restores the stored state at startup ({@link
+ * ReplicationLocalStore}), drives the core's timers from a scheduled thread and carries out its
+ * actions, publishes each change to the waiters, and is what the commands call.
  *
- * <p>Around the core it runs: heartbeats ({@link HeartbeatCoordinator}), vote requests on virtual
- * threads, the {@link OplogFetcher} on a secondary, a position reporter that sends
- * replSetUpdatePosition upstream, and write-concern waits. Node-to-node calls go through {@link
- * PeerClients} (the MongoDB Java driver). Everything the core decides is taken under this object's
- * monitor; network calls never hold it.
+ * <p>The work around the core is done by pieces named as in mongod, each seeing this class through
+ * a narrow view ({@link Pieces}): {@link HeartbeatCoordinator}, {@link ElectionDriver} with {@link
+ * VoteRequester}, {@link BackgroundSync} (fetch, apply, initial sync, rollback), {@link
+ * PositionCoordinator}, {@link SyncSourceService}, {@link WriteConcernWaiter}, {@link
+ * StepDownCoordinator} and {@link ReconfigCoordinator}. Node-to-node calls go through {@link
+ * PeerClients} (the MongoDB Java driver); network calls never hold the monitor.
  *
  * <p>Lock order: the oplog lock (held while an entry commits and its listener runs) may be taken
  * before this object's monitor, never after it; so nothing here writes the oplog while holding the
@@ -82,7 +81,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private final WriteConcernWaiter writeConcernWaiter;
 
   /** Wakes awaitData oplog readers: a new entry, or a new commit point to pass on. */
-  private final ProgressSignal oplogProgress = new ProgressSignal();
+  private final SyncSourceService syncSource;
 
   private OpTime signalledCommitPoint = OpTime.NULL;
   private MemberState signalledState = MemberState.STARTUP;
@@ -136,6 +135,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     this.clock = clock;
     this.positions = new PositionCoordinator(this, pieces, peers, storage, clock);
     this.heartbeats = new HeartbeatCoordinator(this, setName, pieces, peers, clock);
+    this.syncSource = new SyncSourceService(this, pieces, failPoints, clock);
     this.elections =
         new ElectionDriver(
             this, setName, pieces, new VoteRequester(peers), local, oplog, storage, clock);
@@ -285,7 +285,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       signalledCommitPoint = committed;
       signalledState = state;
       replicationProgress.signal();
-      oplogProgress.signal();
+      syncSource.oplogMoved();
     }
   }
 
@@ -370,7 +370,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
       // Durable only once the journal flusher has synced the WAL past it.
       topology.setMyLastOpTimes(entry.opTime(), topology.myLastDurable());
     }
-    oplogProgress.signal();
+    syncSource.oplogMoved();
     // Wakes the journal flusher only: write-concern waiters are woken by publish(), and waking
     // every thread that waits on this monitor for each write costs more than the write.
     positions.written();
@@ -403,7 +403,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
           StepDownCoordinator.Replication,
           ReconfigCoordinator.Replication,
           ElectionDriver.Replication,
-          PositionCoordinator.Replication {
+          PositionCoordinator.Replication,
+          SyncSourceService.Replication {
 
     @Override
     public TopologyCoordinator topology() {
@@ -643,66 +644,14 @@ public final class ReplicationCoordinator implements AutoCloseable {
     majorityView.take(opTime);
   }
 
-  /**
-   * The replication metadata an oplog query reply carries ({@code $replData} and {@code
-   * $oplogQueryData}), as this node sees itself now. Called once the reply's batch has been read,
-   * so a batch read after dropReplicationTraffic was switched on (it may hold entries written
-   * since) is refused, never sent.
-   */
-  public synchronized BsonDocument oplogQueryMetadata() {
-    failPoints.refuseIncomingReplicationTraffic();
-    ReplSetConfig config = topology.config();
-    BsonDocument committed = ReplMessages.opTime(topology.commitPoint());
-    BsonDocument repl =
-        new BsonDocument("term", new BsonInt64(topology.term()))
-            .append("lastOpCommitted", committed)
-            .append("lastOpVisible", committed)
-            .append("configVersion", new BsonInt32(config == null ? -2 : config.version()))
-            .append("primaryIndex", new BsonInt32(topology.primaryId()))
-            .append("syncSourceIndex", new BsonInt32(topology.syncSourceId()));
-    BsonDocument query =
-        new BsonDocument("lastOpCommitted", committed)
-            .append("lastOpApplied", ReplMessages.opTime(topology.myLastApplied()))
-            .append("rbid", new BsonInt32(1))
-            .append("primaryIndex", new BsonInt32(topology.primaryId()))
-            .append("syncSourceIndex", new BsonInt32(topology.syncSourceId()))
-            .append("state", new BsonInt32(state.code()));
-    return new BsonDocument("$replData", repl).append("$oplogQueryData", query);
+  /** The metadata on an oplog query reply ({@link SyncSourceService#oplogQueryMetadata}). */
+  public BsonDocument oplogQueryMetadata() {
+    return syncSource.oplogQueryMetadata();
   }
 
-  /**
-   * For an awaitData oplog cursor: waits up to {@code maxMillis} until an entry after {@code
-   * lastSeenTs} (a timestamp's 64-bit value) exists, or the commit point moves (so secondaries
-   * learn it promptly).
-   */
+  /** For an awaitData oplog cursor ({@link SyncSourceService#awaitOplogAfter}). */
   public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
-    OpTime committed;
-    synchronized (this) {
-      committed = topology.commitPoint();
-      ReplSetConfig config = topology.config();
-      if (config != null) {
-        // A peer's driver replaces the fetcher's maxTimeMS with its whole call timeout (CSOT), so
-        // waiting that long would make the reply race the caller's deadline; an empty batch after
-        // the await is what every tailing cursor expects.
-        maxMillis = Math.min(maxMillis, BackgroundSync.oplogAwaitMillis(config));
-      }
-    }
-    long deadline = clock.millis() + maxMillis;
-    while (true) {
-      long seen = oplogProgress.version();
-      synchronized (this) {
-        if (closed
-            || topology.myLastApplied().ts().getValue() > lastSeenTs
-            || !topology.commitPoint().equals(committed)) {
-          return;
-        }
-      }
-      long wait = deadline - clock.millis();
-      if (wait <= 0) {
-        return;
-      }
-      oplogProgress.await(seen, wait);
-    }
+    syncSource.awaitOplogAfter(lastSeenTs, maxMillis);
   }
 
   // ---------------------------------------------------------------- commands

@@ -2,10 +2,7 @@ package dev.starling.node.repl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.starling.node.repl.core.Action;
-import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.HeartbeatResponse;
-import dev.starling.node.repl.core.MemberConfig;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
@@ -15,7 +12,6 @@ import dev.starling.node.storage.WriteObserver;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.AfterEach;
@@ -25,12 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The data path's decisions with a real core; the fetcher itself is not started. */
 class BackgroundSyncTest {
-  private static final ReplSetConfig CONFIG =
-      ReplSetConfig.builder("rs0")
-          .member(MemberConfig.of(0, "a:1"))
-          .member(MemberConfig.of(1, "b:1"))
-          .member(MemberConfig.of(2, "c:1"))
-          .build();
+  private static final ReplSetConfig CONFIG = FakeCoordinator.THREE;
 
   @TempDir Path dir;
   private RocksStorageEngine storage;
@@ -149,44 +140,15 @@ class BackgroundSyncTest {
   }
 
   /** The coordinator's side around a real core. */
-  private static final class FakeReplication implements BackgroundSync.Replication {
-    final TopologyCoordinator topology = new TopologyCoordinator("a:1", new Random(7));
+  private static final class FakeReplication extends FakeCoordinator
+      implements BackgroundSync.Replication {
     volatile boolean writablePrimary;
     final List<OpTime> written = new CopyOnWriteArrayList<>();
-
-    @Override
-    public TopologyCoordinator topology() {
-      return topology;
-    }
-
-    @Override
-    public boolean closed() {
-      return false;
-    }
 
     @Override
     public boolean writablePrimary() {
       return writablePrimary;
     }
-
-    @Override
-    public MemberState state() {
-      return topology.memberState();
-    }
-
-    @Override
-    public String hostOf(int memberId) {
-      return CONFIG.findMemberById(memberId).map(MemberConfig::host).orElse(null);
-    }
-
-    @Override
-    public void act(DurableState persist, Action action) {}
-
-    @Override
-    public void publish() {}
-
-    @Override
-    public void heartbeatAllNow() {}
 
     @Override
     public void batchWritten(OplogWriter.OplogEntryWritten last) {

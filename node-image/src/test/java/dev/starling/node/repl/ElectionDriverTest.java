@@ -8,9 +8,7 @@ import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
 import dev.starling.node.repl.core.DurableState;
-import dev.starling.node.repl.core.HeartbeatResponse;
 import dev.starling.node.repl.core.LastVote;
-import dev.starling.node.repl.core.MemberConfig;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
@@ -24,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.AfterEach;
@@ -34,12 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Elections carried out around a real core, with peers that grant every vote. */
 class ElectionDriverTest {
-  private static final ReplSetConfig CONFIG =
-      ReplSetConfig.builder("rs0")
-          .member(MemberConfig.of(0, "a:1"))
-          .member(MemberConfig.of(1, "b:1"))
-          .member(MemberConfig.of(2, "c:1"))
-          .build();
+  private static final ReplSetConfig CONFIG = FakeCoordinator.THREE;
 
   /** Past any randomized election timeout of the default config. */
   private static final long T = 12_000;
@@ -85,21 +77,7 @@ class ElectionDriverTest {
     tc.installConfig(0, CONFIG);
     for (int id : new int[] {1, 2}) {
       tc.processHeartbeatResponse(
-          T,
-          id,
-          new HeartbeatResponse(
-              "rs0",
-              MemberState.SECONDARY,
-              0,
-              1,
-              0,
-              OpTime.NULL,
-              OpTime.NULL,
-              OpTime.NULL,
-              -1,
-              -1,
-              0),
-          1);
+          T, id, FakeCoordinator.reply(MemberState.SECONDARY, 0, OpTime.NULL), 1);
     }
   }
 
@@ -161,24 +139,9 @@ class ElectionDriverTest {
   }
 
   /** The coordinator's side around a real core: records what is persisted. */
-  private static final class FakeReplication implements ElectionDriver.Replication {
-    final TopologyCoordinator topology = new TopologyCoordinator("a:1", new Random(7));
+  private static final class FakeReplication extends FakeCoordinator
+      implements ElectionDriver.Replication {
     final List<DurableState> persisted = new CopyOnWriteArrayList<>();
-
-    @Override
-    public TopologyCoordinator topology() {
-      return topology;
-    }
-
-    @Override
-    public boolean closed() {
-      return false;
-    }
-
-    @Override
-    public String hostOf(int memberId) {
-      return CONFIG.findMemberById(memberId).map(MemberConfig::host).orElse(null);
-    }
 
     @Override
     public void act(DurableState persist, Action action) {
@@ -186,15 +149,6 @@ class ElectionDriverTest {
         persisted.add(persist);
       }
     }
-
-    @Override
-    public void publish() {}
-
-    @Override
-    public void heartbeatAllNow() {}
-
-    @Override
-    public void progress() {}
 
     @Override
     public void wroteNow() {}

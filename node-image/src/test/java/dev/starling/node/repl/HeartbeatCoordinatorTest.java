@@ -6,20 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import dev.starling.node.repl.core.Action;
-import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.HeartbeatRequest;
 import dev.starling.node.repl.core.HeartbeatResponse;
-import dev.starling.node.repl.core.MemberConfig;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.MemberStatus;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
-import dev.starling.node.repl.core.TopologyCoordinator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -28,12 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** Heartbeats against fake peers, with a real core. */
 class HeartbeatCoordinatorTest {
-  private static final ReplSetConfig CONFIG =
-      ReplSetConfig.builder("rs0")
-          .member(MemberConfig.of(0, "a:1"))
-          .member(MemberConfig.of(1, "b:1"))
-          .member(MemberConfig.of(2, "c:1"))
-          .build();
+  private static final ReplSetConfig CONFIG = FakeCoordinator.THREE;
 
   private final FakeReplication replication = new FakeReplication();
   private final FakePeers peers = new FakePeers();
@@ -150,38 +140,14 @@ class HeartbeatCoordinatorTest {
   }
 
   /** The coordinator's side: a real core, and a record of what the heartbeats asked for. */
-  private static final class FakeReplication implements HeartbeatCoordinator.Replication {
-    final TopologyCoordinator topology = new TopologyCoordinator("a:1", new Random(7));
-    volatile boolean closed;
+  private static final class FakeReplication extends FakeCoordinator
+      implements HeartbeatCoordinator.Replication {
     volatile int published;
     final List<BsonDocument> adopted = new CopyOnWriteArrayList<>();
 
     @Override
-    public TopologyCoordinator topology() {
-      return topology;
-    }
-
-    @Override
-    public boolean closed() {
-      return closed;
-    }
-
-    @Override
-    public void act(DurableState persist, Action action) {}
-
-    @Override
     public void publish() {
       published++;
-    }
-
-    @Override
-    public void progress() {}
-
-    @Override
-    public String hostOf(int memberId) {
-      return topology.config() == null
-          ? null
-          : topology.config().findMemberById(memberId).map(MemberConfig::host).orElse(null);
     }
 
     @Override

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.storage.StorageEngine;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -19,22 +18,7 @@ class JournalFlusherTest {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final FakePositions positions = new FakePositions();
 
-  /** A storage engine that only counts waitUntilDurable calls (failing while told to). */
-  private final StorageEngine storage =
-      (StorageEngine)
-          Proxy.newProxyInstance(
-              StorageEngine.class.getClassLoader(),
-              new Class<?>[] {StorageEngine.class},
-              (proxy, method, args) -> {
-                if (!method.getName().equals("waitUntilDurable")) {
-                  throw new UnsupportedOperationException(method.getName());
-                }
-                syncs.incrementAndGet();
-                if (failuresLeft.getAndDecrement() > 0) {
-                  throw new IllegalStateException("disk full");
-                }
-                return null;
-              });
+  private final StorageEngine storage = FakeCoordinator.syncOnlyStorage(syncs, failuresLeft);
 
   private final JournalFlusher flusher = new JournalFlusher(positions, storage, Clock.systemUTC());
 

@@ -6,46 +6,24 @@ import static org.awaitility.Awaitility.await;
 
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import dev.starling.node.repl.core.Action;
-import dev.starling.node.repl.core.DurableState;
-import dev.starling.node.repl.core.MemberConfig;
 import dev.starling.node.repl.core.MemberStatus;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
-import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.storage.StorageEngine;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Members' positions with a real core, a storage that only syncs, and no peer ever called. */
 class PositionCoordinatorTest {
-  private static final ReplSetConfig CONFIG =
-      ReplSetConfig.builder("rs0")
-          .member(MemberConfig.of(0, "a:1"))
-          .member(MemberConfig.of(1, "b:1"))
-          .member(MemberConfig.of(2, "c:1"))
-          .build();
+  private static final ReplSetConfig CONFIG = FakeCoordinator.THREE;
 
   private final FakeReplication replication = new FakeReplication();
   private final AtomicInteger syncs = new AtomicInteger();
-  private final StorageEngine storage =
-      (StorageEngine)
-          Proxy.newProxyInstance(
-              StorageEngine.class.getClassLoader(),
-              new Class<?>[] {StorageEngine.class},
-              (proxy, method, args) -> {
-                if (!method.getName().equals("waitUntilDurable")) {
-                  throw new UnsupportedOperationException(method.getName());
-                }
-                syncs.incrementAndGet();
-                return null;
-              });
+  private final StorageEngine storage = FakeCoordinator.syncOnlyStorage(syncs, new AtomicInteger());
   private final PositionCoordinator positions =
       new PositionCoordinator(
           replication,
@@ -117,36 +95,14 @@ class PositionCoordinatorTest {
   }
 
   /** The coordinator's side around a real core. */
-  private static final class FakeReplication implements PositionCoordinator.Replication {
-    final TopologyCoordinator topology = new TopologyCoordinator("a:1", new Random(7));
-    volatile boolean closed;
+  private static final class FakeReplication extends FakeCoordinator
+      implements PositionCoordinator.Replication {
     final AtomicInteger progress = new AtomicInteger();
-
-    @Override
-    public TopologyCoordinator topology() {
-      return topology;
-    }
-
-    @Override
-    public boolean closed() {
-      return closed;
-    }
 
     @Override
     public boolean writablePrimary() {
       return false;
     }
-
-    @Override
-    public String hostOf(int memberId) {
-      return CONFIG.findMemberById(memberId).map(MemberConfig::host).orElse(null);
-    }
-
-    @Override
-    public void act(DurableState persist, Action action) {}
-
-    @Override
-    public void publish() {}
 
     @Override
     public void progress() {

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.MemberConfig;
-import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.ReplSetConfig;
-import dev.starling.node.repl.core.TopologyCoordinator;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
@@ -91,37 +89,9 @@ class ReconfigCoordinatorTest {
   }
 
   /** The coordinator's side around a real core; installs are recorded, not made. */
-  private static final class FakeReplication implements ReconfigCoordinator.Replication {
-    final TopologyCoordinator topology = new TopologyCoordinator("a:1", new Random(7));
+  private static final class FakeReplication extends FakeCoordinator
+      implements ReconfigCoordinator.Replication {
     final List<ReplSetConfig> installed = new CopyOnWriteArrayList<>();
-
-    @Override
-    public TopologyCoordinator topology() {
-      return topology;
-    }
-
-    @Override
-    public ReplSetConfig requireConfig() {
-      if (topology.config() == null) {
-        throw new MongoServerException(ErrorCode.NOT_YET_INITIALIZED, "no config");
-      }
-      return topology.config();
-    }
-
-    @Override
-    public boolean writablePrimary() {
-      return topology.isWritablePrimary();
-    }
-
-    @Override
-    public boolean closed() {
-      return false;
-    }
-
-    @Override
-    public MemberState state() {
-      return topology.memberState();
-    }
 
     @Override
     public boolean isSelf(String host) {

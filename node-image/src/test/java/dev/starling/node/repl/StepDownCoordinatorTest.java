@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
-import dev.starling.node.repl.core.HeartbeatResponse;
 import dev.starling.node.repl.core.MemberConfig;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
@@ -17,19 +16,13 @@ import dev.starling.node.repl.core.VoteResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.Test;
 
 /** Step-down, freeze and catch-up abort with a real core and fake peers. */
 class StepDownCoordinatorTest {
-  private static final ReplSetConfig CONFIG =
-      ReplSetConfig.builder("rs0")
-          .member(MemberConfig.of(0, "a:1"))
-          .member(MemberConfig.of(1, "b:1"))
-          .member(MemberConfig.of(2, "c:1"))
-          .build();
+  private static final ReplSetConfig CONFIG = FakeCoordinator.THREE;
 
   /** Past any randomized election timeout of the default config. */
   private static final long T = 12_000;
@@ -49,22 +42,21 @@ class StepDownCoordinatorTest {
           },
           clock);
 
-  private static HeartbeatResponse secondary(long term, OpTime applied) {
-    return new HeartbeatResponse(
-        "rs0", MemberState.SECONDARY, term, 1, 0, applied, applied, OpTime.NULL, -1, -1, 0);
-  }
-
   /** Makes the core a:1 the writable primary with b:1 and c:1 caught up, at {@link #T}. */
   private void elected() {
     TopologyCoordinator tc = replication.topology;
     tc.installConfig(0, CONFIG);
-    tc.processHeartbeatResponse(T, 1, secondary(0, OpTime.NULL), 1);
-    tc.processHeartbeatResponse(T, 2, secondary(0, OpTime.NULL), 1);
+    tc.processHeartbeatResponse(
+        T, 1, FakeCoordinator.reply(MemberState.SECONDARY, 0, OpTime.NULL), 1);
+    tc.processHeartbeatResponse(
+        T, 2, FakeCoordinator.reply(MemberState.SECONDARY, 0, OpTime.NULL), 1);
     assertThat(tc.tick(T)).isInstanceOf(Action.StartElection.class); // the dry run
     tc.processVoteResponse(T, 1, new VoteResponse(0, true, ""));
     tc.processVoteResponse(T, 1, new VoteResponse(1, true, ""));
-    tc.processHeartbeatResponse(T + 1, 1, secondary(tc.term(), tc.myLastApplied()), 1);
-    tc.processHeartbeatResponse(T + 1, 2, secondary(tc.term(), tc.myLastApplied()), 1);
+    tc.processHeartbeatResponse(
+        T + 1, 1, FakeCoordinator.reply(MemberState.SECONDARY, tc.term(), tc.myLastApplied()), 1);
+    tc.processHeartbeatResponse(
+        T + 1, 2, FakeCoordinator.reply(MemberState.SECONDARY, tc.term(), tc.myLastApplied()), 1);
     assertThat(tc.isWritablePrimary()).isTrue();
   }
 
@@ -107,27 +99,9 @@ class StepDownCoordinatorTest {
   }
 
   /** The coordinator's side around a real core. */
-  private static final class FakeReplication implements StepDownCoordinator.Replication {
-    final TopologyCoordinator topology = new TopologyCoordinator("a:1", new Random(7));
+  private static final class FakeReplication extends FakeCoordinator
+      implements StepDownCoordinator.Replication {
     int steppedDown;
-
-    @Override
-    public TopologyCoordinator topology() {
-      return topology;
-    }
-
-    @Override
-    public ReplSetConfig requireConfig() {
-      if (topology.config() == null) {
-        throw new MongoServerException(ErrorCode.NOT_YET_INITIALIZED, "no config");
-      }
-      return topology.config();
-    }
-
-    @Override
-    public boolean writablePrimary() {
-      return topology.isWritablePrimary();
-    }
 
     @Override
     public long term() {
@@ -141,9 +115,6 @@ class StepDownCoordinatorTest {
 
     @Override
     public void handle(Action action) {}
-
-    @Override
-    public void publish() {}
 
     @Override
     public String hostOf(int memberId) {
