@@ -1,7 +1,7 @@
 package dev.starling.e2e.kubelet;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HostPathVolumeSource;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -117,39 +117,25 @@ final class VolumeManager {
     }
     if (volume.getConfigMap() != null) {
       var source = volume.getConfigMap();
-      boolean optional = Boolean.TRUE.equals(source.getOptional());
-      Optional<ConfigMap> cm = lookup.configMap(ns, source.getName());
-      if (cm.isEmpty() && !optional) {
-        throw new ContainerConfigException("configmap \"" + source.getName() + "\" not found");
-      }
-      Map<String, byte[]> data = cm.map(ObjectLookup::bytes).orElse(Map.of());
-      writeFiles(
+      return keyedFiles(
           dir,
-          VolumeFiles.keys(
-              data,
-              source.getItems(),
-              source.getDefaultMode(),
-              optional,
-              "configmap " + source.getName()));
-      return new Prepared(dir, true);
+          "configmap",
+          source.getName(),
+          lookup.configMap(ns, source.getName()).map(ObjectLookup::bytes),
+          source.getItems(),
+          source.getDefaultMode(),
+          Boolean.TRUE.equals(source.getOptional()));
     }
     if (volume.getSecret() != null) {
       var source = volume.getSecret();
-      boolean optional = Boolean.TRUE.equals(source.getOptional());
-      Optional<Secret> secret = lookup.secret(ns, source.getSecretName());
-      if (secret.isEmpty() && !optional) {
-        throw new ContainerConfigException("secret \"" + source.getSecretName() + "\" not found");
-      }
-      Map<String, byte[]> data = secret.map(ObjectLookup::bytes).orElse(Map.of());
-      writeFiles(
+      return keyedFiles(
           dir,
-          VolumeFiles.keys(
-              data,
-              source.getItems(),
-              source.getDefaultMode(),
-              optional,
-              "secret " + source.getSecretName()));
-      return new Prepared(dir, true);
+          "secret",
+          source.getSecretName(),
+          lookup.secret(ns, source.getSecretName()).map(ObjectLookup::bytes),
+          source.getItems(),
+          source.getDefaultMode(),
+          Boolean.TRUE.equals(source.getOptional()));
     }
     if (volume.getDownwardAPI() != null) {
       writeFiles(
@@ -437,5 +423,24 @@ final class VolumeManager {
       return e.getStatus().getMessage();
     }
     return e.getMessage();
+  }
+
+  /** A ConfigMap or Secret volume: one file per key (or per item), a missing object refused. */
+  private Prepared keyedFiles(
+      Path dir,
+      String kind,
+      String name,
+      Optional<Map<String, byte[]>> data,
+      List<KeyToPath> items,
+      Integer defaultMode,
+      boolean optional)
+      throws IOException {
+    if (data.isEmpty() && !optional) {
+      throw new ContainerConfigException(kind + " \"" + name + "\" not found");
+    }
+    writeFiles(
+        dir,
+        VolumeFiles.keys(data.orElse(Map.of()), items, defaultMode, optional, kind + " " + name));
+    return new Prepared(dir, true);
   }
 }
