@@ -1,4 +1,6 @@
 # Records every replica-set config the set goes through, with the time a majority of its voters first held it.
+# A config older than one already recorded is skipped: it is a returning member's stale copy (a pod whose retained
+# volume still holds the config it had before it was removed), never a config the set went through.
 # Prints one JSON line per config version until the stop file appears:
 #   {"version", "term", "voters": [hosts], "members": [hosts], "seen": t, "committed": t or null}
 #   python config-monitor.py HOST[,HOST...] STOP_FILE
@@ -37,7 +39,7 @@ while not os.path.exists(stop_file) and time.time() < deadline:
         if c is not None:
             held[host] = c
             v = c["version"]
-            if v not in configs:
+            if v not in configs and (not configs or v > max(configs)):
                 members = [m["host"] for m in c["members"]]
                 voters = [m["host"] for m in c["members"] if m.get("votes", 1) > 0 and not m.get("newlyAdded")]
                 configs[v] = {"version": v, "term": c.get("term"), "voters": voters, "members": members,

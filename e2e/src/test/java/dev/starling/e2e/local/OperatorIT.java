@@ -269,9 +269,13 @@ class OperatorIT {
       }
       present = now;
     }
-    assertThat(additions).as("configs adding %s: %s", host(3), history).isEqualTo(1);
-    cluster.kubectl("-n", NS, "scale", "srs/" + NAME, "--replicas=3").assertOk();
-    awaitReady(3);
+    try {
+      assertThat(additions).as("configs adding %s: %s", host(3), history).isEqualTo(1);
+    } finally {
+      // Back to three members even when the assertion fails, so the tests after this one start from their state.
+      cluster.kubectl("-n", NS, "scale", "srs/" + NAME, "--replicas=3").assertOk();
+      awaitReady(3);
+    }
   }
 
   @Test
