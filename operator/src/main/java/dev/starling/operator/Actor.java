@@ -11,6 +11,7 @@ import dev.starling.operator.observe.NodeAdmin;
 import dev.starling.operator.observe.Observation;
 import dev.starling.operator.plan.Action;
 import dev.starling.operator.plan.DefaultWriteConcern;
+import dev.starling.operator.plan.Reason;
 import dev.starling.operator.status.Outcome;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Instant;
@@ -44,6 +45,7 @@ final class Actor {
       Context<ReplicaSet> context,
       Instant now) {
     String handled = null;
+    String approved = null;
     try {
       switch (action) {
         case Action.None n -> {
@@ -59,7 +61,11 @@ final class Actor {
                 observation.set().primary(),
                 ConfigDocuments.render(r.next(), observation.configDocument()));
         case Action.StepDown s -> {
-          handled = s.annotationValue();
+          if (s.reason() == Reason.RollPrimary) {
+            approved = s.annotationValue();
+          } else {
+            handled = s.annotationValue();
+          }
           try {
             nodes.replSetStepDown(s.host(), s.stepDownSeconds(), s.catchUpSeconds());
           } catch (MongoSocketReadException
@@ -71,6 +77,8 @@ final class Actor {
           }
         }
         case Action.ResizeOplog r -> nodes.replSetResizeOplog(r.host(), r.sizeMB());
+        case Action.RestartMember r ->
+            dependents.restart(model, r.member(), r.resourceVersion(), context);
         case Action.SetDefaultWriteConcern w ->
             nodes.setDefaultWriteConcern(
                 observation.set().primary(), writeConcern(w.writeConcern()));
@@ -86,7 +94,7 @@ final class Actor {
             action.member(),
             action.reason().name(),
             now.truncatedTo(ChronoUnit.SECONDS).toString());
-    return new Outcome(last, handled, null);
+    return new Outcome(last, handled, null, approved);
   }
 
   static BsonDocument writeConcern(DefaultWriteConcern wc) {

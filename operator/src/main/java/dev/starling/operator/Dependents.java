@@ -2,10 +2,14 @@ package dev.starling.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starling.operator.api.v1alpha1.ReplicaSet;
+import dev.starling.operator.model.Labels;
 import dev.starling.operator.model.ReplicaSetModel;
+import dev.starling.operator.observe.PodRevisions;
+import dev.starling.operator.plan.PodFacts;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -13,7 +17,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -56,6 +62,23 @@ final class Dependents {
 
     int arbiterReplicas() {
       return arbiter.map(Dependents::replicas).orElse(0);
+    }
+
+    /** Both StatefulSets (those that exist) have recorded their current template. */
+    boolean revisionsKnown() {
+      return data.map(PodRevisions::known).orElse(true)
+          && arbiter.map(PodRevisions::known).orElse(true);
+    }
+
+    /** Each pod's facts against its own StatefulSet, by pod name. */
+    Map<String, PodFacts> podFacts(List<Pod> pods) {
+      Map<String, PodFacts> facts = new HashMap<>();
+      for (Pod pod : pods) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        boolean isArbiter = labels != null && Labels.ARBITER.equals(labels.get(Labels.NAME));
+        facts.put(pod.getMetadata().getName(), PodRevisions.facts(isArbiter ? arbiter : data, pod));
+      }
+      return facts;
     }
   }
 
@@ -117,6 +140,24 @@ final class Dependents {
               s.getSpec().setReplicas(replicas);
               return s;
             });
+  }
+
+  /**
+   * The roller's restart: deletes the pod {@code name} only if it is still at {@code
+   * resourceVersion} (a precondition the API server checks), so that a pod the StatefulSet
+   * controller has already recreated under the same name is never deleted for the same change.
+   */
+  void restart(
+      ReplicaSetModel model, String name, String resourceVersion, Context<ReplicaSet> context) {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(model.namespace())
+            .withResourceVersion(resourceVersion)
+            .endMetadata()
+            .build();
+    context.getClient().pods().resource(pod).lockResourceVersion(resourceVersion).delete();
   }
 
   /** The set's pods from the cache. */

@@ -10,11 +10,13 @@ import dev.starling.operator.model.ReplicaSetModel;
 import dev.starling.operator.observe.NodeAdmin;
 import dev.starling.operator.observe.Observation;
 import dev.starling.operator.observe.Observer;
+import dev.starling.operator.observe.SetFacts;
 import dev.starling.operator.plan.Action;
 import dev.starling.operator.plan.Decision;
 import dev.starling.operator.plan.DesiredSet;
 import dev.starling.operator.plan.Planner;
 import dev.starling.operator.plan.Refusal;
+import dev.starling.operator.plan.Rollout;
 import dev.starling.operator.plan.Wait;
 import dev.starling.operator.status.Outcome;
 import dev.starling.operator.status.StatusBuilder;
@@ -165,15 +167,20 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
     Dependents.Current current =
         model.paused() ? dependents.current(model) : dependents.apply(model, context);
 
-    Observation observation =
-        observer.observe(
-            model,
-            dependents.pods(model),
+    List<Pod> pods = dependents.pods(model);
+    SetFacts facts =
+        new SetFacts(
             current.dataReplicas(),
             current.arbiterReplicas(),
+            current.podFacts(pods),
+            new Rollout(
+                current.revisionsKnown(),
+                annotation(rs, Annotations.APPROVE),
+                previous == null ? null : previous.getApproveHandled()),
             annotation(rs, Annotations.STEP_DOWN),
             previous == null ? null : previous.getStepDownHandled(),
             lastStepDown(previous));
+    Observation observation = observer.observe(model, pods, facts);
 
     Decision decision = Planner.next(desired, observation.set(), now);
     Outcome outcome = Outcome.NOTHING;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.starling.operator.api.v1alpha1.Annotations;
 import dev.starling.operator.api.v1alpha1.MemberConfig;
 import dev.starling.operator.api.v1alpha1.ReplicaSet;
 import dev.starling.operator.api.v1alpha1.ReplicaSetSpec;
@@ -37,7 +38,11 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -302,12 +307,32 @@ public final class ReplicaSetModel {
    * applies to a new oplog only; the operator resizes a live one with replSetResizeOplog.
    */
   public String mongodConf() {
+    return mongodConf(true);
+  }
+
+  /**
+   * What a member reads from its config file only when it starts: the config file without the oplog
+   * size, which the operator changes live. The pod template carries its digest, so a change of it
+   * rolls the members.
+   */
+  public String configDigest() {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(mongodConf(false).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private String mongodConf(boolean withOplogSize) {
     Map<String, Object> net = new LinkedHashMap<>();
     net.put("port", PORT);
     net.put("bindIpAll", true);
     Map<String, Object> replication = new LinkedHashMap<>();
     replication.put("replSetName", name);
-    if (spec.getOplogSizeMB() != null) {
+    if (withOplogSize && spec.getOplogSizeMB() != null) {
       replication.put("oplogSizeMB", spec.getOplogSizeMB());
     }
     Map<String, Object> conf = new LinkedHashMap<>();
@@ -377,6 +402,7 @@ public final class ReplicaSetModel {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(podLabels(selectorLabels(), "member"))
+        .withAnnotations(Map.of(Annotations.CONFIG_DIGEST, configDigest()))
         .endMetadata()
         .withSpec(podSpec(node, List.of(configVolume())))
         .endTemplate()
@@ -415,6 +441,7 @@ public final class ReplicaSetModel {
             .withNewTemplate()
             .withNewMetadata()
             .withLabels(podLabels(arbiterSelectorLabels(), "arbiter"))
+            .withAnnotations(Map.of(Annotations.CONFIG_DIGEST, configDigest()))
             .endMetadata()
             .withSpec(podSpec(nodeContainer(image(), small), List.of(configVolume(), data)))
             .endTemplate()

@@ -5,7 +5,6 @@ import dev.starling.operator.plan.MemberState;
 import dev.starling.operator.plan.ObservedMember;
 import dev.starling.operator.plan.ObservedSet;
 import dev.starling.operator.plan.ReplSetConfig;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,13 +41,7 @@ public final class ObservationBuilder {
 
   private ObservationBuilder() {}
 
-  public static Observation build(
-      List<MemberReplies> replies,
-      int statefulSetReplicas,
-      int arbiterStatefulSetReplicas,
-      String stepDownRequested,
-      String stepDownHandled,
-      Instant lastStepDown) {
+  public static Observation build(List<MemberReplies> replies, SetFacts facts) {
     Optional<MemberReplies> primary =
         replies.stream()
             .filter(r -> r.reachable() && ownState(r) == MemberState.PRIMARY)
@@ -104,7 +97,8 @@ public final class ObservationBuilder {
               own == null ? 0 : (int) ConfigDocuments.longOf(own, "version", 0),
               own == null ? 0 : ConfigDocuments.longOf(own, "term", -1),
               lag,
-              oplogSizeMB(r)));
+              oplogSizeMB(r),
+              facts.pod(r.name())));
     }
 
     DefaultWriteConcern defaultWriteConcern =
@@ -137,12 +131,13 @@ public final class ObservationBuilder {
             members,
             config,
             primary.map(MemberReplies::host).orElse(null),
-            statefulSetReplicas,
-            arbiterStatefulSetReplicas,
+            facts.statefulSetReplicas(),
+            facts.arbiterStatefulSetReplicas(),
             defaultWriteConcern,
-            stepDownRequested,
-            stepDownHandled,
-            lastStepDown);
+            facts.stepDownRequested(),
+            facts.stepDownHandled(),
+            facts.lastStepDown(),
+            facts.rollout());
     return new Observation(set, term, configDocument);
   }
 

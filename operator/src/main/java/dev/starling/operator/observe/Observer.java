@@ -5,7 +5,6 @@ import dev.starling.operator.model.Labels;
 import dev.starling.operator.model.ReplicaSetModel;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -42,15 +41,9 @@ public class Observer {
 
   /**
    * @param pods the set's pods (data members and arbiters), as the cache has them
+   * @param facts what Kubernetes says of the set beside its members
    */
-  public Observation observe(
-      ReplicaSetModel model,
-      List<Pod> pods,
-      int statefulSetReplicas,
-      int arbiterStatefulSetReplicas,
-      String stepDownRequested,
-      String stepDownHandled,
-      Instant lastStepDown) {
+  public Observation observe(ReplicaSetModel model, List<Pod> pods, SetFacts facts) {
     List<PodTarget> targets = targets(model, pods);
     // Claimed before they are asked, so that another set's observation never closes them.
     Set<String> hosts = new LinkedHashSet<>();
@@ -66,13 +59,7 @@ public class Observer {
         replies.add(await(futures.get(i), targets.get(i)));
       }
     }
-    return ObservationBuilder.build(
-        replies,
-        statefulSetReplicas,
-        arbiterStatefulSetReplicas,
-        stepDownRequested,
-        stepDownHandled,
-        lastStepDown);
+    return ObservationBuilder.build(replies, facts);
   }
 
   /** A pod, the host it is addressed by, and whether it can be asked at all. */

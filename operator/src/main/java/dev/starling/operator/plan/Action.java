@@ -109,7 +109,9 @@ public sealed interface Action extends Decision {
    * replSetStepDown on the primary, never forced: it waits up to {@code catchUpSeconds} for a
    * secondary to catch up, then is not electable for {@code stepDownSeconds}.
    *
-   * @param annotationValue the step-down annotation's value this handles; null for other reasons
+   * @param annotationValue the annotation value this handles: {@code starling.dev/step-down}'s for
+   *     {@link Reason#StepDownRequested}, {@code starling.dev/approve}'s for a Supervised roll's
+   *     {@link Reason#RollPrimary}; null otherwise
    */
   record StepDown(
       String member,
@@ -130,6 +132,21 @@ public sealed interface Action extends Decision {
     @Override
     public String describe() {
       return "resize the oplog of " + member + " to " + sizeMB + " MB";
+    }
+  }
+
+  /**
+   * Delete one member's pod so that the StatefulSet controller recreates it from the current
+   * template (the StatefulSets use OnDelete): the roller's restart. Only the pod observed, at
+   * {@code resourceVersion}, is deleted.
+   *
+   * @param detail what changed, e.g. "image starling/node:0.1.0 to starling/node:0.1.1"
+   */
+  record RestartMember(String member, String resourceVersion, String detail, Reason reason)
+      implements Action {
+    @Override
+    public String describe() {
+      return "restart " + member + " (" + detail + ")";
     }
   }
 

@@ -2,6 +2,7 @@ package dev.starling.operator.plan;
 
 import dev.starling.operator.api.v1alpha1.Annotations;
 import dev.starling.operator.api.v1alpha1.ReplicaSetSpec;
+import dev.starling.operator.api.v1alpha1.UpdateStrategy;
 import dev.starling.operator.model.MemberSettings;
 import dev.starling.operator.model.ReplicaSetModel;
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import java.util.TreeSet;
  * change, but gets priority 0 and hidden, so it is neither elected nor read from).
  *
  * @param fenceProblem why the fence annotation cannot be applied; null when it can
+ * @param supervised {@code updateStrategy.type: Supervised}: a roll stops before the primary until
+ *     a new {@code starling.dev/approve} value
+ * @param pacingSeconds {@code updateStrategy.pacingSeconds}: the least time between two restarts
  */
 public record DesiredSet(
     String name,
@@ -31,7 +35,9 @@ public record DesiredSet(
     Integer oplogSizeMB,
     Integer preferredPrimary,
     boolean paused,
-    String fenceProblem) {
+    String fenceProblem,
+    boolean supervised,
+    int pacingSeconds) {
 
   public DesiredSet {
     members = List.copyOf(members);
@@ -41,6 +47,8 @@ public record DesiredSet(
   public static DesiredSet of(ReplicaSetModel model) {
     ReplicaSetSpec spec =
         model.resource().getSpec() == null ? new ReplicaSetSpec() : model.resource().getSpec();
+    UpdateStrategy strategy =
+        spec.getUpdateStrategy() == null ? new UpdateStrategy() : spec.getUpdateStrategy();
     Map<String, String> annotations = model.resource().getMetadata().getAnnotations();
     String fence = annotations == null ? null : annotations.get(Annotations.FENCE);
     Set<Integer> fenced = new TreeSet<>();
@@ -79,7 +87,9 @@ public record DesiredSet(
         spec.getOplogSizeMB(),
         spec.getPreferredPrimary(),
         model.paused(),
-        fenceProblem);
+        fenceProblem,
+        strategy.getType() == UpdateStrategy.Type.Supervised,
+        strategy.getPacingSeconds() == null ? 0 : strategy.getPacingSeconds());
   }
 
   private static String parseFence(String value, int members, Set<Integer> into) {

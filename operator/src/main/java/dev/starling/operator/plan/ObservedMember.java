@@ -13,6 +13,7 @@ package dev.starling.operator.plan;
  * @param configTerm the term of the config it has
  * @param lagSeconds how far its last applied write is behind the primary's; null when unknown
  * @param oplogSizeMB its oplog's configured maximum size; null when unknown or an arbiter
+ * @param pod its pod as Kubernetes has it: outdated (the roller restarts it) or current
  */
 public record ObservedMember(
     String name,
@@ -24,7 +25,54 @@ public record ObservedMember(
     int configVersion,
     long configTerm,
     Long lagSeconds,
-    Long oplogSizeMB) {
+    Long oplogSizeMB,
+    PodFacts pod) {
+
+  public ObservedMember {
+    pod = pod == null ? PodFacts.CURRENT : pod;
+  }
+
+  /** A member whose pod runs its StatefulSet's current template. */
+  public ObservedMember(
+      String name,
+      String host,
+      boolean arbiter,
+      boolean reachable,
+      MemberState state,
+      int health,
+      int configVersion,
+      long configTerm,
+      Long lagSeconds,
+      Long oplogSizeMB) {
+    this(
+        name,
+        host,
+        arbiter,
+        reachable,
+        state,
+        health,
+        configVersion,
+        configTerm,
+        lagSeconds,
+        oplogSizeMB,
+        PodFacts.CURRENT);
+  }
+
+  /** The same member with its pod's facts. */
+  public ObservedMember withPod(PodFacts facts) {
+    return new ObservedMember(
+        name,
+        host,
+        arbiter,
+        reachable,
+        state,
+        health,
+        configVersion,
+        configTerm,
+        lagSeconds,
+        oplogSizeMB,
+        facts);
+  }
 
   /** Has a replica-set config: it was initiated or added. */
   public boolean hasConfig() {

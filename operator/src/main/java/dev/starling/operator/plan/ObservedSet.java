@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param stepDownRequested the {@code starling.dev/step-down} annotation's value; null when absent
  * @param stepDownHandled {@code status.stepDownHandled}: the value last acted on
  * @param lastStepDown when the operator last stepped a primary down (from status.lastAction)
+ * @param rollout what the roller needs beyond each member's pod
  */
 public record ObservedSet(
     List<ObservedMember> members,
@@ -31,10 +32,36 @@ public record ObservedSet(
     DefaultWriteConcern defaultWriteConcern,
     String stepDownRequested,
     String stepDownHandled,
-    Instant lastStepDown) {
+    Instant lastStepDown,
+    Rollout rollout) {
 
   public ObservedSet {
     members = List.copyOf(members);
+    rollout = rollout == null ? Rollout.NONE : rollout;
+  }
+
+  /** An observation with no roll in view: every revision known, no approval given. */
+  public ObservedSet(
+      List<ObservedMember> members,
+      ReplSetConfig config,
+      String primary,
+      int statefulSetReplicas,
+      int arbiterStatefulSetReplicas,
+      DefaultWriteConcern defaultWriteConcern,
+      String stepDownRequested,
+      String stepDownHandled,
+      Instant lastStepDown) {
+    this(
+        members,
+        config,
+        primary,
+        statefulSetReplicas,
+        arbiterStatefulSetReplicas,
+        defaultWriteConcern,
+        stepDownRequested,
+        stepDownHandled,
+        lastStepDown,
+        Rollout.NONE);
   }
 
   public Optional<ObservedMember> member(String host) {
@@ -43,6 +70,11 @@ public record ObservedSet(
 
   public boolean initiated() {
     return config != null;
+  }
+
+  /** Some member's pod must be restarted to run its StatefulSet's current template. */
+  public boolean rolling() {
+    return members.stream().anyMatch(m -> m.pod().outdated());
   }
 
   /** A new value of the step-down annotation asks for a step-down. */

@@ -54,6 +54,8 @@ import java.util.Set;
  *   <li>Oplog sizes that differ: replSetResizeOplog on one member, secondaries first, the primary
  *       last.
  *   <li>A new value of the step-down annotation: one non-forced step-down.
+ *   <li>Members whose pods do not run their StatefulSet's current template are restarted by the
+ *       {@link Roller}, one at a time, the primary last after a step-down.
  *   <li>A preferred primary that is not primary: step the primary down once the preferred member is
  *       caught up.
  *   <li>A member of the config still syncing (newlyAdded, initial sync, rollback): {@code Wait
@@ -65,10 +67,12 @@ import java.util.Set;
  * new voters must be healthy and caught up. Moving the primary to {@code preferredPrimary} leaves
  * no priority changed because the raise is never stored anywhere but the live config: in step 10
  * the preferred member's wanted priority is one above every other member's only while it is a
- * healthy secondary (so a step-down in step 15 elects it, and its own priority takeover would too);
- * once it is primary, or down, or no longer preferred, its wanted priority is the spec's again, and
- * step 10 puts it back. A higher-priority member would take the primary back, so the spec must give
- * the preferred member the highest priority (a CEL rule, checked again in step 1).
+ * healthy secondary and no roll is in progress (so a step-down in step 16 elects it, and its own
+ * priority takeover would too; during a roll the raise would hand the primary back to a member the
+ * roll has just stepped down); once it is primary, or down, or no longer preferred, its wanted
+ * priority is the spec's again, and step 10 puts it back. A higher-priority member would take the
+ * primary back, so the spec must give the preferred member the highest priority (a CEL rule,
+ * checked again in step 1).
  */
 public final class Planner {
   /** replSetStepDown's {@code stepDownSecs}: the old primary stays out of elections this long. */
@@ -110,6 +114,7 @@ public final class Planner {
         .or(this::reconfigSettings)
         .or(this::resizeOplog)
         .or(this::stepDownRequested)
+        .or(this::roll)
         .or(this::movePrimary)
         .or(this::syncing)
         .orElse(new None(Reason.InSync));
@@ -371,6 +376,7 @@ public final class Planner {
     double spec = preferred.settings().priority();
     boolean moving =
         observed.primary() != null
+            && !observed.rolling()
             && !preferred.host().equals(observed.primary())
             && observed.member(preferred.host()).filter(ObservedMember::healthy).isPresent()
             && !current.newlyAdded();
@@ -476,6 +482,12 @@ public final class Planner {
   }
 
   // 15
+  private Optional<Decision> roll() {
+    return new Roller(desired, observed, now, value -> stepDownFirst(Reason.RollPrimary, value))
+        .next();
+  }
+
+  // 16
   private Optional<Decision> movePrimary() {
     Optional<DesiredMember> preferred = desired.preferred();
     if (preferred.isEmpty() || preferred.get().host().equals(observed.primary())) {
@@ -503,7 +515,7 @@ public final class Planner {
     return Optional.of(stepDown(Reason.PreferredPrimary, null));
   }
 
-  // 16
+  // 17
   private Optional<Decision> syncing() {
     for (ConfigMember m : config.members()) {
       Optional<ObservedMember> o = observed.member(m.host()).filter(ObservedMember::reachable);

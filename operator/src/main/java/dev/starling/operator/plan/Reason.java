@@ -30,6 +30,16 @@ public enum Reason {
   DefaultWriteConcernChanged,
   /** spec.settings or spec.writeConcernModes changed. */
   SettingsChanged,
+  /** A member restarts: its pod's image differs from the StatefulSet's (the roller). */
+  ImageChanged,
+  /** A member restarts: its pod's resources differ from the StatefulSet's. */
+  ResourcesChanged,
+  /** A member restarts: the node's config file (flags, nodeParameters) changed. */
+  NodeConfigChanged,
+  /** A member restarts: another part of the pod template changed (probes, labels, ...). */
+  PodTemplateChanged,
+  /** The primary steps down so that the roller can restart it, last. */
+  RollPrimary,
   /** Everything matches the spec. */
   InSync
 }

@@ -20,7 +20,19 @@ public record Wait(Cause cause, String text) implements Decision {
     /** A step-down happened moments ago: the election it started is not over. */
     ElectionInProgress,
     /** A step-down is due but no other member could be elected now. */
-    NoElectableSecondary
+    NoElectableSecondary,
+    /** The StatefulSet controller has not yet recorded the new pod template. */
+    StatefulSetUpdating,
+    /** A member the roller restarted is not back yet: SECONDARY and caught up. */
+    MemberRestarting,
+    /** A member is down or behind on its own: the roller restarts no one until it is back. */
+    MemberUnhealthy,
+    /** Restarting the next member would leave fewer healthy voters than a majority. */
+    MajorityWouldBeLost,
+    /** {@code updateStrategy.pacingSeconds} have not passed since the last restart. */
+    Pacing,
+    /** A Supervised roll stops before the primary until a new starling.dev/approve value. */
+    AwaitingApproval
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.starling.operator.plan.Decision;
 import dev.starling.operator.plan.MemberState;
 import dev.starling.operator.plan.ObservedMember;
 import dev.starling.operator.plan.ObservedSet;
+import dev.starling.operator.plan.Reason;
 import dev.starling.operator.plan.Refusal;
 import dev.starling.operator.plan.ReplSetConfig;
 import dev.starling.operator.plan.Wait;
@@ -86,6 +87,8 @@ public final class StatusBuilder {
         outcome.stepDownHandled() != null
             ? outcome.stepDownHandled()
             : before.getStepDownHandled());
+    s.setApproveHandled(
+        outcome.approveHandled() != null ? outcome.approveHandled() : before.getApproveHandled());
     s.setConditions(conditions(generation, before, set, model, decision, outcome, ready, now));
     return s;
   }
@@ -219,12 +222,17 @@ public final class StatusBuilder {
         case Action.AddMember m -> Phase.Scaling;
         case Action.RemoveMember m -> Phase.Scaling;
         case Action.ResizeOplog r -> Phase.Resizing;
+        case Action.RestartMember r -> Phase.Rolling;
+        case Action.StepDown d when d.reason() == Reason.RollPrimary -> Phase.Rolling;
         default -> Phase.Reconfiguring;
       };
     }
     // A wait continues the change in progress; a set that was settled and now waits is degraded
     // (no primary, a member down) unless it is still coming up.
     Wait w = (Wait) decision;
+    if (rollWait(w.cause())) {
+      return Phase.Rolling;
+    }
     if (previous == Phase.Initializing
         || previous == Phase.Scaling
         || previous == Phase.Reconfiguring
@@ -236,6 +244,20 @@ public final class StatusBuilder {
       case MemberCatchingUp -> Phase.Scaling;
       case ConfigNotCommitted, ElectionInProgress, NoElectableSecondary -> Phase.Reconfiguring;
       default -> Phase.Degraded;
+    };
+  }
+
+  /** A wait of the roller's own. */
+  private static boolean rollWait(Wait.Cause cause) {
+    return switch (cause) {
+      case StatefulSetUpdating,
+          MemberRestarting,
+          MemberUnhealthy,
+          MajorityWouldBeLost,
+          Pacing,
+          AwaitingApproval ->
+          true;
+      default -> false;
     };
   }
 

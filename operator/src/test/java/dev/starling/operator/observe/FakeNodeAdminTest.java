@@ -226,7 +226,17 @@ class FakeNodeAdminTest {
       }
       Observation o =
           new Observer(nodes)
-              .observe(model, pods, statefulSet, 0, null, stepDownHandled, lastStepDown);
+              .observe(
+                  model,
+                  pods,
+                  new SetFacts(
+                      statefulSet,
+                      0,
+                      java.util.Map.of(),
+                      dev.starling.operator.plan.Rollout.NONE,
+                      null,
+                      stepDownHandled,
+                      lastStepDown));
       Instant now = clock.instant();
       Decision d = Planner.next(desired, o.set(), now);
       log.add(d.toString());
@@ -259,6 +269,7 @@ class FakeNodeAdminTest {
         lastStepDown = now;
       }
       case Action.ResizeOplog r -> nodes.replSetResizeOplog(r.host(), r.sizeMB());
+      case Action.RestartMember r -> fail("no pod changes template here: " + r);
       case Action.SetDefaultWriteConcern w ->
           nodes.setDefaultWriteConcern(
               o.set().primary(),
@@ -320,7 +331,7 @@ class FakeNodeAdminTest {
     for (String h : hosts) {
       replies.add(ask(h));
     }
-    return ObservationBuilder.build(replies, hosts.length, 0, null, null, null);
+    return ObservationBuilder.build(replies, SetFacts.sizes(hosts.length, 0));
   }
 
   private static BsonDocument majority() {

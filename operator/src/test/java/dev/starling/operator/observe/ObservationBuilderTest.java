@@ -63,7 +63,7 @@ class ObservationBuilderTest {
   }
 
   private static ObservedSet build(List<MemberReplies> replies) {
-    return ObservationBuilder.build(replies, 3, 0, null, null, null).set();
+    return ObservationBuilder.build(replies, SetFacts.sizes(3, 0)).set();
   }
 
   @Test
@@ -75,11 +75,14 @@ class ObservationBuilderTest {
                 primary(primaryStatus(0, 0), config),
                 secondary(1, 1000, config),
                 secondary(2, 1000, config)),
-            3,
-            0,
-            "v1",
-            "v0",
-            Instant.parse("2026-12-04T12:00:00Z"));
+            new SetFacts(
+                3,
+                0,
+                java.util.Map.of(),
+                dev.starling.operator.plan.Rollout.NONE,
+                "v1",
+                "v0",
+                Instant.parse("2026-12-04T12:00:00Z")));
 
     ObservedSet set = o.set();
     assertThat(set.primary()).isEqualTo(host(0));
@@ -163,7 +166,7 @@ class ObservationBuilderTest {
               oplogStats(990),
               null));
     }
-    Observation o = ObservationBuilder.build(replies, 3, 0, null, null, null);
+    Observation o = ObservationBuilder.build(replies, SetFacts.sizes(3, 0));
 
     assertThat(o.set().initiated()).isFalse();
     assertThat(o.set().primary()).isNull();
@@ -207,11 +210,7 @@ class ObservationBuilderTest {
     Observation o =
         ObservationBuilder.build(
             List.of(a, b, MemberReplies.unreachable("orders-2", host(2), false)),
-            3,
-            0,
-            null,
-            null,
-            null);
+            SetFacts.sizes(3, 0));
 
     assertThat(o.set().primary()).isNull();
     assertThat(o.set().config().version()).isEqualTo(6);
@@ -280,11 +279,7 @@ class ObservationBuilderTest {
     Observation o =
         ObservationBuilder.build(
             List.of(stale, current, MemberReplies.unreachable("orders-2", host(2), false)),
-            3,
-            0,
-            null,
-            null,
-            null);
+            SetFacts.sizes(3, 0));
 
     assertThat(o.set().primary()).isEqualTo(host(1));
     assertThat(o.configDocument()).isSameAs(newConfig);

@@ -5,12 +5,14 @@ import static dev.starling.operator.plan.Fixtures.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.starling.operator.api.v1alpha1.UpdateStrategy;
 import dev.starling.operator.plan.Action.AddMember;
 import dev.starling.operator.plan.Action.GrowStatefulSet;
 import dev.starling.operator.plan.Action.Initiate;
 import dev.starling.operator.plan.Action.None;
 import dev.starling.operator.plan.Action.Reconfig;
 import dev.starling.operator.plan.Action.ResizeOplog;
+import dev.starling.operator.plan.Action.RestartMember;
 import dev.starling.operator.plan.Action.SetDefaultWriteConcern;
 import dev.starling.operator.plan.Action.ShrinkStatefulSet;
 import dev.starling.operator.plan.Action.StepDown;
@@ -43,6 +45,21 @@ class SimulatedSetTest {
     Instant lastStepDown;
     int committedVersion;
 
+    /** Pods whose template changed, by host; a host not here runs the current template. */
+    final Map<String, PodFacts> outdated = new LinkedHashMap<>();
+
+    /** Pods restarting, by host: 3 terminating, 2 gone, 1 back but behind; then caught up. */
+    final Map<String, Integer> restarting = new LinkedHashMap<>();
+
+    /** Every pod restarted, in order. */
+    final List<String> restarts = new ArrayList<>();
+
+    final Map<String, Instant> created = new LinkedHashMap<>();
+    boolean revisionsKnown = true;
+    String approve;
+    String approveHandled;
+    int stepDowns;
+
     Sim(int pods) {
       grow(pods);
     }
@@ -73,8 +90,41 @@ class SimulatedSetTest {
     }
 
     ObservedSet observe() {
+      List<ObservedMember> seen = new ArrayList<>();
+      for (ObservedMember m : pods.values()) {
+        Integer restart = restarting.get(m.host());
+        PodFacts current = new PodFacts(null, null, false, created.get(m.host()), "rv");
+        if (restart == null) {
+          seen.add(m.withPod(outdated.getOrDefault(m.host(), current)));
+        } else if (restart == 3) {
+          PodFacts old = outdated.get(m.host());
+          seen.add(
+              down(m)
+                  .withPod(
+                      new PodFacts(
+                          old.restartReason(),
+                          old.restartDetail(),
+                          true,
+                          null,
+                          old.resourceVersion())));
+        } else if (restart == 1) {
+          seen.add(
+              new ObservedMember(
+                      m.name(),
+                      m.host(),
+                      false,
+                      true,
+                      MemberState.SECONDARY,
+                      1,
+                      m.configVersion(),
+                      m.configTerm(),
+                      30L,
+                      m.oplogSizeMB())
+                  .withPod(current));
+        }
+      }
       return new ObservedSet(
-          new ArrayList<>(pods.values()),
+          seen,
           config,
           primary,
           statefulSet,
@@ -82,12 +132,62 @@ class SimulatedSetTest {
           cwwc,
           null,
           null,
-          lastStepDown);
+          lastStepDown,
+          new Rollout(revisionsKnown, approve, approveHandled));
+    }
+
+    private static ObservedMember down(ObservedMember m) {
+      return new ObservedMember(
+          m.name(),
+          m.host(),
+          false,
+          false,
+          MemberState.DOWN,
+          0,
+          m.configVersion(),
+          m.configTerm(),
+          null,
+          m.oplogSizeMB());
+    }
+
+    /** Every pod's template changes: the roll to come. */
+    void changeImage() {
+      restarts.clear();
+      for (ObservedMember m : pods.values()) {
+        outdated.put(
+            m.host(),
+            new PodFacts(
+                Reason.ImageChanged,
+                "image starling/node:1 to starling/node:2",
+                false,
+                null,
+                "rv"));
+      }
+    }
+
+    /** Healthy, caught-up voters now, and members not healthy: what a roll must keep. */
+    void checkMajority(String why) {
+      ObservedSet o = observe();
+      long healthy =
+          config.members().stream()
+              .filter(ConfigMember::isVoter)
+              .filter(m -> ReconfigSafety.healthyAndCaughtUp(m, o))
+              .count();
+      long down =
+          config.members().stream()
+              .filter(m -> o.member(m.host()).filter(ObservedMember::healthy).isEmpty())
+              .count();
+      assertThat(down).as(why + ": members down at once").isLessThanOrEqualTo(1);
+      if (config.voterHosts().size() > 1) {
+        assertThat(healthy).as(why + ": healthy voters").isGreaterThanOrEqualTo(config.majority());
+      }
     }
 
     /** One heartbeat: configs propagate, syncing members finish, the primary clears marks. */
     void tick() {
       now = now.plusSeconds(10);
+      restarting.replaceAll((h, t) -> t - 1);
+      restarting.values().removeIf(t -> t <= 0);
       if (config == null) {
         return;
       }
@@ -263,6 +363,10 @@ class SimulatedSetTest {
                   0L,
                   p.oplogSizeMB()));
           lastStepDown = now;
+          stepDowns++;
+          if (s.reason() == Reason.RollPrimary && s.annotationValue() != null) {
+            approveHandled = s.annotationValue();
+          }
         }
         case ResizeOplog r -> {
           ObservedMember m = pods.get(r.host());
@@ -281,8 +385,33 @@ class SimulatedSetTest {
                   (long) r.sizeMB()));
         }
         case SetDefaultWriteConcern w -> cwwc = w.writeConcern();
+        case RestartMember r -> {
+          String h = host(Integer.parseInt(r.member().substring("orders-".length())));
+          assertThat(h).as("restarted the primary").isNotEqualTo(primary);
+          assertThat(restarts).as("restarted twice").doesNotContain(r.member());
+          assertThat(outdated).as("restarted a current pod").containsKey(h);
+          restarts.add(r.member());
+          restarting.put(h, 3);
+          checkMajority("restart " + r.member());
+          outdated.remove(h);
+          created.put(h, now);
+        }
         case None n -> {}
       }
+    }
+
+    /** Plans and acts {@code steps} times, whatever is decided; returns the decisions. */
+    List<Decision> run(DesiredSet desired, int steps) {
+      List<Decision> decisions = new ArrayList<>();
+      for (int step = 0; step < steps; step++) {
+        Decision d = Planner.next(desired, observe(), now);
+        decisions.add(d);
+        if (d instanceof Action a && !(a instanceof None)) {
+          apply(a);
+        }
+        tick();
+      }
+      return decisions;
     }
 
     /** Plans and acts until the planner has nothing to do; returns the actions taken. */
@@ -299,6 +428,9 @@ class SimulatedSetTest {
           case Refusal r -> fail("refused: " + r.describe());
         }
         tick();
+        if (!outdated.isEmpty() || !restarting.isEmpty()) {
+          checkMajority("after step " + step);
+        }
       }
       return fail("no convergence: " + log);
     }
@@ -408,5 +540,167 @@ class SimulatedSetTest {
               assertThat(m.hidden()).isTrue();
               assertThat(m.secondaryDelaySecs()).isEqualTo(3600);
             });
+  }
+
+  // ---- the roller ----
+
+  private static Sim ready(int members) {
+    Sim sim = new Sim(members);
+    sim.converge(desired(members));
+    assertThat(sim.primary).isEqualTo(host(0));
+    return sim;
+  }
+
+  @Test
+  void rollsThreeMembersSecondariesFirstAndThePrimaryLastAfterOneStepDown() {
+    Sim sim = ready(3);
+    sim.changeImage();
+    List<String> steps = sim.converge(desired(3));
+    assertThat(steps)
+        .containsExactly(
+            "RestartMember orders-2",
+            "RestartMember orders-1",
+            "StepDown orders-0",
+            "RestartMember orders-0");
+    assertThat(sim.stepDowns).isEqualTo(1);
+    assertThat(sim.outdated).isEmpty();
+  }
+
+  @Test
+  void rollsFiveMembersMostLaggedFirst() {
+    Sim sim = ready(5);
+    sim.changeImage();
+    ObservedMember lagging = sim.pods.get(host(1));
+    sim.pods.put(
+        host(1),
+        new ObservedMember(
+            lagging.name(),
+            lagging.host(),
+            false,
+            true,
+            MemberState.SECONDARY,
+            1,
+            lagging.configVersion(),
+            lagging.configTerm(),
+            4L,
+            lagging.oplogSizeMB()));
+    Decision first = Planner.next(desired(5), sim.observe(), sim.now);
+    assertThat(first).isInstanceOf(RestartMember.class);
+    assertThat(((RestartMember) first).member()).isEqualTo("orders-1");
+    assertThat(((RestartMember) first).reason()).isEqualTo(Reason.ImageChanged);
+
+    List<String> steps = sim.converge(desired(5));
+    assertThat(steps).hasSize(6).endsWith("StepDown orders-0", "RestartMember orders-0");
+    assertThat(sim.restarts)
+        .containsExactlyInAnyOrder("orders-0", "orders-1", "orders-2", "orders-3", "orders-4");
+    assertThat(sim.stepDowns).isEqualTo(1);
+  }
+
+  @Test
+  void aSecondaryAlreadyDownStopsTheRollUntilItReturns() {
+    Sim sim = ready(3);
+    sim.changeImage();
+    ObservedMember m = sim.pods.get(host(1));
+    sim.pods.put(host(1), Sim.down(m));
+    List<Decision> waits = sim.run(desired(3), 5);
+    assertThat(waits)
+        .allSatisfy(
+            d -> {
+              assertThat(d).isInstanceOf(Wait.class);
+              assertThat(((Wait) d).cause()).isEqualTo(Wait.Cause.MemberUnhealthy);
+              assertThat(((Wait) d).text()).startsWith("orders-1 to be healthy");
+            });
+    assertThat(sim.restarts).isEmpty();
+
+    sim.pods.put(host(1), m);
+    sim.converge(desired(3));
+    assertThat(sim.restarts).containsExactly("orders-2", "orders-1", "orders-0");
+  }
+
+  @Test
+  void aSupervisedRollStopsBeforeThePrimaryUntilANewApproveValue() {
+    Sim sim = ready(3);
+    DesiredSet supervised =
+        desired(3, s -> s.getUpdateStrategy().setType(UpdateStrategy.Type.Supervised));
+    sim.changeImage();
+    List<Decision> decisions = sim.run(supervised, 12);
+    assertThat(sim.restarts).containsExactly("orders-2", "orders-1");
+    Decision last = decisions.get(decisions.size() - 1);
+    assertThat(last).isInstanceOf(Wait.class);
+    assertThat(((Wait) last).cause()).isEqualTo(Wait.Cause.AwaitingApproval);
+    assertThat(sim.stepDowns).isZero();
+
+    sim.approve = "go";
+    List<String> rest = sim.converge(supervised);
+    assertThat(rest).containsExactly("StepDown orders-0", "RestartMember orders-0");
+    assertThat(sim.approveHandled).isEqualTo("go");
+
+    // The next roll needs a new value: the old one was spent.
+    sim.changeImage();
+    sim.run(supervised, 12);
+    assertThat(sim.stepDowns).isEqualTo(1);
+  }
+
+  @Test
+  void pacingKeepsTheRestartsApart() {
+    Sim sim = ready(3);
+    DesiredSet paced = desired(3, s -> s.getUpdateStrategy().setPacingSeconds(60));
+    sim.changeImage();
+    List<Decision> decisions = sim.run(paced, 5);
+    assertThat(sim.restarts).containsExactly("orders-2");
+    assertThat(decisions)
+        .filteredOn(d -> d instanceof Wait w && w.cause() == Wait.Cause.Pacing)
+        .isNotEmpty();
+    sim.converge(paced);
+    assertThat(sim.restarts).containsExactly("orders-2", "orders-1", "orders-0");
+  }
+
+  @Test
+  void waitsForTheStatefulSetControllerToRecordTheTemplate() {
+    Sim sim = ready(3);
+    sim.changeImage();
+    sim.revisionsKnown = false;
+    Decision d = Planner.next(desired(3), sim.observe(), sim.now);
+    assertThat(d).isInstanceOf(Wait.class);
+    assertThat(((Wait) d).cause()).isEqualTo(Wait.Cause.StatefulSetUpdating);
+  }
+
+  @Test
+  void aTwoVoterSetWaitsRatherThanLoseItsMajority() {
+    Sim sim = ready(2);
+    sim.changeImage();
+    Decision d = Planner.next(desired(2), sim.observe(), sim.now);
+    assertThat(d).isInstanceOf(Wait.class);
+    assertThat(((Wait) d).cause()).isEqualTo(Wait.Cause.MajorityWouldBeLost);
+    assertThat(((Wait) d).text()).contains("1 of 2 voters would stay, 2 needed");
+  }
+
+  @Test
+  void aOneMemberSetRestartsItsOnlyMember() {
+    Sim sim = ready(1);
+    sim.changeImage();
+    Decision d = Planner.next(desired(1), sim.observe(), sim.now);
+    assertThat(d).isInstanceOf(RestartMember.class);
+    assertThat(((RestartMember) d).detail()).contains("the only member");
+  }
+
+  @Test
+  void thePreferredPrimaryIsNotBoostedDuringARollAndMovedBackAfterIt() {
+    Sim sim = new Sim(3);
+    DesiredSet preferred = desired(3, s -> s.setPreferredPrimary(0));
+    sim.converge(preferred);
+    assertThat(sim.primary).isEqualTo(host(0));
+    sim.changeImage();
+    List<String> steps = sim.converge(preferred);
+    assertThat(steps)
+        .containsExactly(
+            "RestartMember orders-2",
+            "RestartMember orders-1",
+            "StepDown orders-0",
+            "RestartMember orders-0",
+            "ChangeMember orders-0",
+            "StepDown orders-1",
+            "ChangeMember orders-0");
+    assertThat(sim.primary).isEqualTo(host(0));
   }
 }

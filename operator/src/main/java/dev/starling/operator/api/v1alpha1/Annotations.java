@@ -11,5 +11,12 @@ public final class Annotations {
   /** Any new value lets a Supervised roll restart the primary. */
   public static final String APPROVE = "starling.dev/approve";
 
+  /**
+   * On the pod template: a digest of the node's config file without the oplog size (which is
+   * resized live), so that a change of node flags changes the template and the roller restarts the
+   * members.
+   */
+  public static final String CONFIG_DIGEST = "starling.dev/config-digest";
+
   private Annotations() {}
 }

@@ -29,7 +29,8 @@ import java.util.Objects;
   "srvConnectionString",
   "lastAction",
   "waitingFor",
-  "stepDownHandled"
+  "stepDownHandled",
+  "approveHandled"
 })
 public class ReplicaSetStatus {
   private Long observedGeneration;
@@ -51,6 +52,7 @@ public class ReplicaSetStatus {
   private LastAction lastAction;
   private String waitingFor;
   private String stepDownHandled;
+  private String approveHandled;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -176,6 +178,15 @@ public class ReplicaSetStatus {
     this.stepDownHandled = stepDownHandled;
   }
 
+  /** The value of the approve annotation last acted on (a Supervised roll's primary restart). */
+  public String getApproveHandled() {
+    return approveHandled;
+  }
+
+  public void setApproveHandled(String approveHandled) {
+    this.approveHandled = approveHandled;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ReplicaSetStatus s
@@ -193,7 +204,8 @@ public class ReplicaSetStatus {
         && Objects.equals(srvConnectionString, s.srvConnectionString)
         && Objects.equals(lastAction, s.lastAction)
         && Objects.equals(waitingFor, s.waitingFor)
-        && Objects.equals(stepDownHandled, s.stepDownHandled);
+        && Objects.equals(stepDownHandled, s.stepDownHandled)
+        && Objects.equals(approveHandled, s.approveHandled);
   }
 
   @Override
