@@ -272,7 +272,8 @@ class OperatorIT {
     try {
       assertThat(additions).as("configs adding %s: %s", host(3), history).isEqualTo(1);
     } finally {
-      // Back to three members even when the assertion fails, so the tests after this one start from their state.
+      // Back to three members even when the assertion fails, so the tests after this one start from
+      // their state.
       cluster.kubectl("-n", NS, "scale", "srs/" + NAME, "--replicas=3").assertOk();
       awaitReady(3);
     }
