@@ -45,16 +45,17 @@ public final class PodRevisions {
   /** The facts of {@code pod}, a pod of {@code statefulSet} (which may be absent). */
   public static PodFacts facts(Optional<StatefulSet> statefulSet, Pod pod) {
     boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
+    boolean ready = ready(pod);
     Instant created = instant(pod.getMetadata().getCreationTimestamp());
     String version = pod.getMetadata().getResourceVersion();
     if (statefulSet.isEmpty() || !known(statefulSet.get())) {
-      return new PodFacts(null, null, terminating, created, version);
+      return new PodFacts(null, null, terminating, ready, created, version);
     }
     StatefulSet s = statefulSet.get();
     Map<String, String> labels = pod.getMetadata().getLabels();
     String revision = labels == null ? null : labels.get(REVISION_LABEL);
     if (revision == null || revision.equals(s.getStatus().getUpdateRevision())) {
-      return new PodFacts(null, null, terminating, created, version);
+      return new PodFacts(null, null, terminating, ready, created, version);
     }
     PodTemplateSpec template = s.getSpec().getTemplate();
     Reason reason = Reason.PodTemplateChanged;
@@ -86,7 +87,14 @@ public final class PodRevisions {
       reason = Reason.NodeConfigChanged;
       detail = "node config " + digestWas + " to " + digestWanted;
     }
-    return new PodFacts(reason, detail, terminating, created, version);
+    return new PodFacts(reason, detail, terminating, ready, created, version);
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static Optional<Container> firstContainer(PodSpec spec) {

@@ -146,7 +146,7 @@ public sealed interface Action extends Decision {
       implements Action {
     @Override
     public String describe() {
-      return "restart " + member + " (" + detail + ")";
+      return "restart " + member + " for " + reason + ": " + detail;
     }
   }
 

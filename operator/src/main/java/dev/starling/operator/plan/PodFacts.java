@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param restartDetail what changed, for the status and the Event, e.g. "image starling/node:0.1.0
  *     to starling/node:0.1.1"; null when current
  * @param terminating the pod is being deleted
+ * @param ready the pod's Ready condition is True (what a PodDisruptionBudget counts)
  * @param created when the pod was created; null when unknown
  * @param resourceVersion the pod's resourceVersion as observed: the restart deletes exactly this
  *     pod, never one the StatefulSet controller has already recreated under the same name
@@ -19,11 +20,12 @@ public record PodFacts(
     Reason restartReason,
     String restartDetail,
     boolean terminating,
+    boolean ready,
     Instant created,
     String resourceVersion) {
 
   /** A pod that runs the current template, or whose template is not known. */
-  public static final PodFacts CURRENT = new PodFacts(null, null, false, null, null);
+  public static final PodFacts CURRENT = new PodFacts(null, null, false, true, null, null);
 
   /** The pod must be restarted to run its StatefulSet's current template. */
   public boolean outdated() {

@@ -22,10 +22,11 @@ import java.util.function.Function;
  *   <li>The StatefulSet controller has not yet recorded the new template: wait {@code
  *       StatefulSetUpdating} (until it has, a pod's revision says nothing).
  *   <li>Every member of the config must be healthy and caught up (lag within {@link
- *       ReconfigSafety#CAUGHT_UP_LAG_SECONDS} of its delay) before anyone restarts: a member the
- *       roll restarted and that is not back yet is waited for ({@code MemberRestarting}); a member
- *       down or behind on its own stops the roll ({@code MemberUnhealthy}) until it returns. The
- *       roll never restarts a member that is down, nor another one while it is down.
+ *       ReconfigSafety#CAUGHT_UP_LAG_SECONDS} of its delay), and its pod Ready (what the
+ *       PodDisruptionBudget counts), before anyone restarts: a member the roll restarted and that
+ *       is not back yet is waited for ({@code MemberRestarting}); a member down or behind on its
+ *       own stops the roll ({@code MemberUnhealthy}) until it returns. The roll never restarts a
+ *       member that is down, nor another one while it is down.
  *   <li>Less than {@code updateStrategy.pacingSeconds} since the newest restarted pod was created:
  *       wait {@code Pacing}.
  *   <li>Members other than the primary, most-lagged first (then the highest member id): the first
@@ -130,11 +131,13 @@ final class Roller {
 
   /** A wait while {@code m} is not back: healthy and caught up. */
   private Optional<Decision> back(ConfigMember m) {
-    if (ReconfigSafety.healthyAndCaughtUp(m, observed)) {
-      return Optional.empty();
-    }
     String name = Describe.pod(m.host());
     Optional<ObservedMember> o = observed.member(m.host());
+    if (ReconfigSafety.healthyAndCaughtUp(m, observed)) {
+      return o.get().pod().ready()
+          ? Optional.empty()
+          : wait(Wait.Cause.MemberRestarting, name + "'s pod to pass its readiness probe");
+    }
     if (o.isEmpty()) {
       return wait(Wait.Cause.MemberRestarting, name + "'s pod to be recreated");
     }

@@ -93,7 +93,7 @@ class SimulatedSetTest {
       List<ObservedMember> seen = new ArrayList<>();
       for (ObservedMember m : pods.values()) {
         Integer restart = restarting.get(m.host());
-        PodFacts current = new PodFacts(null, null, false, created.get(m.host()), "rv");
+        PodFacts current = new PodFacts(null, null, false, true, created.get(m.host()), "rv");
         if (restart == null) {
           seen.add(m.withPod(outdated.getOrDefault(m.host(), current)));
         } else if (restart == 3) {
@@ -105,6 +105,7 @@ class SimulatedSetTest {
                           old.restartReason(),
                           old.restartDetail(),
                           true,
+                          false,
                           null,
                           old.resourceVersion())));
         } else if (restart == 1) {
@@ -160,6 +161,7 @@ class SimulatedSetTest {
                 Reason.ImageChanged,
                 "image starling/node:1 to starling/node:2",
                 false,
+                true,
                 null,
                 "rv"));
       }
@@ -702,5 +704,17 @@ class SimulatedSetTest {
             "StepDown orders-1",
             "ChangeMember orders-0");
     assertThat(sim.primary).isEqualTo(host(0));
+  }
+
+  @Test
+  void aMemberBackInTheSetWaitsForItsPodToBeReadyBeforeTheNextRestart() {
+    Sim sim = ready(3);
+    sim.changeImage();
+    ObservedMember m = sim.pods.get(host(2));
+    sim.outdated.put(host(2), new PodFacts(null, null, false, false, Fixtures.NOW, "rv"));
+    Decision d = Planner.next(desired(3), sim.observe(), sim.now);
+    assertThat(d).isInstanceOf(Wait.class);
+    assertThat(((Wait) d).cause()).isEqualTo(Wait.Cause.MemberRestarting);
+    assertThat(((Wait) d).text()).isEqualTo(m.name() + "'s pod to pass its readiness probe");
   }
 }
