@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.starling.operator.api.v1alpha1.ReplicaSet;
 import dev.starling.operator.model.ReplicaSetModel;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
@@ -15,15 +13,7 @@ class DriftTest {
   static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   static ReplicaSetModel model() {
-    ReplicaSet rs = new ReplicaSet();
-    rs.setMetadata(
-        new ObjectMetaBuilder()
-            .withName("orders")
-            .withNamespace("shop")
-            .withUid("6b1e7a3c-0000-4000-8000-000000000001")
-            .withGeneration(1L)
-            .build());
-    return ReplicaSetModel.from(rs);
+    return ReplicaSetModel.from(TestSets.orders());
   }
 
   static JsonNode json(Object o) {

@@ -69,7 +69,10 @@ public final class OperatorScaleBenchmark {
         --help               this text
       """;
 
-  static final ResourceDefinitionContext REPLICA_SETS =
+  /**
+   * The ReplicaSet resource, for a generic client (the e2e module does not use the API classes).
+   */
+  public static final ResourceDefinitionContext REPLICA_SETS =
       new ResourceDefinitionContext.Builder()
           .withGroup("starling.dev")
           .withVersion("v1alpha1")

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starling.e2e.bench.OperatorScaleBenchmark;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -44,14 +45,7 @@ class OperatorIT {
   private static final String NS = "op-e2e";
   private static final String NAME = "orders";
   private static final Duration CHANGE = Duration.ofMinutes(4);
-  private static final ResourceDefinitionContext SRS =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("starling.dev")
-          .withVersion("v1alpha1")
-          .withKind("ReplicaSet")
-          .withPlural("replicasets")
-          .withNamespaced(true)
-          .build();
+  private static final ResourceDefinitionContext SRS = OperatorScaleBenchmark.REPLICA_SETS;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static LocalCluster cluster;

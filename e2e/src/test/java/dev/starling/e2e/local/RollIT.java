@@ -138,29 +138,25 @@ class RollIT {
     set.cluster
         .kubectl("-n", set.ns, "annotate", "srs/" + set.name, "starling.dev/fence=1")
         .assertOk();
-    await()
-        .atMost(RolledSet.ROLL)
-        .untilAsserted(
-            () -> {
-              ReplicaSetView rs = set.srs();
-              Map<String, Object> m = rs.member(fenced).orElseThrow();
-              assertThat(m.get("hidden")).isEqualTo(true);
-              assertThat(((Number) m.get("priority")).doubleValue()).isZero();
-              assertThat(((Number) m.get("votes")).intValue()).isEqualTo(1);
-              assertThat(rs.primary()).isNotEqualTo(fenced);
-              assertThat(rs.ready()).isTrue();
-            });
+    awaitMember(fenced, true, 0.0);
+    assertThat(set.srs().primary()).isNotEqualTo(fenced);
     set.cluster
         .kubectl("-n", set.ns, "annotate", "srs/" + set.name, "starling.dev/fence-")
         .assertOk();
+    awaitMember(fenced, false, 1.0);
+  }
+
+  /** The set is Ready with {@code member} voting, hidden or not, at {@code priority}. */
+  private static void awaitMember(String member, boolean hidden, double priority) {
     await()
         .atMost(RolledSet.ROLL)
         .untilAsserted(
             () -> {
               ReplicaSetView rs = set.srs();
-              Map<String, Object> m = rs.member(fenced).orElseThrow();
-              assertThat(m.get("hidden")).isEqualTo(false);
-              assertThat(((Number) m.get("priority")).doubleValue()).isEqualTo(1.0);
+              Map<String, Object> m = rs.member(member).orElseThrow();
+              assertThat(m.get("hidden")).isEqualTo(hidden);
+              assertThat(((Number) m.get("priority")).doubleValue()).isEqualTo(priority);
+              assertThat(((Number) m.get("votes")).intValue()).isEqualTo(1);
               assertThat(rs.ready()).isTrue();
             });
   }

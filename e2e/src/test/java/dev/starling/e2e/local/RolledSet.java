@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starling.e2e.bench.OperatorScaleBenchmark;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -37,14 +38,7 @@ import java.util.stream.IntStream;
  */
 final class RolledSet {
   static final Duration ROLL = Duration.ofMinutes(6);
-  private static final ResourceDefinitionContext SRS =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("starling.dev")
-          .withVersion("v1alpha1")
-          .withKind("ReplicaSet")
-          .withPlural("replicasets")
-          .withNamespaced(true)
-          .build();
+  private static final ResourceDefinitionContext SRS = OperatorScaleBenchmark.REPLICA_SETS;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final LocalCluster cluster;

@@ -2,12 +2,12 @@ package dev.starling.operator.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.starling.operator.TestSets;
 import dev.starling.operator.api.v1alpha1.Annotations;
 import dev.starling.operator.api.v1alpha1.ReplicaSet;
 import dev.starling.operator.model.ReplicaSetModel;
 import dev.starling.operator.plan.PodFacts;
 import dev.starling.operator.plan.Reason;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -23,14 +23,7 @@ import org.junit.jupiter.api.Test;
 class PodRevisionsTest {
 
   private static ReplicaSet resource(Consumer<ReplicaSet> change) {
-    ReplicaSet rs = new ReplicaSet();
-    rs.setMetadata(
-        new ObjectMetaBuilder()
-            .withName("orders")
-            .withNamespace("shop")
-            .withUid("6b1e7a3c-0000-4000-8000-000000000001")
-            .withGeneration(1L)
-            .build());
+    ReplicaSet rs = TestSets.orders();
     rs.getSpec().setMembers(3);
     rs.getSpec().setImage("starling/node:1");
     change.accept(rs);

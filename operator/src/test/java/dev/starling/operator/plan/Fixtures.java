@@ -5,7 +5,6 @@ import dev.starling.operator.api.v1alpha1.MemberConfig;
 import dev.starling.operator.api.v1alpha1.ReplicaSet;
 import dev.starling.operator.api.v1alpha1.ReplicaSetSpec;
 import dev.starling.operator.model.ReplicaSetModel;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +27,7 @@ final class Fixtures {
   }
 
   static ReplicaSet resource(int members, Consumer<ReplicaSetSpec> spec) {
-    ReplicaSet rs = new ReplicaSet();
-    rs.setMetadata(
-        new ObjectMetaBuilder()
-            .withName("orders")
-            .withNamespace("shop")
-            .withUid("6b1e7a3c-0000-4000-8000-000000000001")
-            .withGeneration(1L)
-            .build());
+    ReplicaSet rs = dev.starling.operator.TestSets.orders();
     rs.getSpec().setMembers(members);
     spec.accept(rs.getSpec());
     return rs;

@@ -22,7 +22,6 @@ import dev.starling.operator.plan.Refusal;
 import dev.starling.operator.plan.ReplSetConfig;
 import dev.starling.operator.plan.Wait;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +36,8 @@ class StatusBuilderTest {
   static final ReplicaSetModel MODEL = ReplicaSetModel.from(resource());
 
   static ReplicaSet resource() {
-    ReplicaSet rs = new ReplicaSet();
-    rs.setMetadata(
-        new ObjectMetaBuilder()
-            .withName("orders")
-            .withNamespace("shop")
-            .withUid("6b1e7a3c-0000-4000-8000-000000000001")
-            .withGeneration(GENERATION)
-            .build());
+    ReplicaSet rs = dev.starling.operator.TestSets.orders();
+    rs.getMetadata().setGeneration(GENERATION);
     rs.getSpec().setMembers(3);
     return rs;
   }
