@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -277,10 +278,34 @@ class FaultScenariosIT {
           Map<String, String> uids = new LinkedHashMap<>();
           podOn.values().forEach(p -> uids.put(p, pod(p).getMetadata().getUid()));
 
-          List<int[]> samples = new CopyOnWriteArrayList<>();
+          // Unavailable members, sampled two ways: member pods not Ready (what the budget counts),
+          // every 250 ms from the API server; and members that, asked directly from inside the
+          // cluster (faults/member-sampler.py), are neither PRIMARY nor SECONDARY.
+          List<Integer> podSamples = new CopyOnWriteArrayList<>();
           Path dir = out.resolve("drain-two-nodes");
+          Path memberLog = dir.resolve("member-samples.jsonl");
+          Path stopSampler = dir.resolve("stop-sampler");
           Map<String, Process> drains = new LinkedHashMap<>();
-          try (Sampler sampler = new Sampler(samples)) {
+          Process memberSampler =
+              cluster.spawn(
+                  memberLog,
+                  cluster.venvPython().toString(),
+                  HistoryChecker.script("member-sampler.py"),
+                  String.join(",", hosts()),
+                  stopSampler.toString());
+          try (Sampler pods =
+              new Sampler(
+                  () ->
+                      MEMBERS - (int) memberPods().stream().filter(FaultScenariosIT::ready).count(),
+                  Duration.ofMillis(250),
+                  podSamples)) {
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                    () ->
+                        Files.exists(memberLog)
+                            && Files.readAllLines(memberLog).stream()
+                                .anyMatch(l -> l.contains("\"serving\": " + MEMBERS)));
             for (String node : List.of(first, second)) {
               drains.put(
                   node,
@@ -350,12 +375,27 @@ class FaultScenariosIT {
                 .until(() -> memberPods().stream().filter(FaultScenariosIT::ready).count() == 3);
           } finally {
             drains.values().forEach(p -> stopProcess(p, Duration.ZERO));
+            Files.writeString(stopSampler, "stop");
+            stopProcess(memberSampler, Duration.ofSeconds(30));
           }
-          int maxUnavailable = samples.stream().mapToInt(s -> s[0]).max().orElse(-1);
-          facts.put("samples", samples.size());
-          facts.put("maxUnavailableMembers", maxUnavailable);
-          assertThat(samples).hasSizeGreaterThan(20);
-          assertThat(maxUnavailable).as("members unavailable at one sampled instant").isEqualTo(1);
+          List<Integer> memberSamples = new ArrayList<>();
+          for (String line : Files.readAllLines(memberLog)) {
+            if (line.startsWith("{")) {
+              memberSamples.add(MEMBERS - JSON.readTree(line).get("serving").asInt());
+            }
+          }
+          int maxPods = podSamples.stream().mapToInt(Integer::intValue).max().orElse(-1);
+          int maxMembers = memberSamples.stream().mapToInt(Integer::intValue).max().orElse(-1);
+          facts.put("podSamples", podSamples.size());
+          facts.put("maxUnreadyMemberPods", maxPods);
+          facts.put("memberSamples", memberSamples.size());
+          facts.put("maxMembersNotServing", maxMembers);
+          assertThat(podSamples).hasSizeGreaterThan(20);
+          assertThat(maxPods).as("member pods not Ready at one sampled instant").isEqualTo(1);
+          assertThat(memberSamples).hasSizeGreaterThan(20);
+          assertThat(maxMembers)
+              .as("members neither PRIMARY nor SECONDARY at one sampled instant")
+              .isEqualTo(1);
         });
   }
 
@@ -658,29 +698,31 @@ class FaultScenariosIT {
         .sum();
   }
 
-  /** Samples every 250 ms how many member pods are not Ready (or are being deleted, or missing). */
+  /** Takes a sample every {@code delay} after the last one ended, until closed. */
   private static final class Sampler implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
-    Sampler(List<int[]> samples) {
-      timer.scheduleAtFixedRate(
+    Sampler(Callable<Integer> sample, Duration delay, List<Integer> samples) {
+      timer.scheduleWithFixedDelay(
           () -> {
             try {
-              long ready = memberPods().stream().filter(FaultScenariosIT::ready).count();
-              samples.add(new int[] {(int) (MEMBERS - ready)});
-            } catch (RuntimeException e) {
+              samples.add(sample.call());
+            } catch (Exception e) {
               // a failed read is a missing sample, not a failed test
             }
           },
           0,
-          250,
+          delay.toMillis(),
           TimeUnit.MILLISECONDS);
     }
 
+    /** Lets a sample in progress end (it may be a process), then stops. */
     @Override
     public void close() throws InterruptedException {
-      timer.shutdownNow();
-      timer.awaitTermination(10, TimeUnit.SECONDS);
+      timer.shutdown();
+      if (!timer.awaitTermination(30, TimeUnit.SECONDS)) {
+        timer.shutdownNow();
+      }
     }
   }
 
