@@ -82,10 +82,18 @@ final class LocalCluster implements AutoCloseable {
    * {@code out}; the caller stops it.
    */
   Process spawn(Path out, String... command) throws IOException {
-    List<String> all = new ArrayList<>(List.of(checkout.resolve("e2e/starling-local").toString()));
-    all.add("exec");
-    all.add("--");
+    List<String> all = new ArrayList<>(List.of("exec", "--"));
     all.addAll(List.of(command));
+    return start(out, all.toArray(String[]::new));
+  }
+
+  /**
+   * Starts {@code starling-local ARGS...} in the background (a {@code kubectl drain} that waits on
+   * evictions, say), its output going to {@code out}; the caller stops it.
+   */
+  Process start(Path out, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of(checkout.resolve("e2e/starling-local").toString()));
+    all.addAll(List.of(args));
     return new ProcessBuilder(all)
         .directory(checkout.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
