@@ -57,6 +57,9 @@ public final class CommandDispatcher implements RequestHandler {
         node.opCounters().add(OpCounters.Kind.COMMAND, 1);
       }
       CommandContext context = new CommandContext(request.database(), connection, node);
+      if (metadata.writeConcern().supported()) {
+        WriteConcerns.validate(context, request.command());
+      }
       BsonDocument reply =
           node.replication() != null
                   && ReadConcerns.isMajority(request.command())

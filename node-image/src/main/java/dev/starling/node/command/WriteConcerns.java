@@ -4,11 +4,11 @@ import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.storage.Durability;
 import org.bson.BsonDocument;
-import org.bson.BsonInt32;
-import org.bson.BsonString;
 import org.bson.BsonValue;
 
-/** A standalone node's reading of a command's writeConcern. */
+/**
+ * A command's writeConcern: how durably it writes, what it waits for, what a standalone refuses.
+ */
 public final class WriteConcerns {
   private WriteConcerns() {}
 
@@ -38,24 +38,27 @@ public final class WriteConcerns {
   }
 
   /**
-   * The writeConcernError to add to a reply, or null: a standalone can acknowledge {@code w} 0, 1
-   * and "majority" only.
+   * Refuses, before the command runs, a concern a standalone cannot satisfy, as mongod's
+   * validateWriteConcern: 2 BadValue for {@code w} over 1 or a {@code w} mode other than
+   * "majority". A writeConcern that is not a document is left to the command's own parsing.
    */
-  public static BsonDocument error(BsonDocument command) {
-    BsonValue w = writeConcern(command).get("w");
+  public static void validate(CommandContext context, BsonDocument command) {
+    if (context.node().replication() != null
+        || !(command.get("writeConcern") instanceof BsonDocument wc)) {
+      return;
+    }
+    BsonValue w = wc.get("w");
     if (w != null && w.isNumber() && w.asNumber().intValue() > 1) {
-      return new BsonDocument("code", new BsonInt32(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.code()))
-          .append("codeName", new BsonString(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.codeName()))
-          .append("errmsg", new BsonString("cannot use 'w' > 1 on a standalone"));
+      throw new MongoServerException(
+          ErrorCode.BAD_VALUE, "cannot use 'w' > 1 when a host is not replicated");
     }
     if (w != null && w.isString() && !w.asString().getValue().equals("majority")) {
-      return new BsonDocument("code", new BsonInt32(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.code()))
-          .append("codeName", new BsonString(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.codeName()))
-          .append(
-              "errmsg",
-              new BsonString("unrecognized write concern mode: " + w.asString().getValue()));
+      throw new MongoServerException(
+          ErrorCode.BAD_VALUE,
+          "cannot use non-majority 'w' mode \""
+              + w.asString().getValue()
+              + "\" when a host is not a member of a replica set");
     }
-    return null;
   }
 
   private static BsonDocument writeConcern(BsonDocument command) {
@@ -73,6 +76,7 @@ public final class WriteConcerns {
    * Adds a writeConcernError to a write reply when the concern cannot be satisfied. On a replica
    * set member this first waits for replication as the concern asks (w, wtimeout, j); a concern
    * without {@code w} takes the set's default (setDefaultRWConcern's, else mongod's implicit one).
+   * A standalone has nothing to wait for: {@link #validate} refused what it cannot satisfy.
    */
   public static BsonDocument finish(
       CommandContext context, BsonDocument command, BsonDocument reply) {
@@ -81,7 +85,7 @@ public final class WriteConcerns {
         replication != null
             ? replication.awaitWriteConcern(
                 replication.effectiveWriteConcern(writeConcern(command)))
-            : error(command);
+            : null;
     if (error != null) {
       reply.append("writeConcernError", error);
     }

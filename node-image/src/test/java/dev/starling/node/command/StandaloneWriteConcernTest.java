@@ -1,0 +1,99 @@
+package dev.starling.node.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.starling.node.config.NodeOptions;
+import dev.starling.node.config.ServerParameters;
+import dev.starling.node.exec.CursorManager;
+import dev.starling.node.storage.RocksStorageEngine;
+import dev.starling.node.storage.WriteObserver;
+import dev.starling.node.wire.ClientConnection;
+import dev.starling.node.wire.ConnectionStats;
+import dev.starling.node.wire.OpCode;
+import dev.starling.node.wire.Request;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import org.bson.BsonDocument;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A standalone refuses, before running it, a write concern only a replica set can satisfy. */
+class StandaloneWriteConcernTest {
+  @TempDir Path dir;
+  RocksStorageEngine engine;
+  CommandDispatcher dispatcher;
+
+  @BeforeEach
+  void open() {
+    engine = RocksStorageEngine.open(dir, WriteObserver.NONE);
+    NodeOptions options = new NodeOptions();
+    ServerParameters parameters = new ServerParameters(options);
+    Clock clock = Clock.systemUTC();
+    NodeServices node =
+        new NodeServices(
+            engine,
+            new CursorManager(clock, parameters.cursorTimeoutMillis()),
+            options,
+            parameters,
+            new ConnectionStats(),
+            new OpCounters(),
+            clock,
+            Instant.EPOCH,
+            "node1",
+            null,
+            null);
+    dispatcher = new CommandDispatcher(Commands.registry(), node);
+  }
+
+  @AfterEach
+  void close() {
+    engine.close();
+  }
+
+  private BsonDocument run(String json) {
+    return dispatcher.handle(
+        new Request(1, OpCode.OP_MSG, "test", BsonDocument.parse(json), false, false),
+        new ClientConnection(1, null));
+  }
+
+  private long count() {
+    return run("{count: 'c'}").getNumber("n").longValue();
+  }
+
+  @Test
+  void wOverOneIsRefusedWithBadValueAndNothingIsWritten() {
+    BsonDocument reply = run("{insert: 'c', documents: [{_id: 1}], writeConcern: {w: 2}}");
+
+    assertThat(reply.getNumber("ok").intValue()).isZero();
+    assertThat(reply.getInt32("code").getValue()).isEqualTo(2);
+    assertThat(reply.getString("codeName").getValue()).isEqualTo("BadValue");
+    assertThat(reply.getString("errmsg").getValue())
+        .isEqualTo("cannot use 'w' > 1 when a host is not replicated");
+    assertThat(count()).isZero();
+  }
+
+  @Test
+  void aWriteModeOtherThanMajorityIsRefusedWithBadValue() {
+    BsonDocument reply = run("{create: 'd', writeConcern: {w: 'dc'}}");
+
+    assertThat(reply.getInt32("code").getValue()).isEqualTo(2);
+    assertThat(reply.getString("errmsg").getValue())
+        .isEqualTo(
+            "cannot use non-majority 'w' mode \"dc\" when a host is not a member of a replica"
+                + " set");
+  }
+
+  @Test
+  void majorityOneAndZeroAreAcknowledged() {
+    for (String w : new String[] {"'majority'", "1", "0"}) {
+      BsonDocument reply =
+          run("{insert: 'c', documents: [{}], writeConcern: {w: " + w + ", j: true}}");
+      assertThat(reply.getNumber("ok").intValue()).as(w).isEqualTo(1);
+      assertThat(reply).as(w).doesNotContainKey("writeConcernError");
+    }
+    assertThat(count()).isEqualTo(3);
+  }
+}
