@@ -13,52 +13,21 @@ public final class WriteConcerns {
   private WriteConcerns() {}
 
   /**
-   * On a replica-set member only {@code j: true} syncs the WAL in the write itself: {@code w:
-   * "majority"} waits for a majority's durable OpTimes, which the journal flusher advances for many
-   * writes with one sync.
+   * How durably the command writes: {@code j: true} syncs the WAL, and on a standalone {@code w:
+   * "majority"} too ({@link dev.starling.node.repl.Replication#writeDurability}).
    */
   public static Durability durability(CommandContext context, BsonDocument command) {
-    if (context.node().replication() != null) {
-      return Args.bool(writeConcern(command), "j", false) ? Durability.SYNCED : Durability.WRITTEN;
-    }
-    return durability(command);
-  }
-
-  /** {@code j: true}, and {@code w: "majority"} (journaled by default, as mongod), sync the WAL. */
-  public static Durability durability(BsonDocument command) {
     BsonDocument wc = writeConcern(command);
-    if (Args.bool(wc, "j", false)) {
-      return Durability.SYNCED;
-    }
-    BsonValue w = wc.get("w");
-    if (w != null && w.isString() && w.asString().getValue().equals("majority")) {
-      return Durability.SYNCED;
-    }
-    return Durability.WRITTEN;
+    return context.node().replication().writeDurability(wc, Args.bool(wc, "j", false));
   }
 
   /**
-   * Refuses, before the command runs, a concern a standalone cannot satisfy, as mongod's
-   * validateWriteConcern: 2 BadValue for {@code w} over 1 or a {@code w} mode other than
-   * "majority". A writeConcern that is not a document is left to the command's own parsing.
+   * Refuses, before the command runs, a writeConcern that is not a document, and one this node can
+   * never satisfy ({@link dev.starling.node.repl.Replication#validateWriteConcern}: on a
+   * standalone, {@code w} over 1 or a mode other than "majority").
    */
   public static void validate(CommandContext context, BsonDocument command) {
-    if (context.node().replication() != null
-        || !(command.get("writeConcern") instanceof BsonDocument wc)) {
-      return;
-    }
-    BsonValue w = wc.get("w");
-    if (w != null && w.isNumber() && w.asNumber().intValue() > 1) {
-      throw new MongoServerException(
-          ErrorCode.BAD_VALUE, "cannot use 'w' > 1 when a host is not replicated");
-    }
-    if (w != null && w.isString() && !w.asString().getValue().equals("majority")) {
-      throw new MongoServerException(
-          ErrorCode.BAD_VALUE,
-          "cannot use non-majority 'w' mode \""
-              + w.asString().getValue()
-              + "\" when a host is not a member of a replica set");
-    }
+    context.node().replication().validateWriteConcern(writeConcern(command));
   }
 
   private static BsonDocument writeConcern(BsonDocument command) {
@@ -80,12 +49,7 @@ public final class WriteConcerns {
    */
   public static BsonDocument finish(
       CommandContext context, BsonDocument command, BsonDocument reply) {
-    var replication = context.node().replication();
-    BsonDocument error =
-        replication != null
-            ? replication.awaitWriteConcern(
-                replication.effectiveWriteConcern(writeConcern(command)))
-            : null;
+    BsonDocument error = context.node().replication().waitForWriteConcern(writeConcern(command));
     if (error != null) {
       reply.append("writeConcernError", error);
     }

@@ -20,7 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
-import org.bson.types.ObjectId;
 
 /**
  * The I/O around the pure {@link TopologyCoordinator}: holds the core and the monitor every
@@ -39,7 +38,7 @@ import org.bson.types.ObjectId;
  * before this object's monitor, never after it; so nothing here writes the oplog while holding the
  * monitor.
  */
-public final class ReplicationCoordinator implements AutoCloseable {
+public final class ReplicationCoordinator implements Replication {
   private static final long TICK_MILLIS = 100;
   private static final long IDLE_NOOP_MILLIS = 10_000;
 
@@ -383,10 +382,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
   }
 
-  /**
-   * Runs {@code read} with readConcern "majority": every document it reads, now or through the
-   * cursor later, is as of the majority commit point, so it can never be rolled back.
-   */
+  @Override
   public <T> T readMajority(java.util.function.Supplier<T> read) {
     return majorityView.read(read, 2_000);
   }
@@ -559,10 +555,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- heartbeats
 
-  /**
-   * replSetHeartbeat received: updates the core, and replies with this node's view ({@link
-   * HeartbeatCoordinator#onHeartbeat}).
-   */
+  @Override
   public BsonDocument onHeartbeat(BsonDocument command) {
     failPoints.refuseIncomingReplicationTraffic();
     return heartbeats.onHeartbeat(command);
@@ -616,16 +609,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- votes and positions
 
-  /** replSetRequestVotes received: the core decides; the vote is durable before the reply. */
+  @Override
   public synchronized BsonDocument onRequestVotes(BsonDocument command) {
     failPoints.refuseIncomingReplicationTraffic();
     return elections.onRequestVotes(command);
   }
 
-  /**
-   * replSetUpdatePosition received from a member syncing from us ({@link
-   * PositionCoordinator#onUpdatePosition}).
-   */
+  @Override
   public synchronized void onUpdatePosition(
       List<ReplMessages.Position> positions, long senderTerm) {
     failPoints.refuseIncomingReplicationTraffic();
@@ -634,7 +624,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- oplog fetching
 
-  /** This member's infoMessage in replSetGetStatus ("" when there is nothing to say). */
+  @Override
   public String infoMessage() {
     return sync.infoMessage();
   }
@@ -644,96 +634,106 @@ public final class ReplicationCoordinator implements AutoCloseable {
     majorityView.take(opTime);
   }
 
-  /** The metadata on an oplog query reply ({@link SyncSourceService#oplogQueryMetadata}). */
+  @Override
+  public boolean hasOplog() {
+    return true;
+  }
+
+  @Override
   public BsonDocument oplogQueryMetadata() {
     return syncSource.oplogQueryMetadata();
   }
 
-  /** For an awaitData oplog cursor ({@link SyncSourceService#awaitOplogAfter}). */
+  @Override
   public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
     syncSource.awaitOplogAfter(lastSeenTs, maxMillis);
   }
 
   // ---------------------------------------------------------------- commands
 
-  /** replSetInitiate, with a config document or (null) the default one-member config. */
+  @Override
+  public void checkReplEnabledForCommand() {}
+
+  @Override
   public void initiate(BsonDocument requested) {
     reconfigs.initiate(requested);
     tick();
   }
 
-  /**
-   * Waits until this request's last write satisfies {@code writeConcern}; returns the
-   * writeConcernError to put on the reply, or null.
-   */
-  public BsonDocument awaitWriteConcern(BsonDocument writeConcern) {
-    return writeConcernWaiter.await(writeConcern);
+  @Override
+  public void validateWriteConcern(BsonDocument writeConcern) {}
+
+  @Override
+  public dev.starling.node.storage.Durability writeDurability(
+      BsonDocument writeConcern, boolean journal) {
+    return journal
+        ? dev.starling.node.storage.Durability.SYNCED
+        : dev.starling.node.storage.Durability.WRITTEN;
   }
 
-  /** replSetStepDown ({@link StepDownCoordinator#stepDown}). */
+  @Override
+  public BsonDocument waitForWriteConcern(BsonDocument writeConcern) {
+    return writeConcernWaiter.await(effectiveWriteConcern(writeConcern));
+  }
+
+  @Override
   public void stepDown(long stepDownSecs, long catchUpSecs, boolean force) {
     stepDowns.stepDown(stepDownSecs, catchUpSecs, force);
   }
 
-  /** SIGTERM on a primary: step down and hand over first. */
+  @Override
   public void stepDownForShutdown(long catchUpMillis) {
     stepDowns.stepDownForShutdown(catchUpMillis);
   }
 
-  /** replSetFreeze; returns mongod's "info" text or null. */
+  @Override
   public String freeze(long secs) {
     return stepDowns.freeze(secs);
   }
 
-  /** replSetAbortPrimaryCatchUp. */
+  @Override
   public void abortPrimaryCatchUp() {
     stepDowns.abortPrimaryCatchUp();
   }
 
-  /** replSetStepUp: stands for election now and waits for the outcome. */
+  @Override
   public void stepUp() {
     stepDowns.stepUp();
   }
 
-  /** replSetReconfig ({@link ReconfigCoordinator#reconfig}). */
+  @Override
   public void reconfig(BsonDocument requested, boolean force, long maxTimeMillis) {
     reconfigs.reconfig(requested, force, maxTimeMillis);
   }
 
-  /** Whether the current config is committed (replSetGetConfig's commitmentStatus). */
+  @Override
   public synchronized boolean isConfigCommitted() {
     return topology.config() != null && topology.isConfigCommitted();
   }
 
-  /** getDefaultRWConcern's reply (without ok). */
+  @Override
   public BsonDocument describeDefaultRWConcern() {
     return DefaultRWConcern.describe(storage, config(), clock.millis());
   }
 
-  /**
-   * setDefaultRWConcern: on the primary, stores the defaults (replicated through the oplog) and
-   * waits for a majority; returns the writeConcernError or null.
-   */
+  @Override
   public BsonDocument setDefaultRWConcern(BsonDocument command) {
     if (!writablePrimary) {
       throw new MongoServerException(ErrorCode.NOT_WRITABLE_PRIMARY, "not primary");
     }
     DefaultRWConcern.store(storage, command, clock.millis());
-    return awaitWriteConcern(new BsonDocument("w", new BsonString("majority")));
+    return writeConcernWaiter.await(new BsonDocument("w", new BsonString("majority")));
   }
 
   /** The write concern a write with {@code requested} waits for (the default fills in w). */
-  public BsonDocument effectiveWriteConcern(BsonDocument requested) {
+  private BsonDocument effectiveWriteConcern(BsonDocument requested) {
     if (requested.containsKey("w")) {
       return requested;
     }
     return DefaultRWConcern.effective(storage, config(), requested);
   }
 
-  /**
-   * replSetSyncFrom: the fetcher moves to {@code host} at once (the next source choice takes it),
-   * and returns to the usual choice afterwards. Returns mongod's reply fields.
-   */
+  @Override
   public BsonDocument syncFrom(String host) {
     BsonDocument reply = new BsonDocument("syncFromRequested", new BsonString(host));
     synchronized (this) {
@@ -765,7 +765,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     return config;
   }
 
-  /** The replication fail points (configureFailPoint). */
+  @Override
   public FailPoints failPoints() {
     return failPoints;
   }
@@ -778,15 +778,26 @@ public final class ReplicationCoordinator implements AutoCloseable {
     return state;
   }
 
+  @Override
   public boolean isWritablePrimary() {
     return writablePrimary;
+  }
+
+  @Override
+  public boolean isReadable() {
+    return state.readable();
+  }
+
+  @Override
+  public boolean ready() {
+    return state.readable() || state == MemberState.ARBITER;
   }
 
   public synchronized ReplSetConfig config() {
     return topology == null ? null : topology.config();
   }
 
-  /** What replSetGetStatus and hello need, read consistently. */
+  @Override
   public synchronized ReplicationStatus snapshot() {
     ReplSetConfig config = topology.config();
     String self =
@@ -815,18 +826,15 @@ public final class ReplicationCoordinator implements AutoCloseable {
         topologyVersion.current());
   }
 
-  /** hello's topologyVersion now (also sent with state-change errors). */
-  public TopologyVersion.Version topologyVersion() {
-    return topologyVersion.current();
+  @Override
+  public BsonDocument hello(BsonDocument command, String primaryField) {
+    HelloResponse.awaitTopologyChange(topologyVersion, command);
+    return HelloResponse.fields(snapshot(), primaryField);
   }
 
-  /**
-   * Awaitable hello: waits up to {@code maxAwaitMillis} while the caller's topology version is the
-   * current one; false if the node is shutting down.
-   */
-  public boolean awaitTopologyChange(ObjectId processId, long counter, long maxAwaitMillis)
-      throws InterruptedException {
-    return topologyVersion.awaitChange(processId, counter, maxAwaitMillis);
+  @Override
+  public void appendTopologyVersion(BsonDocument errorReply) {
+    errorReply.append("topologyVersion", topologyVersion.current().toBsonDocument());
   }
 
   @Override

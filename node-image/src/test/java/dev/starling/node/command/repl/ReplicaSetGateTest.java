@@ -10,6 +10,7 @@ import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.OplogWriter;
 import dev.starling.node.repl.ReplicationCoordinator;
+import dev.starling.node.repl.StandaloneReplication;
 import dev.starling.node.storage.RocksStorageEngine;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -87,7 +88,10 @@ class ReplicaSetGateTest {
   @Test
   void standaloneIsNeverGated() {
     BsonDocument insert = BsonDocument.parse("{insert: 'c', documents: [{}]}");
-    assertThatCode(() -> ReplicaSetGate.check(null, allowed("insert"), "test", insert))
+    assertThatCode(
+            () ->
+                ReplicaSetGate.check(
+                    new StandaloneReplication(), allowed("insert"), "test", insert))
         .doesNotThrowAnyException();
   }
 }

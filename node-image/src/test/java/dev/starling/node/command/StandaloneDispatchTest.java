@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.starling.node.config.NodeOptions;
 import dev.starling.node.config.ServerParameters;
 import dev.starling.node.exec.CursorManager;
+import dev.starling.node.repl.StandaloneReplication;
 import dev.starling.node.storage.RocksStorageEngine;
 import dev.starling.node.storage.WriteObserver;
 import dev.starling.node.wire.ClientConnection;
@@ -20,8 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A standalone refuses, before running it, a write concern only a replica set can satisfy. */
-class StandaloneWriteConcernTest {
+/**
+ * Commands on a standalone, which runs with {@link StandaloneReplication}: what a standalone mongod
+ * answers.
+ */
+class StandaloneDispatchTest {
   @TempDir Path dir;
   RocksStorageEngine engine;
   CommandDispatcher dispatcher;
@@ -43,7 +47,7 @@ class StandaloneWriteConcernTest {
             clock,
             Instant.EPOCH,
             "node1",
-            null,
+            new StandaloneReplication(),
             null);
     dispatcher = new CommandDispatcher(Commands.registry(), node);
   }
@@ -95,5 +99,62 @@ class StandaloneWriteConcernTest {
       assertThat(reply).as(w).doesNotContainKey("writeConcernError");
     }
     assertThat(count()).isEqualTo(3);
+  }
+
+  @Test
+  void replicaSetCommandsAreRefusedWith76() {
+    for (String command :
+        new String[] {"replSetGetStatus", "replSetGetConfig", "replSetStepDown"}) {
+      BsonDocument reply =
+          dispatcher.handle(
+              new Request(
+                  1,
+                  OpCode.OP_MSG,
+                  "admin",
+                  new BsonDocument(command, new org.bson.BsonInt32(1)),
+                  false,
+                  false),
+              new ClientConnection(1, null));
+      assertThat(reply.getInt32("code").getValue()).as(command).isEqualTo(76);
+      assertThat(reply.getString("codeName").getValue()).isEqualTo("NoReplicationEnabled");
+      assertThat(reply.getString("errmsg").getValue()).isEqualTo("not running with --replSet");
+      assertThat(reply).doesNotContainKey("topologyVersion");
+    }
+  }
+
+  @Test
+  void helloIsAWritablePrimaryOfNoSet() {
+    BsonDocument reply = run("{hello: 1}");
+
+    assertThat(reply.getBoolean("isWritablePrimary").getValue()).isTrue();
+    assertThat(reply)
+        .doesNotContainKeys("setName", "hosts", "secondary", "topologyVersion", "me", "lastWrite");
+    assertThat(run("{isMaster: 1}").getBoolean("ismaster").getValue()).isTrue();
+  }
+
+  @Test
+  void aMajorityReadSeesTheLatestWrite() {
+    run("{insert: 'c', documents: [{_id: 1}]}");
+
+    BsonDocument reply = run("{find: 'c', readConcern: {level: 'majority'}}");
+
+    assertThat(reply.getDocument("cursor").getArray("firstBatch")).hasSize(1);
+  }
+
+  @Test
+  void theOplogIsAnAbsentCollection() {
+    BsonDocument reply =
+        dispatcher.handle(
+            new Request(
+                1,
+                OpCode.OP_MSG,
+                "local",
+                BsonDocument.parse("{find: 'oplog.rs', tailable: true, awaitData: true}"),
+                false,
+                false),
+            new ClientConnection(1, null));
+
+    assertThat(reply.getDocument("cursor").getArray("firstBatch")).isEmpty();
+    assertThat(reply.getDocument("cursor").getInt64("id").getValue()).isZero();
   }
 }
