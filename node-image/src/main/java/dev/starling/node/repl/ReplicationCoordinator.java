@@ -89,9 +89,6 @@ public final class ReplicationCoordinator implements Replication {
   /** hello's topologyVersion, which awaitable hello waits on. */
   private final TopologyVersion topologyVersion = new TopologyVersion();
 
-  private final java.nio.file.Path dbPath;
-  private final OplogFetcher.Applier applier;
-
   /**
    * @param selfHosts the names this node answers to, the preferred one (as replSetInitiate without
    *     a config names it) first
@@ -123,8 +120,6 @@ public final class ReplicationCoordinator implements Replication {
       java.nio.file.Path dbPath,
       Clock clock) {
     this.selfByAddress = selfByAddress;
-    this.applier = applier;
-    this.dbPath = dbPath;
     this.setName = setName;
     this.selfHosts = List.copyOf(selfHosts);
     this.storage = storage;
@@ -341,11 +336,6 @@ public final class ReplicationCoordinator implements Replication {
   private String hostOf(int memberId) {
     ReplSetConfig config = topology.config();
     return config == null ? null : config.findMemberById(memberId).map(m -> m.host()).orElse(null);
-  }
-
-  private synchronized void notifyWaiters() {
-    replicationProgress.signal();
-    notifyAll();
   }
 
   private void written(OplogWriter.OplogEntryWritten entry) {
