@@ -151,15 +151,6 @@ public interface Replication extends AutoCloseable {
   /** Whether the current config is committed (replSetGetConfig's commitmentStatus). */
   boolean isConfigCommitted();
 
-  /** getDefaultRWConcern's reply (without ok). */
-  BsonDocument describeDefaultRWConcern();
-
-  /**
-   * setDefaultRWConcern: on the primary, stores the defaults (replicated through the oplog) and
-   * waits for a majority; returns the writeConcernError or null.
-   */
-  BsonDocument setDefaultRWConcern(BsonDocument command);
-
   /**
    * replSetSyncFrom: the fetcher moves to {@code host} at once (the next source choice takes it),
    * and returns to the usual choice afterwards. Returns mongod's reply fields.

@@ -701,20 +701,6 @@ public final class ReplicationCoordinator implements Replication {
     return topology.config() != null && topology.isConfigCommitted();
   }
 
-  @Override
-  public BsonDocument describeDefaultRWConcern() {
-    return DefaultRWConcern.describe(storage, config(), clock.millis());
-  }
-
-  @Override
-  public BsonDocument setDefaultRWConcern(BsonDocument command) {
-    if (!writablePrimary) {
-      throw new MongoServerException(ErrorCode.NOT_WRITABLE_PRIMARY, "not primary");
-    }
-    DefaultRWConcern.store(storage, command, clock.millis());
-    return writeConcernWaiter.await(new BsonDocument("w", new BsonString("majority")));
-  }
-
   /** The write concern a write with {@code requested} waits for (the default fills in w). */
   private BsonDocument effectiveWriteConcern(BsonDocument requested) {
     if (requested.containsKey("w")) {

@@ -170,16 +170,6 @@ public final class StandaloneReplication implements Replication {
   }
 
   @Override
-  public BsonDocument describeDefaultRWConcern() {
-    throw notEnabled();
-  }
-
-  @Override
-  public BsonDocument setDefaultRWConcern(BsonDocument command) {
-    throw notEnabled();
-  }
-
-  @Override
   public BsonDocument syncFrom(String host) {
     throw notEnabled();
   }

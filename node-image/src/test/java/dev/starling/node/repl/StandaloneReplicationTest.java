@@ -136,8 +136,6 @@ class StandaloneReplicationTest {
             Map.entry("stepUp", standalone::stepUp),
             Map.entry("reconfig", () -> standalone.reconfig(command, false, 1000)),
             Map.entry("isConfigCommitted", standalone::isConfigCommitted),
-            Map.entry("describeDefaultRWConcern", standalone::describeDefaultRWConcern),
-            Map.entry("setDefaultRWConcern", () -> standalone.setDefaultRWConcern(command)),
             Map.entry("syncFrom", () -> standalone.syncFrom("a:1")));
     calls.forEach(
         (name, call) ->

@@ -4,8 +4,10 @@ import dev.starling.node.command.CommandContext;
 import dev.starling.node.command.Databases;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
+import dev.starling.node.repl.DefaultRWConcern;
 import dev.starling.node.repl.Replication;
 import dev.starling.node.repl.ReplicationStatus;
+import org.bson.BsonDocument;
 
 /** Checks shared by the replica-set commands. */
 final class ReplCommands {
@@ -20,6 +22,12 @@ final class ReplCommands {
     Replication replication = context.node().replication();
     replication.checkReplEnabledForCommand();
     return replication;
+  }
+
+  /** getDefaultRWConcern's reply (without ok): the stored defaults, or the implicit ones. */
+  static BsonDocument defaultRWConcern(CommandContext context, Replication replication) {
+    return DefaultRWConcern.describe(
+        context.node().storage(), replication.snapshot().config(), context.node().clock().millis());
   }
 
   static ReplicationStatus initiated(Replication replication) {
