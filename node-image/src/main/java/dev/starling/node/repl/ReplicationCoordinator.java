@@ -711,25 +711,7 @@ public final class ReplicationCoordinator implements Replication {
 
   @Override
   public BsonDocument syncFrom(String host) {
-    BsonDocument reply = new BsonDocument("syncFromRequested", new BsonString(host));
-    synchronized (this) {
-      TopologyCoordinator.SyncFromResult result = topology.requestSyncSource(clock.millis(), host);
-      if (result.targetBehind()) {
-        reply.append(
-            "warning",
-            new BsonString(
-                "requested member \""
-                    + hostOf(result.targetId())
-                    + "\" is more than 10 seconds"
-                    + " behind us"));
-      }
-      if (result.previousSourceId() >= 0) {
-        reply.append("prevSyncTarget", new BsonString(hostOf(result.previousSourceId())));
-      }
-      Log.info("replica set %s: replSetSyncFrom %s", setName, host);
-      notifyAll();
-    }
-    return reply;
+    return sync.syncFrom(host);
   }
 
   private ReplSetConfig requireConfig() {
