@@ -429,8 +429,8 @@ public final class ReplicationCoordinator implements Replication {
     }
 
     @Override
-    public void adoptConfig(ReplSetConfig config) {
-      ReplicationCoordinator.this.adoptConfig(config);
+    public void needInitialSync() {
+      sync.needInitialSync();
     }
 
     @Override
@@ -549,36 +549,6 @@ public final class ReplicationCoordinator implements Replication {
   public BsonDocument onHeartbeat(BsonDocument command) {
     failPoints.refuseIncomingReplicationTraffic();
     return heartbeats.onHeartbeat(command);
-  }
-
-  /** Installs a config learned from a peer, if it is newer. */
-  private void adoptConfig(ReplSetConfig next) {
-    synchronized (this) {
-      ReplSetConfig current = topology.config();
-      if (!next.name().equals(setName)
-          || (current != null
-              && ReplSetConfig.compareVersionAndTerm(
-                      next.version(), next.term(), current.version(), current.term())
-                  <= 0)) {
-        return;
-      }
-      boolean first = current == null;
-      local.storeConfig(next);
-      if (first) {
-        install(next, topology.durableState(), topology.myLastApplied());
-      } else {
-        handle(installAndRestart(next));
-      }
-      if (first
-          && topology.selfId() >= 0
-          && topology.memberState() != MemberState.ARBITER
-          && topology.myLastApplied().isNull()) {
-        sync.needInitialSync();
-      }
-      publish();
-      Log.info("replica set %s: installed config version %d from a peer", setName, next.version());
-      notifyAll();
-    }
   }
 
   /** Installs a config into the running core, keeps a data-state override, restarts heartbeats. */
