@@ -43,8 +43,7 @@ public final class ReplicationCoordinator implements Replication {
   private static final long IDLE_NOOP_MILLIS = 10_000;
 
   private final String setName;
-  private final List<String> selfHosts;
-  private final java.util.function.Predicate<String> selfByAddress;
+  private final SelfHosts selfHosts;
   private final StorageEngine storage;
   private final ReplicationLocalStore local;
   private final OplogWriter oplog;
@@ -119,9 +118,8 @@ public final class ReplicationCoordinator implements Replication {
       OplogFetcher.Applier applier,
       java.nio.file.Path dbPath,
       Clock clock) {
-    this.selfByAddress = selfByAddress;
     this.setName = setName;
-    this.selfHosts = List.copyOf(selfHosts);
+    this.selfHosts = new SelfHosts(selfHosts, selfByAddress);
     this.storage = storage;
     this.local = new ReplicationLocalStore(storage);
     this.majorityView = new MajorityReadView(storage);
@@ -149,7 +147,7 @@ public final class ReplicationCoordinator implements Replication {
             clock);
     this.reconfigs =
         new ReconfigCoordinator(
-            this, setName, selfHosts.get(0), pieces, replicationProgress, random, clock);
+            this, setName, this.selfHosts.preferred(), pieces, replicationProgress, random, clock);
     this.writeConcernWaiter = new WriteConcernWaiter(this, pieces, replicationProgress, clock);
     oplog.termSource(() -> term);
     oplog.acceptWritesWhile(() -> writablePrimary);
@@ -197,7 +195,7 @@ public final class ReplicationCoordinator implements Replication {
           publish();
         }
       } else {
-        topology = new TopologyCoordinator(selfHosts.get(0), random);
+        topology = new TopologyCoordinator(selfHosts.preferred(), random);
         topology.restore(durable, last, last);
         term = durable.term();
         Log.info(
@@ -219,25 +217,12 @@ public final class ReplicationCoordinator implements Replication {
   }
 
   private void install(ReplSetConfig config, DurableState durable, OpTime last) {
-    String self = selfHostIn(config);
-    topology = new TopologyCoordinator(self != null ? self : selfHosts.get(0), random);
+    String self = selfHosts.in(config);
+    topology = new TopologyCoordinator(self != null ? self : selfHosts.preferred(), random);
     topology.restore(durable, last, last);
     topology.installConfig(clock.millis(), config);
     heartbeats.restart();
     publish();
-  }
-
-  /** The host by which {@code config} names this node; null when it does not. */
-  private String selfHostIn(ReplSetConfig config) {
-    return config.members().stream()
-        .map(m -> m.host())
-        .filter(this::isSelf)
-        .findFirst()
-        .orElse(null);
-  }
-
-  private boolean isSelf(String host) {
-    return selfHosts.stream().anyMatch(h -> h.equalsIgnoreCase(host)) || selfByAddress.test(host);
   }
 
   /**
@@ -425,7 +410,7 @@ public final class ReplicationCoordinator implements Replication {
 
     @Override
     public String selfHost() {
-      return ReplicationCoordinator.this.selfHost();
+      return selfHosts.current(topology);
     }
 
     @Override
@@ -521,7 +506,7 @@ public final class ReplicationCoordinator implements Replication {
 
     @Override
     public boolean isSelf(String host) {
-      return ReplicationCoordinator.this.isSelf(host);
+      return selfHosts.isSelf(host);
     }
 
     @Override
@@ -553,18 +538,10 @@ public final class ReplicationCoordinator implements Replication {
 
   /** Installs a config into the running core, keeps a data-state override, restarts heartbeats. */
   private Action installAndRestart(ReplSetConfig config) {
-    Action action = topology.installConfig(clock.millis(), config, selfHostIn(config));
+    Action action = topology.installConfig(clock.millis(), config, selfHosts.in(config));
     sync.reapplyFollowerState();
     heartbeats.restart();
     return action;
-  }
-
-  private String selfHost() {
-    ReplSetConfig config = topology.config();
-    if (config != null && topology.selfId() >= 0) {
-      return config.findMemberById(topology.selfId()).get().host();
-    }
-    return selfHosts.get(0);
   }
 
   // ---------------------------------------------------------------- votes and positions
