@@ -12,7 +12,6 @@ import dev.starling.node.repl.core.WriteConcernMode;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.util.Log;
 import java.time.Clock;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -156,48 +155,30 @@ public final class ReplicationCoordinator implements Replication {
 
   /** Restores durable state and the oplog position, installs a stored config, starts the timer. */
   public void start() {
-    OpTime last = OpTime.NULL;
-    long lastWall = 0;
-    Iterator<BsonDocument> newest = OplogWriter.read(storage, true);
-    if (newest.hasNext()) {
-      BsonDocument entry = newest.next();
-      last = new OpTime(entry.getTimestamp("ts"), entry.getInt64("t").getValue());
-      lastWall = entry.getDateTime("wall").getValue();
-      oplog.resumeAfter(last.ts());
-    }
-    DurableState durable = local.durableState();
-    ReplSetConfig stored = local.config();
-    MinValid restoredMinValid = local.minValid();
-    if (stored != null && restoredMinValid.initialSync()) {
-      // The copy may be incomplete: start over, as an empty member (the sync drops user data).
-      Log.info("replica set %s: an initial sync was interrupted; starting it again", setName);
-      oplog.truncateAfter(storage, new org.bson.BsonTimestamp(0));
-      last = OpTime.NULL;
-      lastWall = 0;
-    }
+    ReplicationRecovery.Recovered r = ReplicationRecovery.recover(setName, storage, oplog, local);
+    OpTime last = r.lastApplied();
     synchronized (this) {
-      lastWriteWallMillis = lastWall;
-      if (stored != null) {
-        ReplSetConfig config = stored;
-        install(config, durable, last);
+      lastWriteWallMillis = r.lastWallMillis();
+      if (r.config() != null) {
+        install(r.config(), r.durable(), last);
         Log.info(
             "replica set %s: restored config version %d, term %d, last applied %s",
-            setName, config.version(), durable.term(), last);
-        if (restoredMinValid.initialSync()) {
+            setName, r.config().version(), r.durable().term(), last);
+        if (r.minValid().initialSync()) {
           sync.needInitialSync();
           publish();
-        } else if (restoredMinValid.pending(last)) {
+        } else if (r.minValid().pending(last)) {
           // Restarted after a rollback before the data was consistent again.
           Log.info(
               "replica set %s: RECOVERING until minValid %s is applied (last applied %s)",
-              setName, restoredMinValid.opTime(), last);
-          sync.recoveringUntil(restoredMinValid.opTime());
+              setName, r.minValid().opTime(), last);
+          sync.recoveringUntil(r.minValid().opTime());
           publish();
         }
       } else {
         topology = new TopologyCoordinator(selfHosts.preferred(), random);
-        topology.restore(durable, last, last);
-        term = durable.term();
+        topology.restore(r.durable(), last, last);
+        term = r.durable().term();
         Log.info(
             "replica set %s: no config yet; waiting for replSetInitiate (the oplog is not capped"
                 + " yet)",
