@@ -685,30 +685,13 @@ public final class ReplicationCoordinator implements Replication {
 
   @Override
   public synchronized ReplicationStatus snapshot() {
-    ReplSetConfig config = topology.config();
-    String self =
-        config == null || topology.selfId() < 0
-            ? null
-            : config.findMemberById(topology.selfId()).get().host();
-    String primary =
-        config == null || topology.primaryId() < 0
-            ? null
-            : config.findMemberById(topology.primaryId()).map(m -> m.host()).orElse(null);
-    return new ReplicationStatus(
-        config,
-        self,
-        primary,
-        topology.config() == null ? MemberState.STARTUP : topology.memberState(),
+    return ReplicationStatus.of(
+        topology,
         writablePrimary,
-        topology.term(),
-        topology.myLastApplied(),
-        topology.myLastDurable(),
-        topology.commitPoint(),
         lastWriteWallMillis,
         elections.electionOpTime(),
         elections.electionWallMillis(),
-        topology.memberStatuses(clock.millis()),
-        topology.syncSourceId(),
+        clock.millis(),
         topologyVersion.current());
   }
 
