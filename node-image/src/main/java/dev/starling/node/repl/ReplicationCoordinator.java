@@ -1,14 +1,11 @@
 package dev.starling.node.repl;
 
-import dev.starling.node.error.ErrorCode;
-import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
 import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.TopologyCoordinator;
-import dev.starling.node.repl.core.WriteConcernMode;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.util.Log;
 import java.time.Clock;
@@ -63,7 +60,7 @@ public final class ReplicationCoordinator implements Replication {
   private final FailPoints failPoints = new FailPoints();
   private final PeerClients peers =
       new PeerClients(() -> failPoints.fires(FailPoints.DROP_REPLICATION_TRAFFIC));
-  private final Pieces pieces = new Pieces();
+  private final Pieces pieces;
   private final HeartbeatCoordinator heartbeats;
   private final ElectionDriver elections;
   private final StepDownCoordinator stepDowns;
@@ -124,6 +121,7 @@ public final class ReplicationCoordinator implements Replication {
     this.majorityView = new MajorityReadView(storage);
     this.oplog = oplog;
     this.clock = clock;
+    this.pieces = new Pieces(clock);
     this.positions = new PositionCoordinator(this, pieces, peers, storage, clock);
     this.heartbeats = new HeartbeatCoordinator(this, setName, pieces, peers, clock);
     this.syncSource = new SyncSourceService(this, pieces, failPoints, clock);
@@ -299,11 +297,6 @@ public final class ReplicationCoordinator implements Replication {
     notifyAll();
   }
 
-  private String hostOf(int memberId) {
-    ReplSetConfig config = topology.config();
-    return config == null ? null : config.findMemberById(memberId).map(m -> m.host()).orElse(null);
-  }
-
   private void written(OplogWriter.OplogEntryWritten entry) {
     if (sync.absorb(entry)) {
       return; // an entry of a fetched batch: the coordinator hears of the batch once applied
@@ -346,9 +339,9 @@ public final class ReplicationCoordinator implements Replication {
   /**
    * The coordinator as its pieces see it: each piece's {@code Replication} interface is a narrow
    * view of what it reads and does, all called with the monitor held (unless a piece's interface
-   * says otherwise).
+   * says otherwise). What is read off the core alone comes from {@link CoreView}.
    */
-  private final class Pieces
+  private final class Pieces extends CoreView
       implements HeartbeatCoordinator.Replication,
           BackgroundSync.Replication,
           WriteConcernWaiter.Replication,
@@ -357,6 +350,9 @@ public final class ReplicationCoordinator implements Replication {
           ElectionDriver.Replication,
           PositionCoordinator.Replication,
           SyncSourceService.Replication {
+    Pieces(Clock clock) {
+      super(clock);
+    }
 
     @Override
     public TopologyCoordinator topology() {
@@ -382,11 +378,6 @@ public final class ReplicationCoordinator implements Replication {
     @Override
     public void progress() {
       replicationProgress.signal();
-    }
-
-    @Override
-    public String hostOf(int memberId) {
-      return ReplicationCoordinator.this.hostOf(memberId);
     }
 
     @Override
@@ -431,43 +422,8 @@ public final class ReplicationCoordinator implements Replication {
     }
 
     @Override
-    public ReplSetConfig config() {
-      return topology.config();
-    }
-
-    @Override
-    public OpTime lastApplied() {
-      return topology.myLastApplied();
-    }
-
-    @Override
-    public boolean satisfied(WriteConcernRequest request, WriteConcernMode mode, OpTime target) {
-      return request.satisfiedBy(topology, mode, target);
-    }
-
-    @Override
     public long stateGeneration() {
       return stateGeneration;
-    }
-
-    @Override
-    public String positions() {
-      StringBuilder members = new StringBuilder();
-      for (var m : topology.memberStatuses(clock.millis())) {
-        members
-            .append(' ')
-            .append(m.host())
-            .append(" applied ")
-            .append(m.appliedOpTime())
-            .append(" durable ")
-            .append(m.durableOpTime());
-      }
-      return "commit point " + topology.commitPoint() + ";" + members;
-    }
-
-    @Override
-    public ReplSetConfig requireConfig() {
-      return ReplicationCoordinator.this.requireConfig();
     }
 
     @Override
@@ -642,22 +598,9 @@ public final class ReplicationCoordinator implements Replication {
     return sync.syncFrom(host);
   }
 
-  private ReplSetConfig requireConfig() {
-    ReplSetConfig config = topology.config();
-    if (config == null) {
-      throw new MongoServerException(
-          ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");
-    }
-    return config;
-  }
-
   @Override
   public FailPoints failPoints() {
     return failPoints;
-  }
-
-  public String setName() {
-    return setName;
   }
 
   public MemberState state() {
