@@ -1,7 +1,6 @@
 package dev.starling.node.repl;
 
 import dev.starling.node.storage.Durability;
-import java.util.List;
 import java.util.function.Supplier;
 import org.bson.BsonDocument;
 
@@ -9,15 +8,14 @@ import org.bson.BsonDocument;
  * What the rest of the node asks of replication, as mongod's {@code ReplicationCoordinator}
  * interface: {@link ReplicationCoordinator} on a member started with {@code --replSet}, {@link
  * StandaloneReplication} (mongod's {@code ReplicationCoordinatorNoOp} pattern) otherwise, so a
- * caller never asks which of the two it holds. Each method says what a standalone answers.
+ * caller never asks which of the two it holds. Each method says what a standalone answers. What
+ * only a member answers (the replica-set commands) is behind {@link #replicaSetCommands}.
  *
  * <p>Not to be confused with the {@code Replication} interface nested in each piece of the
  * coordinator ({@link HeartbeatCoordinator.Replication} and the others): those are the pieces'
  * narrow views of the coordinator.
  */
 public interface Replication extends AutoCloseable {
-
-  // ---------------------------------------------------------------- what every node answers
 
   /**
    * Whether this node takes writes outside {@code local} now: the primary once it has caught up; a
@@ -106,54 +104,10 @@ public interface Replication extends AutoCloseable {
   @Override
   void close();
 
-  // ---------------------------------------------------------------- replica-set commands
-
   /**
-   * Whether the replica-set commands run here (mongod's checkReplEnabledForCommand): on a member,
-   * yes; a standalone throws 76 NoReplicationEnabled "not running with --replSet", which is also
-   * what every method below throws on a standalone.
+   * The replica-set commands (replSet*, configureFailPoint), as mongod's checkReplEnabledForCommand
+   * gates them: a member's {@link ReplicaSetCommands}; a standalone throws 76 NoReplicationEnabled
+   * "not running with --replSet".
    */
-  void checkReplEnabledForCommand();
-
-  /** What replSetGetStatus and hello need, read consistently. */
-  ReplicationStatus snapshot();
-
-  /** This member's infoMessage in replSetGetStatus ("" when there is nothing to say). */
-  String infoMessage();
-
-  /** replSetInitiate, with a config document or (null) the default one-member config. */
-  void initiate(BsonDocument requested);
-
-  /** replSetHeartbeat received: updates the core and replies with this node's view. */
-  BsonDocument onHeartbeat(BsonDocument command);
-
-  /** replSetRequestVotes received: the core decides; the vote is durable before the reply. */
-  BsonDocument onRequestVotes(BsonDocument command);
-
-  /** replSetUpdatePosition received from a member syncing from us. */
-  void onUpdatePosition(List<ReplMessages.Position> positions, long senderTerm);
-
-  /** replSetStepDown. */
-  void stepDown(long stepDownSecs, long catchUpSecs, boolean force);
-
-  /** replSetFreeze; returns mongod's "info" text or null. */
-  String freeze(long secs);
-
-  /** replSetAbortPrimaryCatchUp. */
-  void abortPrimaryCatchUp();
-
-  /** replSetStepUp: stands for election now and waits for the outcome. */
-  void stepUp();
-
-  /** replSetReconfig. */
-  void reconfig(BsonDocument requested, boolean force, long maxTimeMillis);
-
-  /** Whether the current config is committed (replSetGetConfig's commitmentStatus). */
-  boolean isConfigCommitted();
-
-  /**
-   * replSetSyncFrom: the fetcher moves to {@code host} at once (the next source choice takes it),
-   * and returns to the usual choice afterwards. Returns mongod's reply fields.
-   */
-  BsonDocument syncFrom(String host);
+  ReplicaSetCommands replicaSetCommands();
 }

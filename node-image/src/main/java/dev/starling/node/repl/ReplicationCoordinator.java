@@ -67,6 +67,7 @@ public final class ReplicationCoordinator implements Replication {
   private final ReconfigCoordinator reconfigs;
   private final BackgroundSync sync;
   private final PositionCoordinator positions;
+  private final ReplicaSetCommands replicaSetCommands;
 
   /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
   private final ProgressSignal replicationProgress = new ProgressSignal();
@@ -146,6 +147,9 @@ public final class ReplicationCoordinator implements Replication {
         new ReconfigCoordinator(
             this, setName, this.selfHosts.preferred(), pieces, replicationProgress, random, clock);
     this.writeConcernWaiter = new WriteConcernWaiter(this, pieces, replicationProgress, clock);
+    this.replicaSetCommands =
+        new ReplicaSetCommands(
+            this, failPoints, heartbeats, elections, positions, stepDowns, reconfigs, sync);
     oplog.termSource(() -> term);
     oplog.acceptWritesWhile(() -> writablePrimary);
     oplog.onCommitted(this::written);
@@ -465,14 +469,6 @@ public final class ReplicationCoordinator implements Replication {
     }
   }
 
-  // ---------------------------------------------------------------- heartbeats
-
-  @Override
-  public BsonDocument onHeartbeat(BsonDocument command) {
-    failPoints.refuseIncomingReplicationTraffic();
-    return heartbeats.onHeartbeat(command);
-  }
-
   /** Installs a config into the running core, keeps a data-state override, restarts heartbeats. */
   private Action installAndRestart(ReplSetConfig config) {
     Action action = topology.installConfig(clock.millis(), config, selfHosts.in(config));
@@ -481,27 +477,7 @@ public final class ReplicationCoordinator implements Replication {
     return action;
   }
 
-  // ---------------------------------------------------------------- votes and positions
-
-  @Override
-  public synchronized BsonDocument onRequestVotes(BsonDocument command) {
-    failPoints.refuseIncomingReplicationTraffic();
-    return elections.onRequestVotes(command);
-  }
-
-  @Override
-  public synchronized void onUpdatePosition(
-      List<ReplMessages.Position> positions, long senderTerm) {
-    failPoints.refuseIncomingReplicationTraffic();
-    this.positions.onUpdatePosition(positions, senderTerm);
-  }
-
   // ---------------------------------------------------------------- oplog fetching
-
-  @Override
-  public String infoMessage() {
-    return sync.infoMessage();
-  }
 
   /** Keeps a snapshot of the data as of {@code opTime} for majority reads. */
   private void takeSnapshot(OpTime opTime) {
@@ -526,12 +502,8 @@ public final class ReplicationCoordinator implements Replication {
   // ---------------------------------------------------------------- commands
 
   @Override
-  public void checkReplEnabledForCommand() {}
-
-  @Override
-  public void initiate(BsonDocument requested) {
-    reconfigs.initiate(requested);
-    tick();
+  public ReplicaSetCommands replicaSetCommands() {
+    return replicaSetCommands;
   }
 
   @Override
@@ -551,38 +523,8 @@ public final class ReplicationCoordinator implements Replication {
   }
 
   @Override
-  public void stepDown(long stepDownSecs, long catchUpSecs, boolean force) {
-    stepDowns.stepDown(stepDownSecs, catchUpSecs, force);
-  }
-
-  @Override
   public void stepDownForShutdown(long catchUpMillis) {
     stepDowns.stepDownForShutdown(catchUpMillis);
-  }
-
-  @Override
-  public String freeze(long secs) {
-    return stepDowns.freeze(secs);
-  }
-
-  @Override
-  public void abortPrimaryCatchUp() {
-    stepDowns.abortPrimaryCatchUp();
-  }
-
-  @Override
-  public void stepUp() {
-    stepDowns.stepUp();
-  }
-
-  @Override
-  public void reconfig(BsonDocument requested, boolean force, long maxTimeMillis) {
-    reconfigs.reconfig(requested, force, maxTimeMillis);
-  }
-
-  @Override
-  public synchronized boolean isConfigCommitted() {
-    return topology.config() != null && topology.isConfigCommitted();
   }
 
   /** The write concern a write with {@code requested} waits for (the default fills in w). */
@@ -591,11 +533,6 @@ public final class ReplicationCoordinator implements Replication {
       return requested;
     }
     return DefaultRWConcern.effective(storage, config(), requested);
-  }
-
-  @Override
-  public BsonDocument syncFrom(String host) {
-    return sync.syncFrom(host);
   }
 
   @Override
@@ -626,7 +563,7 @@ public final class ReplicationCoordinator implements Replication {
     return topology == null ? null : topology.config();
   }
 
-  @Override
+  /** What replSetGetStatus and hello need, read consistently. */
   public synchronized ReplicationStatus snapshot() {
     return ReplicationStatus.of(
         topology,

@@ -3,7 +3,6 @@ package dev.starling.node.repl;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.storage.Durability;
-import java.util.List;
 import java.util.function.Supplier;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
@@ -98,79 +97,8 @@ public final class StandaloneReplication implements Replication {
   @Override
   public void close() {}
 
-  // ---------------------------------------------------------------- replica-set commands: 76
-
-  private static MongoServerException notEnabled() {
-    return new MongoServerException(ErrorCode.NO_REPLICATION_ENABLED, "not running with --replSet");
-  }
-
   @Override
-  public void checkReplEnabledForCommand() {
-    throw notEnabled();
-  }
-
-  @Override
-  public ReplicationStatus snapshot() {
-    throw notEnabled();
-  }
-
-  @Override
-  public String infoMessage() {
-    throw notEnabled();
-  }
-
-  @Override
-  public void initiate(BsonDocument requested) {
-    throw notEnabled();
-  }
-
-  @Override
-  public BsonDocument onHeartbeat(BsonDocument command) {
-    throw notEnabled();
-  }
-
-  @Override
-  public BsonDocument onRequestVotes(BsonDocument command) {
-    throw notEnabled();
-  }
-
-  @Override
-  public void onUpdatePosition(List<ReplMessages.Position> positions, long senderTerm) {
-    throw notEnabled();
-  }
-
-  @Override
-  public void stepDown(long stepDownSecs, long catchUpSecs, boolean force) {
-    throw notEnabled();
-  }
-
-  @Override
-  public String freeze(long secs) {
-    throw notEnabled();
-  }
-
-  @Override
-  public void abortPrimaryCatchUp() {
-    throw notEnabled();
-  }
-
-  @Override
-  public void stepUp() {
-    throw notEnabled();
-  }
-
-  @Override
-  public void reconfig(BsonDocument requested, boolean force, long maxTimeMillis) {
-    throw notEnabled();
-  }
-
-  @Override
-  public boolean isConfigCommitted() {
-    throw notEnabled();
-  }
-
-  @Override
-  public BsonDocument syncFrom(String host) {
-    throw notEnabled();
+  public ReplicaSetCommands replicaSetCommands() {
+    throw new MongoServerException(ErrorCode.NO_REPLICATION_ENABLED, "not running with --replSet");
   }
 }

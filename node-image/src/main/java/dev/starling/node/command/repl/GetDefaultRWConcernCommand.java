@@ -21,6 +21,6 @@ public final class GetDefaultRWConcernCommand implements Command {
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
     return ReplCommands.defaultRWConcern(
-        context, ReplCommands.replication(context, "getDefaultRWConcern"));
+        context, ReplCommands.replicaSet(context, "getDefaultRWConcern"));
   }
 }

@@ -28,14 +28,17 @@ public final class SetDefaultRWConcernCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    var replication = ReplCommands.replication(context, "setDefaultRWConcern");
-    if (!replication.isWritablePrimary()) {
+    var replicaSet = ReplCommands.replicaSet(context, "setDefaultRWConcern");
+    if (!context.node().replication().isWritablePrimary()) {
       throw new MongoServerException(ErrorCode.NOT_WRITABLE_PRIMARY, "not primary");
     }
     DefaultRWConcern.store(context.node().storage(), command, context.node().clock().millis());
     BsonDocument writeConcernError =
-        replication.waitForWriteConcern(new BsonDocument("w", new BsonString("majority")));
-    BsonDocument reply = ReplCommands.defaultRWConcern(context, replication);
+        context
+            .node()
+            .replication()
+            .waitForWriteConcern(new BsonDocument("w", new BsonString("majority")));
+    BsonDocument reply = ReplCommands.defaultRWConcern(context, replicaSet);
     if (writeConcernError != null) {
       reply.append("writeConcernError", writeConcernError);
     }

@@ -78,7 +78,7 @@ class ReplicaSetGateTest {
 
   @Test
   void primaryAcceptsEverything() {
-    replication.initiate(null);
+    replication.replicaSetCommands().initiate(null);
     await().until(replication::isWritablePrimary);
     assertThatCode(() -> check("{insert: 'c', documents: [{}]}", "test"))
         .doesNotThrowAnyException();
