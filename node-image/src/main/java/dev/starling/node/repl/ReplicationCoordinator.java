@@ -6,6 +6,7 @@ import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.TopologyCoordinator;
+import dev.starling.node.storage.Durability;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.util.Log;
 import java.time.Clock;
@@ -19,16 +20,21 @@ import org.bson.BsonString;
 
 /**
  * The I/O around the pure {@link TopologyCoordinator}: holds the core and the monitor every
- * replication decision is taken under, restores the stored state at startup ({@link
- * ReplicationLocalStore}), drives the core's timers from a scheduled thread and carries out its
- * actions, publishes each change to the waiters, and is what the commands call.
+ * replication decision is taken under, installs what the member recovered from its storage at
+ * startup ({@link ReplicationRecovery}) and each config it takes on, drives the core's timers from
+ * a scheduled thread and carries out its actions ({@link #handle}), publishes each change to the
+ * waiters, and answers what the node asks of a member ({@link Replication}: the primary gate,
+ * majority reads, write concerns, hello, the oplog a member serves, status and shutdown). The
+ * replica-set commands go to {@link ReplicaSetCommands}.
  *
  * <p>The work around the core is done by pieces named as in mongod, each seeing this class through
- * a narrow view ({@link Pieces}): {@link HeartbeatCoordinator}, {@link ElectionDriver} with {@link
- * VoteRequester}, {@link BackgroundSync} (fetch, apply, initial sync, rollback), {@link
- * PositionCoordinator}, {@link SyncSourceService}, {@link WriteConcernWaiter}, {@link
- * StepDownCoordinator} and {@link ReconfigCoordinator}. Node-to-node calls go through {@link
- * PeerClients} (the MongoDB Java driver); network calls never hold the monitor.
+ * a narrow view ({@link Pieces}, with what is read off the core alone in {@link CoreView}): {@link
+ * HeartbeatCoordinator} (with configs learned from peers), {@link ElectionDriver} with {@link
+ * VoteRequester}, {@link BackgroundSync} (sync source, fetch, apply, initial sync, rollback),
+ * {@link PositionCoordinator}, {@link SyncSourceService}, {@link WriteConcernWaiter}, {@link
+ * StepDownCoordinator} and {@link ReconfigCoordinator}; {@link SelfHosts} tells which host of a
+ * config is this node. Node-to-node calls go through {@link PeerClients} (the MongoDB Java driver);
+ * network calls never hold the monitor.
  *
  * <p>Lock order: the oplog lock (held while an entry commits and its listener runs) may be taken
  * before this object's monitor, never after it; so nothing here writes the oplog while holding the
@@ -84,21 +90,6 @@ public final class ReplicationCoordinator implements Replication {
 
   /** hello's topologyVersion, which awaitable hello waits on. */
   private final TopologyVersion topologyVersion = new TopologyVersion();
-
-  /**
-   * @param selfHosts the names this node answers to, the preferred one (as replSetInitiate without
-   *     a config names it) first
-   */
-  public ReplicationCoordinator(
-      String setName,
-      List<String> selfHosts,
-      StorageEngine storage,
-      OplogWriter oplog,
-      OplogFetcher.Applier applier,
-      java.nio.file.Path dbPath,
-      Clock clock) {
-    this(setName, selfHosts, host -> false, storage, oplog, applier, dbPath, clock);
-  }
 
   /**
    * @param selfHosts the names this node answers to, the preferred one (as replSetInitiate without
@@ -309,7 +300,7 @@ public final class ReplicationCoordinator implements Replication {
     synchronized (this) {
       // Runs under the oplog lock right after the entry committed: the snapshot is the data
       // exactly as of this entry, which majority reads use once the commit point reaches it.
-      takeSnapshot(entry.opTime());
+      majorityView.take(entry.opTime());
       recordWritten(entry);
       publish();
     }
@@ -333,11 +324,6 @@ public final class ReplicationCoordinator implements Replication {
     if (topology != null) {
       majorityView.advance(topology.commitPoint(), topology.myLastApplied());
     }
-  }
-
-  @Override
-  public <T> T readMajority(java.util.function.Supplier<T> read) {
-    return majorityView.read(read, 2_000);
   }
 
   /**
@@ -417,7 +403,7 @@ public final class ReplicationCoordinator implements Replication {
     @Override
     public void batchWritten(OplogWriter.OplogEntryWritten last) {
       recordWritten(last);
-      takeSnapshot(last.opTime());
+      majorityView.take(last.opTime());
     }
 
     @Override
@@ -477,72 +463,8 @@ public final class ReplicationCoordinator implements Replication {
     return action;
   }
 
-  // ---------------------------------------------------------------- oplog fetching
-
-  /** Keeps a snapshot of the data as of {@code opTime} for majority reads. */
-  private void takeSnapshot(OpTime opTime) {
-    majorityView.take(opTime);
-  }
-
-  @Override
-  public boolean hasOplog() {
-    return true;
-  }
-
-  @Override
-  public BsonDocument oplogQueryMetadata() {
-    return syncSource.oplogQueryMetadata();
-  }
-
-  @Override
-  public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
-    syncSource.awaitOplogAfter(lastSeenTs, maxMillis);
-  }
-
-  // ---------------------------------------------------------------- commands
-
-  @Override
-  public ReplicaSetCommands replicaSetCommands() {
-    return replicaSetCommands;
-  }
-
-  @Override
-  public void validateWriteConcern(BsonDocument writeConcern) {}
-
-  @Override
-  public dev.starling.node.storage.Durability writeDurability(
-      BsonDocument writeConcern, boolean journal) {
-    return journal
-        ? dev.starling.node.storage.Durability.SYNCED
-        : dev.starling.node.storage.Durability.WRITTEN;
-  }
-
-  @Override
-  public BsonDocument waitForWriteConcern(BsonDocument writeConcern) {
-    return writeConcernWaiter.await(effectiveWriteConcern(writeConcern));
-  }
-
-  @Override
-  public void stepDownForShutdown(long catchUpMillis) {
-    stepDowns.stepDownForShutdown(catchUpMillis);
-  }
-
-  /** The write concern a write with {@code requested} waits for (the default fills in w). */
-  private BsonDocument effectiveWriteConcern(BsonDocument requested) {
-    if (requested.containsKey("w")) {
-      return requested;
-    }
-    return DefaultRWConcern.effective(storage, config(), requested);
-  }
-
-  @Override
-  public FailPoints failPoints() {
-    return failPoints;
-  }
-
-  public MemberState state() {
-    return state;
-  }
+  // ---------------------------------------------------------------- what the node asks
+  // (Replication)
 
   @Override
   public boolean isWritablePrimary() {
@@ -557,6 +479,70 @@ public final class ReplicationCoordinator implements Replication {
   @Override
   public boolean ready() {
     return state.readable() || state == MemberState.ARBITER;
+  }
+
+  @Override
+  public <T> T readMajority(java.util.function.Supplier<T> read) {
+    return majorityView.read(read, 2_000);
+  }
+
+  @Override
+  public void validateWriteConcern(BsonDocument writeConcern) {}
+
+  @Override
+  public Durability writeDurability(BsonDocument writeConcern, boolean journal) {
+    return journal ? Durability.SYNCED : Durability.WRITTEN;
+  }
+
+  @Override
+  public BsonDocument waitForWriteConcern(BsonDocument writeConcern) {
+    // Without w, the set's default fills it in.
+    return writeConcernWaiter.await(
+        writeConcern.containsKey("w")
+            ? writeConcern
+            : DefaultRWConcern.effective(storage, config(), writeConcern));
+  }
+
+  @Override
+  public BsonDocument hello(BsonDocument command, String primaryField) {
+    HelloResponse.awaitTopologyChange(topologyVersion, command);
+    return HelloResponse.fields(snapshot(), primaryField);
+  }
+
+  @Override
+  public void appendTopologyVersion(BsonDocument errorReply) {
+    errorReply.append("topologyVersion", topologyVersion.current().toBsonDocument());
+  }
+
+  @Override
+  public boolean hasOplog() {
+    return true;
+  }
+
+  @Override
+  public FailPoints failPoints() {
+    return failPoints;
+  }
+
+  @Override
+  public BsonDocument oplogQueryMetadata() {
+    return syncSource.oplogQueryMetadata();
+  }
+
+  @Override
+  public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
+    syncSource.awaitOplogAfter(lastSeenTs, maxMillis);
+  }
+
+  @Override
+  public ReplicaSetCommands replicaSetCommands() {
+    return replicaSetCommands;
+  }
+
+  // ---------------------------------------------------------------- status
+
+  public MemberState state() {
+    return state;
   }
 
   public synchronized ReplSetConfig config() {
@@ -575,15 +561,11 @@ public final class ReplicationCoordinator implements Replication {
         topologyVersion.current());
   }
 
-  @Override
-  public BsonDocument hello(BsonDocument command, String primaryField) {
-    HelloResponse.awaitTopologyChange(topologyVersion, command);
-    return HelloResponse.fields(snapshot(), primaryField);
-  }
+  // ---------------------------------------------------------------- shutdown
 
   @Override
-  public void appendTopologyVersion(BsonDocument errorReply) {
-    errorReply.append("topologyVersion", topologyVersion.current().toBsonDocument());
+  public void stepDownForShutdown(long catchUpMillis) {
+    stepDowns.stepDownForShutdown(catchUpMillis);
   }
 
   @Override

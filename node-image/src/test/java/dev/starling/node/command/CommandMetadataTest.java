@@ -170,6 +170,7 @@ class CommandMetadataTest {
             new ReplicationCoordinator(
                 "rs0",
                 List.of("localhost:27017"),
+                host -> false,
                 engine,
                 oplog,
                 batch -> {},

@@ -33,7 +33,14 @@ class ReplicaSetCommandsTest {
     engine = RocksStorageEngine.open(dir, oplog);
     coordinator =
         new ReplicationCoordinator(
-            "rs0", List.of("localhost:27017"), engine, oplog, batch -> {}, dir, Clock.systemUTC());
+            "rs0",
+            List.of("localhost:27017"),
+            host -> false,
+            engine,
+            oplog,
+            batch -> {},
+            dir,
+            Clock.systemUTC());
     coordinator.start();
     commands = coordinator.replicaSetCommands();
   }

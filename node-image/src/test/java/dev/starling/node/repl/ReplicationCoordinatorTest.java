@@ -34,7 +34,8 @@ class ReplicationCoordinatorTest {
     OplogWriter oplog = new OplogWriter(Clock.systemUTC());
     engine = RocksStorageEngine.open(dir, oplog);
     coordinator =
-        new ReplicationCoordinator("rs0", SELF, engine, oplog, batch -> {}, dir, Clock.systemUTC());
+        new ReplicationCoordinator(
+            "rs0", SELF, host -> false, engine, oplog, batch -> {}, dir, Clock.systemUTC());
     coordinator.start();
   }
 

@@ -32,7 +32,14 @@ class ReplicaSetGateTest {
     engine = RocksStorageEngine.open(dir, oplog);
     replication =
         new ReplicationCoordinator(
-            "rs0", List.of("localhost:27017"), engine, oplog, batch -> {}, dir, Clock.systemUTC());
+            "rs0",
+            List.of("localhost:27017"),
+            host -> false,
+            engine,
+            oplog,
+            batch -> {},
+            dir,
+            Clock.systemUTC());
     replication.start();
   }
 
