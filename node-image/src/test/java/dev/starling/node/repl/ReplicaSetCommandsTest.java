@@ -7,9 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.HeartbeatRequest;
-import dev.starling.node.storage.RocksStorageEngine;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -23,32 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** The replica-set commands of a one-member set, handed to its pieces. */
 class ReplicaSetCommandsTest {
   @TempDir Path dir;
-  RocksStorageEngine engine;
+  OneMemberSet set;
   ReplicationCoordinator coordinator;
   ReplicaSetCommands commands;
 
   @BeforeEach
   void start() {
-    OplogWriter oplog = new OplogWriter(Clock.systemUTC());
-    engine = RocksStorageEngine.open(dir, oplog);
-    coordinator =
-        new ReplicationCoordinator(
-            "rs0",
-            List.of("localhost:27017"),
-            host -> false,
-            engine,
-            oplog,
-            batch -> {},
-            dir,
-            Clock.systemUTC());
-    coordinator.start();
+    set = OneMemberSet.start(dir);
+    coordinator = set.coordinator;
     commands = coordinator.replicaSetCommands();
   }
 
   @AfterEach
   void stop() {
-    coordinator.close();
-    engine.close();
+    set.close();
   }
 
   @Test

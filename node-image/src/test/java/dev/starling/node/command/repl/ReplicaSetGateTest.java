@@ -8,13 +8,10 @@ import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Commands;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import dev.starling.node.repl.OplogWriter;
+import dev.starling.node.repl.OneMemberSet;
 import dev.starling.node.repl.ReplicationCoordinator;
 import dev.starling.node.repl.StandaloneReplication;
-import dev.starling.node.storage.RocksStorageEngine;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,30 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReplicaSetGateTest {
   @TempDir Path dir;
-  RocksStorageEngine engine;
+  OneMemberSet set;
   ReplicationCoordinator replication;
 
   @BeforeEach
   void start() {
-    OplogWriter oplog = new OplogWriter(Clock.systemUTC());
-    engine = RocksStorageEngine.open(dir, oplog);
-    replication =
-        new ReplicationCoordinator(
-            "rs0",
-            List.of("localhost:27017"),
-            host -> false,
-            engine,
-            oplog,
-            batch -> {},
-            dir,
-            Clock.systemUTC());
-    replication.start();
+    set = OneMemberSet.start(dir);
+    replication = set.coordinator;
   }
 
   @AfterEach
   void stop() {
-    replication.close();
-    engine.close();
+    set.close();
   }
 
   /** The gate as the dispatcher runs it: with what the named command declares. */
