@@ -29,15 +29,13 @@ public final class SetDefaultRWConcernCommand implements Command {
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
     var replicaSet = ReplCommands.replicaSet(context, "setDefaultRWConcern");
-    if (!context.node().replication().isWritablePrimary()) {
+    var replication = context.node().replication();
+    if (!replication.isWritablePrimary()) {
       throw new MongoServerException(ErrorCode.NOT_WRITABLE_PRIMARY, "not primary");
     }
     DefaultRWConcern.store(context.node().storage(), command, context.node().clock().millis());
     BsonDocument writeConcernError =
-        context
-            .node()
-            .replication()
-            .waitForWriteConcern(new BsonDocument("w", new BsonString("majority")));
+        replication.waitForWriteConcern(new BsonDocument("w", new BsonString("majority")));
     BsonDocument reply = ReplCommands.defaultRWConcern(context, replicaSet);
     if (writeConcernError != null) {
       reply.append("writeConcernError", writeConcernError);
