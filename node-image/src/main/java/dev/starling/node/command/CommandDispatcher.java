@@ -57,25 +57,24 @@ public final class CommandDispatcher implements RequestHandler {
         node.opCounters().add(OpCounters.Kind.COMMAND, 1);
       }
       CommandContext context = new CommandContext(request.database(), connection, node);
+      if (metadata.writeConcern().supported()) {
+        WriteConcerns.validate(context, request.command());
+      }
       BsonDocument reply =
-          node.replication() != null
-                  && ReadConcerns.isMajority(request.command())
-                  && !request.database().equals("local")
+          ReadConcerns.isMajority(request.command()) && !request.database().equals("local")
               ? node.replication().readMajority(() -> command.run(context, request.command()))
               : command.run(context, request.command());
-      if (node.replication() != null
-          && metadata.writeConcern() == CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN) {
-        WriteConcerns.finish(
-            new CommandContext(request.database(), connection, node), request.command(), reply);
+      if (metadata.writeConcern() == CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN) {
+        WriteConcerns.finish(context, request.command(), reply);
       }
       return Replies.ok(reply);
     } catch (MongoServerException e) {
       BsonDocument reply = Replies.error(e);
-      if (node.replication() != null && STATE_CHANGE_ERRORS.contains(e.error())) {
+      if (STATE_CHANGE_ERRORS.contains(e.error())) {
         // As mongod: a driver compares it with the version it monitors, and does not mark this
         // member unknown for an error the topology it already knows explains (a write sent to a
         // secondary, say); only a newer version means the state changed.
-        reply.append("topologyVersion", node.replication().topologyVersion().toBsonDocument());
+        node.replication().appendTopologyVersion(reply);
       }
       return reply;
     } catch (org.bson.BsonInvalidOperationException | ClassCastException e) {

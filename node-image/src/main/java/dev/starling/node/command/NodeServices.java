@@ -4,7 +4,7 @@ import dev.starling.node.config.NodeOptions;
 import dev.starling.node.config.ServerParameters;
 import dev.starling.node.exec.CursorManager;
 import dev.starling.node.repl.OplogTruncator;
-import dev.starling.node.repl.ReplicationCoordinator;
+import dev.starling.node.repl.Replication;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.wire.ConnectionStats;
 import java.time.Clock;
@@ -12,8 +12,9 @@ import java.time.Instant;
 
 /**
  * The node's shared services that commands use. Time comes from the clock here, never from the
- * system directly. {@code replication} and {@code oplogTruncator} (the oplog's size and truncation)
- * are null unless the node runs with {@code --replSet}.
+ * system directly. {@code replication} is never null: a {@link
+ * dev.starling.node.repl.StandaloneReplication} unless the node runs with {@code --replSet}. {@code
+ * oplogTruncator} (the oplog's size and truncation) is null on a standalone, which has no oplog.
  */
 public record NodeServices(
     StorageEngine storage,
@@ -25,8 +26,13 @@ public record NodeServices(
     Clock clock,
     Instant startedAt,
     String hostName,
-    ReplicationCoordinator replication,
+    Replication replication,
     OplogTruncator oplogTruncator) {
+
+  public NodeServices {
+    java.util.Objects.requireNonNull(
+        replication, "replication (StandaloneReplication on a standalone)");
+  }
 
   /** "host:port" as this node names itself. */
   public String me() {

@@ -4,58 +4,30 @@ import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.storage.Durability;
 import org.bson.BsonDocument;
-import org.bson.BsonInt32;
-import org.bson.BsonString;
 import org.bson.BsonValue;
 
-/** A standalone node's reading of a command's writeConcern. */
+/**
+ * A command's writeConcern: how durably it writes, what it waits for, what a standalone refuses.
+ */
 public final class WriteConcerns {
   private WriteConcerns() {}
 
   /**
-   * On a replica-set member only {@code j: true} syncs the WAL in the write itself: {@code w:
-   * "majority"} waits for a majority's durable OpTimes, which the journal flusher advances for many
-   * writes with one sync.
+   * How durably the command writes: {@code j: true} syncs the WAL, and on a standalone {@code w:
+   * "majority"} too ({@link dev.starling.node.repl.Replication#writeDurability}).
    */
   public static Durability durability(CommandContext context, BsonDocument command) {
-    if (context.node().replication() != null) {
-      return Args.bool(writeConcern(command), "j", false) ? Durability.SYNCED : Durability.WRITTEN;
-    }
-    return durability(command);
-  }
-
-  /** {@code j: true}, and {@code w: "majority"} (journaled by default, as mongod), sync the WAL. */
-  public static Durability durability(BsonDocument command) {
     BsonDocument wc = writeConcern(command);
-    if (Args.bool(wc, "j", false)) {
-      return Durability.SYNCED;
-    }
-    BsonValue w = wc.get("w");
-    if (w != null && w.isString() && w.asString().getValue().equals("majority")) {
-      return Durability.SYNCED;
-    }
-    return Durability.WRITTEN;
+    return context.node().replication().writeDurability(wc, Args.bool(wc, "j", false));
   }
 
   /**
-   * The writeConcernError to add to a reply, or null: a standalone can acknowledge {@code w} 0, 1
-   * and "majority" only.
+   * Refuses, before the command runs, a writeConcern that is not a document, and one this node can
+   * never satisfy ({@link dev.starling.node.repl.Replication#validateWriteConcern}: on a
+   * standalone, {@code w} over 1 or a mode other than "majority").
    */
-  public static BsonDocument error(BsonDocument command) {
-    BsonValue w = writeConcern(command).get("w");
-    if (w != null && w.isNumber() && w.asNumber().intValue() > 1) {
-      return new BsonDocument("code", new BsonInt32(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.code()))
-          .append("codeName", new BsonString(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.codeName()))
-          .append("errmsg", new BsonString("cannot use 'w' > 1 on a standalone"));
-    }
-    if (w != null && w.isString() && !w.asString().getValue().equals("majority")) {
-      return new BsonDocument("code", new BsonInt32(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.code()))
-          .append("codeName", new BsonString(ErrorCode.UNSATISFIABLE_WRITE_CONCERN.codeName()))
-          .append(
-              "errmsg",
-              new BsonString("unrecognized write concern mode: " + w.asString().getValue()));
-    }
-    return null;
+  public static void validate(CommandContext context, BsonDocument command) {
+    context.node().replication().validateWriteConcern(writeConcern(command));
   }
 
   private static BsonDocument writeConcern(BsonDocument command) {
@@ -73,15 +45,11 @@ public final class WriteConcerns {
    * Adds a writeConcernError to a write reply when the concern cannot be satisfied. On a replica
    * set member this first waits for replication as the concern asks (w, wtimeout, j); a concern
    * without {@code w} takes the set's default (setDefaultRWConcern's, else mongod's implicit one).
+   * A standalone has nothing to wait for: {@link #validate} refused what it cannot satisfy.
    */
   public static BsonDocument finish(
       CommandContext context, BsonDocument command, BsonDocument reply) {
-    var replication = context.node().replication();
-    BsonDocument error =
-        replication != null
-            ? replication.awaitWriteConcern(
-                replication.effectiveWriteConcern(writeConcern(command)))
-            : error(command);
+    BsonDocument error = context.node().replication().waitForWriteConcern(writeConcern(command));
     if (error != null) {
       reply.append("writeConcernError", error);
     }

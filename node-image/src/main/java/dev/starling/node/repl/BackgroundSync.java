@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.bson.BsonDocument;
+import org.bson.BsonString;
 
 /**
  * A member's data path, as mongod's {@code BackgroundSync} and its helpers: choosing the sync
@@ -352,6 +353,33 @@ final class BackgroundSync {
       topology().setFollowerState(now, MemberState.RECOVERING);
       replication.publish();
     }
+  }
+
+  /**
+   * replSetSyncFrom: the fetcher moves to {@code host} at once (the next source choice takes it),
+   * and returns to the usual choice afterwards. Returns mongod's reply fields.
+   */
+  BsonDocument syncFrom(String host) {
+    BsonDocument reply = new BsonDocument("syncFromRequested", new BsonString(host));
+    synchronized (monitor) {
+      TopologyCoordinator.SyncFromResult result =
+          topology().requestSyncSource(clock.millis(), host);
+      if (result.targetBehind()) {
+        reply.append(
+            "warning",
+            new BsonString(
+                "requested member \""
+                    + replication.hostOf(result.targetId())
+                    + "\" is more than 10 seconds behind us"));
+      }
+      if (result.previousSourceId() >= 0) {
+        reply.append(
+            "prevSyncTarget", new BsonString(replication.hostOf(result.previousSourceId())));
+      }
+      Log.info("replica set %s: replSetSyncFrom %s", setName, host);
+      monitor.notifyAll();
+    }
+    return reply;
   }
 
   /** This member's infoMessage in replSetGetStatus ("" when there is nothing to say). */

@@ -28,7 +28,7 @@ import org.bson.BsonValue;
  * first config).
  *
  * <p>Everything here runs under the coordinator's monitor ({@code monitor}) except the calls to
- * peers and {@link Replication#adoptConfig}.
+ * peers.
  */
 final class HeartbeatCoordinator {
   /** The coordinator's side; called with the monitor held unless noted. */
@@ -53,8 +53,14 @@ final class HeartbeatCoordinator {
     /** The host this node goes by in the config (before one, its preferred name). */
     String selfHost();
 
-    /** Installs {@code config}, learned from a peer, if it is newer. Called without the monitor. */
-    void adoptConfig(ReplSetConfig config);
+    /** Stores and installs this node's first config (the core is replaced). */
+    void installFirst(ReplSetConfig config);
+
+    /** Stores and installs a newer config, restarts heartbeats, acts on it and publishes. */
+    void installNext(ReplSetConfig config);
+
+    /** An initial sync must run: the member is STARTUP2 until it is done. */
+    void needInitialSync();
   }
 
   private final Object monitor;
@@ -283,6 +289,37 @@ final class HeartbeatCoordinator {
       Log.info("replica set %s: ignoring an invalid config from a peer: %s", setName, e);
       return;
     }
-    replication.adoptConfig(next);
+    adoptConfig(next);
+  }
+
+  /**
+   * Installs {@code next}, learned from a peer, if it is of this set and newer than ours. A member
+   * that gets its first config this way and holds no data starts with an initial sync.
+   */
+  void adoptConfig(ReplSetConfig next) {
+    synchronized (monitor) {
+      ReplSetConfig current = replication.topology().config();
+      if (!next.name().equals(setName)
+          || (current != null
+              && ReplSetConfig.compareVersionAndTerm(
+                      next.version(), next.term(), current.version(), current.term())
+                  <= 0)) {
+        return;
+      }
+      if (current == null) {
+        replication.installFirst(next);
+        TopologyCoordinator installed = replication.topology();
+        if (installed.selfId() >= 0
+            && installed.memberState() != MemberState.ARBITER
+            && installed.myLastApplied().isNull()) {
+          replication.needInitialSync();
+        }
+        replication.publish();
+      } else {
+        replication.installNext(next);
+      }
+      Log.info("replica set %s: installed config version %d from a peer", setName, next.version());
+      monitor.notifyAll();
+    }
   }
 }

@@ -78,6 +78,14 @@ final class ReconfigCoordinator {
     this.clock = clock;
   }
 
+  /** Whether the current config is committed (replSetGetConfig's commitmentStatus). */
+  boolean isConfigCommitted() {
+    synchronized (monitor) {
+      TopologyCoordinator topology = replication.topology();
+      return topology.config() != null && topology.isConfigCommitted();
+    }
+  }
+
   /** replSetInitiate, with a config document or (null) the default one-member config. */
   void initiate(BsonDocument requested) {
     synchronized (monitor) {

@@ -1,18 +1,15 @@
 package dev.starling.node.repl;
 
-import dev.starling.node.error.ErrorCode;
-import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
 import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.TopologyCoordinator;
-import dev.starling.node.repl.core.WriteConcernMode;
+import dev.starling.node.storage.Durability;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.util.Log;
 import java.time.Clock;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -20,32 +17,35 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
-import org.bson.types.ObjectId;
 
 /**
  * The I/O around the pure {@link TopologyCoordinator}: holds the core and the monitor every
- * replication decision is taken under, restores the stored state at startup ({@link
- * ReplicationLocalStore}), drives the core's timers from a scheduled thread and carries out its
- * actions, publishes each change to the waiters, and is what the commands call.
+ * replication decision is taken under, installs what the member recovered from its storage at
+ * startup ({@link ReplicationRecovery}) and each config it takes on, drives the core's timers from
+ * a scheduled thread and carries out its actions ({@link #handle}), publishes each change to the
+ * waiters, and answers what the node asks of a member ({@link Replication}: the primary gate,
+ * majority reads, write concerns, hello, the oplog a member serves, status and shutdown). The
+ * replica-set commands go to {@link ReplicaSetCommands}.
  *
  * <p>The work around the core is done by pieces named as in mongod, each seeing this class through
- * a narrow view ({@link Pieces}): {@link HeartbeatCoordinator}, {@link ElectionDriver} with {@link
- * VoteRequester}, {@link BackgroundSync} (fetch, apply, initial sync, rollback), {@link
- * PositionCoordinator}, {@link SyncSourceService}, {@link WriteConcernWaiter}, {@link
- * StepDownCoordinator} and {@link ReconfigCoordinator}. Node-to-node calls go through {@link
- * PeerClients} (the MongoDB Java driver); network calls never hold the monitor.
+ * a narrow view ({@link Pieces}, with what is read off the core alone in {@link CoreView}): {@link
+ * HeartbeatCoordinator} (with configs learned from peers), {@link ElectionDriver} with {@link
+ * VoteRequester}, {@link BackgroundSync} (sync source, fetch, apply, initial sync, rollback),
+ * {@link PositionCoordinator}, {@link SyncSourceService}, {@link WriteConcernWaiter}, {@link
+ * StepDownCoordinator} and {@link ReconfigCoordinator}; {@link SelfHosts} tells which host of a
+ * config is this node. Node-to-node calls go through {@link PeerClients} (the MongoDB Java driver);
+ * network calls never hold the monitor.
  *
  * <p>Lock order: the oplog lock (held while an entry commits and its listener runs) may be taken
  * before this object's monitor, never after it; so nothing here writes the oplog while holding the
  * monitor.
  */
-public final class ReplicationCoordinator implements AutoCloseable {
+public final class ReplicationCoordinator implements Replication {
   private static final long TICK_MILLIS = 100;
   private static final long IDLE_NOOP_MILLIS = 10_000;
 
   private final String setName;
-  private final List<String> selfHosts;
-  private final java.util.function.Predicate<String> selfByAddress;
+  private final SelfHosts selfHosts;
   private final StorageEngine storage;
   private final ReplicationLocalStore local;
   private final OplogWriter oplog;
@@ -66,13 +66,14 @@ public final class ReplicationCoordinator implements AutoCloseable {
   private final FailPoints failPoints = new FailPoints();
   private final PeerClients peers =
       new PeerClients(() -> failPoints.fires(FailPoints.DROP_REPLICATION_TRAFFIC));
-  private final Pieces pieces = new Pieces();
+  private final Pieces pieces;
   private final HeartbeatCoordinator heartbeats;
   private final ElectionDriver elections;
   private final StepDownCoordinator stepDowns;
   private final ReconfigCoordinator reconfigs;
   private final BackgroundSync sync;
   private final PositionCoordinator positions;
+  private final ReplicaSetCommands replicaSetCommands;
 
   /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
   private final ProgressSignal replicationProgress = new ProgressSignal();
@@ -90,24 +91,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
   /** hello's topologyVersion, which awaitable hello waits on. */
   private final TopologyVersion topologyVersion = new TopologyVersion();
 
-  private final java.nio.file.Path dbPath;
-  private final OplogFetcher.Applier applier;
-
-  /**
-   * @param selfHosts the names this node answers to, the preferred one (as replSetInitiate without
-   *     a config names it) first
-   */
-  public ReplicationCoordinator(
-      String setName,
-      List<String> selfHosts,
-      StorageEngine storage,
-      OplogWriter oplog,
-      OplogFetcher.Applier applier,
-      java.nio.file.Path dbPath,
-      Clock clock) {
-    this(setName, selfHosts, host -> false, storage, oplog, applier, dbPath, clock);
-  }
-
   /**
    * @param selfHosts the names this node answers to, the preferred one (as replSetInitiate without
    *     a config names it) first
@@ -123,16 +106,14 @@ public final class ReplicationCoordinator implements AutoCloseable {
       OplogFetcher.Applier applier,
       java.nio.file.Path dbPath,
       Clock clock) {
-    this.selfByAddress = selfByAddress;
-    this.applier = applier;
-    this.dbPath = dbPath;
     this.setName = setName;
-    this.selfHosts = List.copyOf(selfHosts);
+    this.selfHosts = new SelfHosts(selfHosts, selfByAddress);
     this.storage = storage;
     this.local = new ReplicationLocalStore(storage);
     this.majorityView = new MajorityReadView(storage);
     this.oplog = oplog;
     this.clock = clock;
+    this.pieces = new Pieces(clock);
     this.positions = new PositionCoordinator(this, pieces, peers, storage, clock);
     this.heartbeats = new HeartbeatCoordinator(this, setName, pieces, peers, clock);
     this.syncSource = new SyncSourceService(this, pieces, failPoints, clock);
@@ -155,8 +136,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
             clock);
     this.reconfigs =
         new ReconfigCoordinator(
-            this, setName, selfHosts.get(0), pieces, replicationProgress, random, clock);
+            this, setName, this.selfHosts.preferred(), pieces, replicationProgress, random, clock);
     this.writeConcernWaiter = new WriteConcernWaiter(this, pieces, replicationProgress, clock);
+    this.replicaSetCommands =
+        new ReplicaSetCommands(
+            this, failPoints, heartbeats, elections, positions, stepDowns, reconfigs, sync);
     oplog.termSource(() -> term);
     oplog.acceptWritesWhile(() -> writablePrimary);
     oplog.onCommitted(this::written);
@@ -164,48 +148,30 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   /** Restores durable state and the oplog position, installs a stored config, starts the timer. */
   public void start() {
-    OpTime last = OpTime.NULL;
-    long lastWall = 0;
-    Iterator<BsonDocument> newest = OplogWriter.read(storage, true);
-    if (newest.hasNext()) {
-      BsonDocument entry = newest.next();
-      last = new OpTime(entry.getTimestamp("ts"), entry.getInt64("t").getValue());
-      lastWall = entry.getDateTime("wall").getValue();
-      oplog.resumeAfter(last.ts());
-    }
-    DurableState durable = local.durableState();
-    ReplSetConfig stored = local.config();
-    MinValid restoredMinValid = local.minValid();
-    if (stored != null && restoredMinValid.initialSync()) {
-      // The copy may be incomplete: start over, as an empty member (the sync drops user data).
-      Log.info("replica set %s: an initial sync was interrupted; starting it again", setName);
-      oplog.truncateAfter(storage, new org.bson.BsonTimestamp(0));
-      last = OpTime.NULL;
-      lastWall = 0;
-    }
+    ReplicationRecovery.Recovered r = ReplicationRecovery.recover(setName, storage, oplog, local);
+    OpTime last = r.lastApplied();
     synchronized (this) {
-      lastWriteWallMillis = lastWall;
-      if (stored != null) {
-        ReplSetConfig config = stored;
-        install(config, durable, last);
+      lastWriteWallMillis = r.lastWallMillis();
+      if (r.config() != null) {
+        install(r.config(), r.durable(), last);
         Log.info(
             "replica set %s: restored config version %d, term %d, last applied %s",
-            setName, config.version(), durable.term(), last);
-        if (restoredMinValid.initialSync()) {
+            setName, r.config().version(), r.durable().term(), last);
+        if (r.minValid().initialSync()) {
           sync.needInitialSync();
           publish();
-        } else if (restoredMinValid.pending(last)) {
+        } else if (r.minValid().pending(last)) {
           // Restarted after a rollback before the data was consistent again.
           Log.info(
               "replica set %s: RECOVERING until minValid %s is applied (last applied %s)",
-              setName, restoredMinValid.opTime(), last);
-          sync.recoveringUntil(restoredMinValid.opTime());
+              setName, r.minValid().opTime(), last);
+          sync.recoveringUntil(r.minValid().opTime());
           publish();
         }
       } else {
-        topology = new TopologyCoordinator(selfHosts.get(0), random);
-        topology.restore(durable, last, last);
-        term = durable.term();
+        topology = new TopologyCoordinator(selfHosts.preferred(), random);
+        topology.restore(r.durable(), last, last);
+        term = r.durable().term();
         Log.info(
             "replica set %s: no config yet; waiting for replSetInitiate (the oplog is not capped"
                 + " yet)",
@@ -225,25 +191,12 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   private void install(ReplSetConfig config, DurableState durable, OpTime last) {
-    String self = selfHostIn(config);
-    topology = new TopologyCoordinator(self != null ? self : selfHosts.get(0), random);
+    String self = selfHosts.in(config);
+    topology = new TopologyCoordinator(self != null ? self : selfHosts.preferred(), random);
     topology.restore(durable, last, last);
     topology.installConfig(clock.millis(), config);
     heartbeats.restart();
     publish();
-  }
-
-  /** The host by which {@code config} names this node; null when it does not. */
-  private String selfHostIn(ReplSetConfig config) {
-    return config.members().stream()
-        .map(m -> m.host())
-        .filter(this::isSelf)
-        .findFirst()
-        .orElse(null);
-  }
-
-  private boolean isSelf(String host) {
-    return selfHosts.stream().anyMatch(h -> h.equalsIgnoreCase(host)) || selfByAddress.test(host);
   }
 
   /**
@@ -339,16 +292,6 @@ public final class ReplicationCoordinator implements AutoCloseable {
     notifyAll();
   }
 
-  private String hostOf(int memberId) {
-    ReplSetConfig config = topology.config();
-    return config == null ? null : config.findMemberById(memberId).map(m -> m.host()).orElse(null);
-  }
-
-  private synchronized void notifyWaiters() {
-    replicationProgress.signal();
-    notifyAll();
-  }
-
   private void written(OplogWriter.OplogEntryWritten entry) {
     if (sync.absorb(entry)) {
       return; // an entry of a fetched batch: the coordinator hears of the batch once applied
@@ -357,7 +300,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     synchronized (this) {
       // Runs under the oplog lock right after the entry committed: the snapshot is the data
       // exactly as of this entry, which majority reads use once the commit point reaches it.
-      takeSnapshot(entry.opTime());
+      majorityView.take(entry.opTime());
       recordWritten(entry);
       publish();
     }
@@ -384,19 +327,11 @@ public final class ReplicationCoordinator implements AutoCloseable {
   }
 
   /**
-   * Runs {@code read} with readConcern "majority": every document it reads, now or through the
-   * cursor later, is as of the majority commit point, so it can never be rolled back.
-   */
-  public <T> T readMajority(java.util.function.Supplier<T> read) {
-    return majorityView.read(read, 2_000);
-  }
-
-  /**
    * The coordinator as its pieces see it: each piece's {@code Replication} interface is a narrow
    * view of what it reads and does, all called with the monitor held (unless a piece's interface
-   * says otherwise).
+   * says otherwise). What is read off the core alone comes from {@link CoreView}.
    */
-  private final class Pieces
+  private final class Pieces extends CoreView
       implements HeartbeatCoordinator.Replication,
           BackgroundSync.Replication,
           WriteConcernWaiter.Replication,
@@ -405,6 +340,9 @@ public final class ReplicationCoordinator implements AutoCloseable {
           ElectionDriver.Replication,
           PositionCoordinator.Replication,
           SyncSourceService.Replication {
+    Pieces(Clock clock) {
+      super(clock);
+    }
 
     @Override
     public TopologyCoordinator topology() {
@@ -433,18 +371,13 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
 
     @Override
-    public String hostOf(int memberId) {
-      return ReplicationCoordinator.this.hostOf(memberId);
-    }
-
-    @Override
     public String selfHost() {
-      return ReplicationCoordinator.this.selfHost();
+      return selfHosts.current(topology);
     }
 
     @Override
-    public void adoptConfig(ReplSetConfig config) {
-      ReplicationCoordinator.this.adoptConfig(config);
+    public void needInitialSync() {
+      sync.needInitialSync();
     }
 
     @Override
@@ -470,7 +403,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
     @Override
     public void batchWritten(OplogWriter.OplogEntryWritten last) {
       recordWritten(last);
-      takeSnapshot(last.opTime());
+      majorityView.take(last.opTime());
     }
 
     @Override
@@ -479,43 +412,8 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
 
     @Override
-    public ReplSetConfig config() {
-      return topology.config();
-    }
-
-    @Override
-    public OpTime lastApplied() {
-      return topology.myLastApplied();
-    }
-
-    @Override
-    public boolean satisfied(WriteConcernRequest request, WriteConcernMode mode, OpTime target) {
-      return request.satisfiedBy(topology, mode, target);
-    }
-
-    @Override
     public long stateGeneration() {
       return stateGeneration;
-    }
-
-    @Override
-    public String positions() {
-      StringBuilder members = new StringBuilder();
-      for (var m : topology.memberStatuses(clock.millis())) {
-        members
-            .append(' ')
-            .append(m.host())
-            .append(" applied ")
-            .append(m.appliedOpTime())
-            .append(" durable ")
-            .append(m.durableOpTime());
-      }
-      return "commit point " + topology.commitPoint() + ";" + members;
-    }
-
-    @Override
-    public ReplSetConfig requireConfig() {
-      return ReplicationCoordinator.this.requireConfig();
     }
 
     @Override
@@ -535,7 +433,7 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
     @Override
     public boolean isSelf(String host) {
-      return ReplicationCoordinator.this.isSelf(host);
+      return selfHosts.isSelf(host);
     }
 
     @Override
@@ -557,229 +455,94 @@ public final class ReplicationCoordinator implements AutoCloseable {
     }
   }
 
-  // ---------------------------------------------------------------- heartbeats
-
-  /**
-   * replSetHeartbeat received: updates the core, and replies with this node's view ({@link
-   * HeartbeatCoordinator#onHeartbeat}).
-   */
-  public BsonDocument onHeartbeat(BsonDocument command) {
-    failPoints.refuseIncomingReplicationTraffic();
-    return heartbeats.onHeartbeat(command);
-  }
-
-  /** Installs a config learned from a peer, if it is newer. */
-  private void adoptConfig(ReplSetConfig next) {
-    synchronized (this) {
-      ReplSetConfig current = topology.config();
-      if (!next.name().equals(setName)
-          || (current != null
-              && ReplSetConfig.compareVersionAndTerm(
-                      next.version(), next.term(), current.version(), current.term())
-                  <= 0)) {
-        return;
-      }
-      boolean first = current == null;
-      local.storeConfig(next);
-      if (first) {
-        install(next, topology.durableState(), topology.myLastApplied());
-      } else {
-        handle(installAndRestart(next));
-      }
-      if (first
-          && topology.selfId() >= 0
-          && topology.memberState() != MemberState.ARBITER
-          && topology.myLastApplied().isNull()) {
-        sync.needInitialSync();
-      }
-      publish();
-      Log.info("replica set %s: installed config version %d from a peer", setName, next.version());
-      notifyAll();
-    }
-  }
-
   /** Installs a config into the running core, keeps a data-state override, restarts heartbeats. */
   private Action installAndRestart(ReplSetConfig config) {
-    Action action = topology.installConfig(clock.millis(), config, selfHostIn(config));
+    Action action = topology.installConfig(clock.millis(), config, selfHosts.in(config));
     sync.reapplyFollowerState();
     heartbeats.restart();
     return action;
   }
 
-  private String selfHost() {
-    ReplSetConfig config = topology.config();
-    if (config != null && topology.selfId() >= 0) {
-      return config.findMemberById(topology.selfId()).get().host();
-    }
-    return selfHosts.get(0);
+  // ---------------------------------------------------------------- what the node asks
+  // (Replication)
+
+  @Override
+  public boolean isWritablePrimary() {
+    return writablePrimary;
   }
 
-  // ---------------------------------------------------------------- votes and positions
-
-  /** replSetRequestVotes received: the core decides; the vote is durable before the reply. */
-  public synchronized BsonDocument onRequestVotes(BsonDocument command) {
-    failPoints.refuseIncomingReplicationTraffic();
-    return elections.onRequestVotes(command);
+  @Override
+  public boolean isReadable() {
+    return state.readable();
   }
 
-  /**
-   * replSetUpdatePosition received from a member syncing from us ({@link
-   * PositionCoordinator#onUpdatePosition}).
-   */
-  public synchronized void onUpdatePosition(
-      List<ReplMessages.Position> positions, long senderTerm) {
-    failPoints.refuseIncomingReplicationTraffic();
-    this.positions.onUpdatePosition(positions, senderTerm);
+  @Override
+  public boolean ready() {
+    return state.readable() || state == MemberState.ARBITER;
   }
 
-  // ---------------------------------------------------------------- oplog fetching
-
-  /** This member's infoMessage in replSetGetStatus ("" when there is nothing to say). */
-  public String infoMessage() {
-    return sync.infoMessage();
+  @Override
+  public <T> T readMajority(java.util.function.Supplier<T> read) {
+    return majorityView.read(read, 2_000);
   }
 
-  /** Keeps a snapshot of the data as of {@code opTime} for majority reads. */
-  private void takeSnapshot(OpTime opTime) {
-    majorityView.take(opTime);
+  @Override
+  public void validateWriteConcern(BsonDocument writeConcern) {}
+
+  @Override
+  public Durability writeDurability(BsonDocument writeConcern, boolean journal) {
+    return journal ? Durability.SYNCED : Durability.WRITTEN;
   }
 
-  /** The metadata on an oplog query reply ({@link SyncSourceService#oplogQueryMetadata}). */
-  public BsonDocument oplogQueryMetadata() {
-    return syncSource.oplogQueryMetadata();
+  @Override
+  public BsonDocument waitForWriteConcern(BsonDocument writeConcern) {
+    // Without w, the set's default fills it in.
+    return writeConcernWaiter.await(
+        writeConcern.containsKey("w")
+            ? writeConcern
+            : DefaultRWConcern.effective(storage, config(), writeConcern));
   }
 
-  /** For an awaitData oplog cursor ({@link SyncSourceService#awaitOplogAfter}). */
-  public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
-    syncSource.awaitOplogAfter(lastSeenTs, maxMillis);
+  @Override
+  public BsonDocument hello(BsonDocument command, String primaryField) {
+    HelloResponse.awaitTopologyChange(topologyVersion, command);
+    return HelloResponse.fields(snapshot(), primaryField);
   }
 
-  // ---------------------------------------------------------------- commands
-
-  /** replSetInitiate, with a config document or (null) the default one-member config. */
-  public void initiate(BsonDocument requested) {
-    reconfigs.initiate(requested);
-    tick();
+  @Override
+  public void appendTopologyVersion(BsonDocument errorReply) {
+    errorReply.append("topologyVersion", topologyVersion.current().toBsonDocument());
   }
 
-  /**
-   * Waits until this request's last write satisfies {@code writeConcern}; returns the
-   * writeConcernError to put on the reply, or null.
-   */
-  public BsonDocument awaitWriteConcern(BsonDocument writeConcern) {
-    return writeConcernWaiter.await(writeConcern);
+  @Override
+  public boolean hasOplog() {
+    return true;
   }
 
-  /** replSetStepDown ({@link StepDownCoordinator#stepDown}). */
-  public void stepDown(long stepDownSecs, long catchUpSecs, boolean force) {
-    stepDowns.stepDown(stepDownSecs, catchUpSecs, force);
-  }
-
-  /** SIGTERM on a primary: step down and hand over first. */
-  public void stepDownForShutdown(long catchUpMillis) {
-    stepDowns.stepDownForShutdown(catchUpMillis);
-  }
-
-  /** replSetFreeze; returns mongod's "info" text or null. */
-  public String freeze(long secs) {
-    return stepDowns.freeze(secs);
-  }
-
-  /** replSetAbortPrimaryCatchUp. */
-  public void abortPrimaryCatchUp() {
-    stepDowns.abortPrimaryCatchUp();
-  }
-
-  /** replSetStepUp: stands for election now and waits for the outcome. */
-  public void stepUp() {
-    stepDowns.stepUp();
-  }
-
-  /** replSetReconfig ({@link ReconfigCoordinator#reconfig}). */
-  public void reconfig(BsonDocument requested, boolean force, long maxTimeMillis) {
-    reconfigs.reconfig(requested, force, maxTimeMillis);
-  }
-
-  /** Whether the current config is committed (replSetGetConfig's commitmentStatus). */
-  public synchronized boolean isConfigCommitted() {
-    return topology.config() != null && topology.isConfigCommitted();
-  }
-
-  /** getDefaultRWConcern's reply (without ok). */
-  public BsonDocument describeDefaultRWConcern() {
-    return DefaultRWConcern.describe(storage, config(), clock.millis());
-  }
-
-  /**
-   * setDefaultRWConcern: on the primary, stores the defaults (replicated through the oplog) and
-   * waits for a majority; returns the writeConcernError or null.
-   */
-  public BsonDocument setDefaultRWConcern(BsonDocument command) {
-    if (!writablePrimary) {
-      throw new MongoServerException(ErrorCode.NOT_WRITABLE_PRIMARY, "not primary");
-    }
-    DefaultRWConcern.store(storage, command, clock.millis());
-    return awaitWriteConcern(new BsonDocument("w", new BsonString("majority")));
-  }
-
-  /** The write concern a write with {@code requested} waits for (the default fills in w). */
-  public BsonDocument effectiveWriteConcern(BsonDocument requested) {
-    if (requested.containsKey("w")) {
-      return requested;
-    }
-    return DefaultRWConcern.effective(storage, config(), requested);
-  }
-
-  /**
-   * replSetSyncFrom: the fetcher moves to {@code host} at once (the next source choice takes it),
-   * and returns to the usual choice afterwards. Returns mongod's reply fields.
-   */
-  public BsonDocument syncFrom(String host) {
-    BsonDocument reply = new BsonDocument("syncFromRequested", new BsonString(host));
-    synchronized (this) {
-      TopologyCoordinator.SyncFromResult result = topology.requestSyncSource(clock.millis(), host);
-      if (result.targetBehind()) {
-        reply.append(
-            "warning",
-            new BsonString(
-                "requested member \""
-                    + hostOf(result.targetId())
-                    + "\" is more than 10 seconds"
-                    + " behind us"));
-      }
-      if (result.previousSourceId() >= 0) {
-        reply.append("prevSyncTarget", new BsonString(hostOf(result.previousSourceId())));
-      }
-      Log.info("replica set %s: replSetSyncFrom %s", setName, host);
-      notifyAll();
-    }
-    return reply;
-  }
-
-  private ReplSetConfig requireConfig() {
-    ReplSetConfig config = topology.config();
-    if (config == null) {
-      throw new MongoServerException(
-          ErrorCode.NOT_YET_INITIALIZED, "no replset config has been received");
-    }
-    return config;
-  }
-
-  /** The replication fail points (configureFailPoint). */
+  @Override
   public FailPoints failPoints() {
     return failPoints;
   }
 
-  public String setName() {
-    return setName;
+  @Override
+  public BsonDocument oplogQueryMetadata() {
+    return syncSource.oplogQueryMetadata();
   }
+
+  @Override
+  public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
+    syncSource.awaitOplogAfter(lastSeenTs, maxMillis);
+  }
+
+  @Override
+  public ReplicaSetCommands replicaSetCommands() {
+    return replicaSetCommands;
+  }
+
+  // ---------------------------------------------------------------- status
 
   public MemberState state() {
     return state;
-  }
-
-  public boolean isWritablePrimary() {
-    return writablePrimary;
   }
 
   public synchronized ReplSetConfig config() {
@@ -788,45 +551,21 @@ public final class ReplicationCoordinator implements AutoCloseable {
 
   /** What replSetGetStatus and hello need, read consistently. */
   public synchronized ReplicationStatus snapshot() {
-    ReplSetConfig config = topology.config();
-    String self =
-        config == null || topology.selfId() < 0
-            ? null
-            : config.findMemberById(topology.selfId()).get().host();
-    String primary =
-        config == null || topology.primaryId() < 0
-            ? null
-            : config.findMemberById(topology.primaryId()).map(m -> m.host()).orElse(null);
-    return new ReplicationStatus(
-        config,
-        self,
-        primary,
-        topology.config() == null ? MemberState.STARTUP : topology.memberState(),
+    return ReplicationStatus.of(
+        topology,
         writablePrimary,
-        topology.term(),
-        topology.myLastApplied(),
-        topology.myLastDurable(),
-        topology.commitPoint(),
         lastWriteWallMillis,
         elections.electionOpTime(),
         elections.electionWallMillis(),
-        topology.memberStatuses(clock.millis()),
-        topology.syncSourceId(),
+        clock.millis(),
         topologyVersion.current());
   }
 
-  /** hello's topologyVersion now (also sent with state-change errors). */
-  public TopologyVersion.Version topologyVersion() {
-    return topologyVersion.current();
-  }
+  // ---------------------------------------------------------------- shutdown
 
-  /**
-   * Awaitable hello: waits up to {@code maxAwaitMillis} while the caller's topology version is the
-   * current one; false if the node is shutting down.
-   */
-  public boolean awaitTopologyChange(ObjectId processId, long counter, long maxAwaitMillis)
-      throws InterruptedException {
-    return topologyVersion.awaitChange(processId, counter, maxAwaitMillis);
+  @Override
+  public void stepDownForShutdown(long catchUpMillis) {
+    stepDowns.stepDownForShutdown(catchUpMillis);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.starling.node.repl;
 import dev.starling.node.repl.core.MemberState;
 import dev.starling.node.repl.core.OpTime;
 import dev.starling.node.repl.core.ReplSetConfig;
+import dev.starling.node.repl.core.TopologyCoordinator;
 import java.util.List;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
@@ -28,6 +29,41 @@ public record ReplicationStatus(
     List<dev.starling.node.repl.core.MemberStatus> members,
     int syncSourceId,
     TopologyVersion.Version topologyVersion) {
+
+  /**
+   * The status as the core has it now, with what the coordinator adds: whether this primary takes
+   * writes yet, the wall time of the last write, this primary's election, and the topologyVersion.
+   */
+  static ReplicationStatus of(
+      TopologyCoordinator topology,
+      boolean writablePrimary,
+      long lastWriteWallMillis,
+      OpTime electionOpTime,
+      long electionWallMillis,
+      long nowMillis,
+      TopologyVersion.Version topologyVersion) {
+    ReplSetConfig config = topology.config();
+    return new ReplicationStatus(
+        config,
+        config == null || topology.selfId() < 0
+            ? null
+            : config.findMemberById(topology.selfId()).get().host(),
+        config == null || topology.primaryId() < 0
+            ? null
+            : config.findMemberById(topology.primaryId()).map(m -> m.host()).orElse(null),
+        config == null ? MemberState.STARTUP : topology.memberState(),
+        writablePrimary,
+        topology.term(),
+        topology.myLastApplied(),
+        topology.myLastDurable(),
+        topology.commitPoint(),
+        lastWriteWallMillis,
+        electionOpTime,
+        electionWallMillis,
+        topology.memberStatuses(nowMillis),
+        topology.syncSourceId(),
+        topologyVersion);
+  }
 
   /** The host of the member with {@code id}, or "" (as replSetGetStatus shows no source). */
   public String hostOf(int id) {

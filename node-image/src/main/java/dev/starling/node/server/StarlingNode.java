@@ -12,7 +12,9 @@ import dev.starling.node.config.Usage;
 import dev.starling.node.exec.CursorManager;
 import dev.starling.node.repl.OplogTruncator;
 import dev.starling.node.repl.OplogWriter;
+import dev.starling.node.repl.Replication;
 import dev.starling.node.repl.ReplicationCoordinator;
+import dev.starling.node.repl.StandaloneReplication;
 import dev.starling.node.storage.RocksStorageEngine;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.storage.WriteObserver;
@@ -44,7 +46,7 @@ public final class StarlingNode implements AutoCloseable {
   private final NodeOptions options;
   private final StorageEngine storage;
   private final OplogWriter oplog;
-  private ReplicationCoordinator replication;
+  private Replication replication = new StandaloneReplication();
   private OplogTruncator oplogTruncator;
   private final WireServer wire = new WireServer();
   private final ScheduledExecutorService housekeeping =
@@ -162,7 +164,7 @@ public final class StarlingNode implements AutoCloseable {
     CursorManager cursors = new CursorManager(clock, parameters.cursorTimeoutMillis());
     String hostName = hostName();
     if (options.replSetName != null) {
-      replication =
+      ReplicationCoordinator coordinator =
           new ReplicationCoordinator(
               options.replSetName,
               selfHosts(hostName),
@@ -172,6 +174,7 @@ public final class StarlingNode implements AutoCloseable {
               new dev.starling.node.repl.OplogApplier(storage, oplog)::apply,
               options.dbPath,
               clock);
+      replication = coordinator;
       // Counted before replication starts, so no entry arrives during the count.
       oplogTruncator =
           OplogTruncator.open(
@@ -181,8 +184,7 @@ public final class StarlingNode implements AutoCloseable {
               options.oplogSizeMB == null ? null : options.oplogSizeMB * OplogSize.MB,
               OplogSize.defaultBytes(freeDiskBytes()),
               options.oplogMinRetentionHours == null ? 0 : options.oplogMinRetentionHours);
-      replication.start();
-      ReplicationCoordinator coordinator = replication;
+      coordinator.start();
       oplogTruncator.start(() -> coordinator.snapshot().committed());
     }
     NodeServices services =
@@ -214,14 +216,7 @@ public final class StarlingNode implements AutoCloseable {
     try {
       health =
           new HealthEndpoint(
-              httpAddresses.get(0),
-              services,
-              () ->
-                  accepting
-                      && (replication == null
-                          || replication.state().readable()
-                          || replication.state()
-                              == dev.starling.node.repl.core.MemberState.ARBITER));
+              httpAddresses.get(0), services, () -> accepting && replication.ready());
       health.start();
     } catch (Exception e) {
       throw new OptionsException(
@@ -276,18 +271,14 @@ public final class StarlingNode implements AutoCloseable {
   @Override
   public synchronized void close() {
     accepting = false;
-    if (replication != null) {
-      // A primary hands over first, while secondaries can still fetch its last entries.
-      replication.stepDownForShutdown(10_000);
-    }
+    // A primary hands over first, while secondaries can still fetch its last entries.
+    replication.stepDownForShutdown(10_000);
     if (health != null) {
       health.close();
     }
     wire.close();
     housekeeping.shutdownNow();
-    if (replication != null) {
-      replication.close();
-    }
+    replication.close();
     if (oplogTruncator != null) {
       oplogTruncator.close();
     }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.starling.node.command.CommandMetadata.AllowedOnSecondary;
 import dev.starling.node.config.NodeOptions;
-import dev.starling.node.repl.OplogWriter;
-import dev.starling.node.repl.ReplicationCoordinator;
-import dev.starling.node.storage.RocksStorageEngine;
+import dev.starling.node.repl.OneMemberSet;
 import dev.starling.node.wire.OpCode;
 import dev.starling.node.wire.Request;
 import java.nio.file.Path;
@@ -164,21 +162,10 @@ class CommandMetadataTest {
 
   @Test
   void explainOnANonPrimaryWithoutSecondaryOkIsRefusedWith13435(@TempDir Path dir) {
-    OplogWriter oplog = new OplogWriter(Clock.systemUTC());
-    try (RocksStorageEngine engine = RocksStorageEngine.open(dir, oplog);
-        ReplicationCoordinator replication =
-            new ReplicationCoordinator(
-                "rs0",
-                List.of("localhost:27017"),
-                engine,
-                oplog,
-                batch -> {},
-                dir,
-                Clock.systemUTC())) {
-      replication.start();
+    try (OneMemberSet set = OneMemberSet.start(dir)) {
       NodeServices node =
           new NodeServices(
-              engine,
+              set.engine,
               null,
               new NodeOptions(),
               null,
@@ -187,7 +174,7 @@ class CommandMetadataTest {
               Clock.systemUTC(),
               Instant.EPOCH,
               "node1",
-              replication,
+              set.coordinator,
               null);
       CommandDispatcher dispatcher = new CommandDispatcher(Commands.registry(), node);
 

@@ -113,6 +113,17 @@ class BackgroundSyncTest {
   }
 
   @Test
+  void syncFromMovesTheNextFetchToTheRequestedMember() throws Exception {
+    sync.fetchTarget.nextFetch();
+
+    BsonDocument reply = sync.syncFrom("c:1");
+
+    assertThat(reply)
+        .isEqualTo(BsonDocument.parse("{syncFromRequested: 'c:1', prevSyncTarget: 'b:1'}"));
+    assertThat(sync.fetchTarget.nextFetch().host()).isEqualTo("c:1");
+  }
+
+  @Test
   void aWritablePrimaryAppliesNothingItFetched() {
     replication.writablePrimary = true;
     sync.fetchTarget.apply(1, List.of(BsonDocument.parse("{op: 'n'}")));

@@ -1,7 +1,5 @@
 package dev.starling.node.repl;
 
-import dev.starling.node.error.ErrorCode;
-import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
 import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.HeartbeatResponse;
@@ -12,15 +10,17 @@ import dev.starling.node.repl.core.ReplSetConfig;
 import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.storage.StorageEngine;
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The coordinator's side that the replication pieces' unit tests give them: a real core for member
- * a:1, and the common methods of the pieces' {@code Replication} views (each test's fake extends
- * this and implements its piece's view). Also the fixtures those tests share.
+ * a:1, what is read off it as the coordinator reads it ({@link CoreView}), and the other common
+ * methods of the pieces' {@code Replication} views (each test's fake extends this and implements
+ * its piece's view). Also the fixtures those tests share.
  */
-abstract class FakeCoordinator {
+abstract class FakeCoordinator extends CoreView {
   /** Members a:1 (this node), b:1 and c:1. */
   static final ReplSetConfig THREE =
       ReplSetConfig.builder("rs0")
@@ -32,6 +32,11 @@ abstract class FakeCoordinator {
   final TopologyCoordinator topology = new TopologyCoordinator("a:1", new Random(7));
   volatile boolean closed;
 
+  FakeCoordinator() {
+    super(Clock.systemUTC());
+  }
+
+  @Override
   public TopologyCoordinator topology() {
     return topology;
   }
@@ -40,27 +45,12 @@ abstract class FakeCoordinator {
     return closed;
   }
 
-  public String hostOf(int memberId) {
-    ReplSetConfig config = topology.config();
-    return config == null
-        ? null
-        : config.findMemberById(memberId).map(MemberConfig::host).orElse(null);
-  }
-
   public boolean writablePrimary() {
     return topology.isWritablePrimary();
   }
 
   public MemberState state() {
     return topology.memberState();
-  }
-
-  /** The config, or 94 NotYetInitialized as the coordinator answers without one. */
-  public ReplSetConfig requireConfig() {
-    if (topology.config() == null) {
-      throw new MongoServerException(ErrorCode.NOT_YET_INITIALIZED, "no config");
-    }
-    return topology.config();
   }
 
   public void act(DurableState persist, Action action) {}

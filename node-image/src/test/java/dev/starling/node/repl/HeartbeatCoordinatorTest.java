@@ -105,6 +105,38 @@ class HeartbeatCoordinatorTest {
     assertThat(peers.calledHosts).contains("b:1", "c:1").doesNotContain("a:1");
   }
 
+  @Test
+  void aFirstConfigFromAPeerIsInstalledAndAnEmptyMemberSyncsInitially() {
+    heartbeats.adoptConfig(CONFIG);
+
+    assertThat(replication.adopted).containsExactly(CONFIG.toBsonDocument());
+    assertThat(replication.topology.config()).isEqualTo(CONFIG);
+    assertThat(replication.initialSync).isTrue();
+    assertThat(replication.published).isPositive();
+  }
+
+  @Test
+  void onlyANewerConfigOfThisSetIsAdopted() {
+    configured();
+    ReplSetConfig other =
+        ReplSetConfig.parse(
+            CONFIG
+                .toBsonDocument()
+                .append("_id", new org.bson.BsonString("other"))
+                .append("version", new BsonInt32(CONFIG.version() + 1)));
+    ReplSetConfig newer =
+        ReplSetConfig.parse(
+            CONFIG.toBsonDocument().append("version", new BsonInt32(CONFIG.version() + 1)));
+
+    heartbeats.adoptConfig(CONFIG);
+    heartbeats.adoptConfig(other);
+    assertThat(replication.adopted).isEmpty();
+
+    heartbeats.adoptConfig(newer);
+    assertThat(replication.adopted).containsExactly(newer.toBsonDocument());
+    assertThat(replication.initialSync).as("only a member's first config starts one").isFalse();
+  }
+
   /** Peers that answer every heartbeat as a SECONDARY of the set, with {@code config} if set. */
   private static final class FakePeers implements PeerCaller {
     volatile BsonDocument config;
@@ -155,9 +187,23 @@ class HeartbeatCoordinatorTest {
       return "a:1";
     }
 
+    volatile boolean initialSync;
+
     @Override
-    public void adoptConfig(ReplSetConfig config) {
+    public void installFirst(ReplSetConfig config) {
       adopted.add(config.toBsonDocument());
+      topology.installConfig(0, config);
+    }
+
+    @Override
+    public void installNext(ReplSetConfig config) {
+      adopted.add(config.toBsonDocument());
+      topology.installConfig(0, config);
+    }
+
+    @Override
+    public void needInitialSync() {
+      initialSync = true;
     }
   }
 }

@@ -34,7 +34,8 @@ class ReplicationCoordinatorTest {
     OplogWriter oplog = new OplogWriter(Clock.systemUTC());
     engine = RocksStorageEngine.open(dir, oplog);
     coordinator =
-        new ReplicationCoordinator("rs0", SELF, engine, oplog, batch -> {}, dir, Clock.systemUTC());
+        new ReplicationCoordinator(
+            "rs0", SELF, host -> false, engine, oplog, batch -> {}, dir, Clock.systemUTC());
     coordinator.start();
   }
 
@@ -60,7 +61,7 @@ class ReplicationCoordinatorTest {
   @Test
   void initiateWithoutConfigElectsThisNodeAndWritesTheNewPrimaryEntry() {
     start();
-    coordinator.initiate(null);
+    coordinator.replicaSetCommands().initiate(null);
     await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
     ReplicationStatus s = coordinator.snapshot();
     assertThat(s.state()).isEqualTo(MemberState.PRIMARY);
@@ -85,8 +86,9 @@ class ReplicationCoordinatorTest {
   @Test
   void configAndTermSurviveAReopenAndTheNodeIsElectedAgainInAHigherTerm() {
     start();
-    coordinator.initiate(
-        BsonDocument.parse("{_id: 'rs0', members: [{_id: 7, host: '127.0.0.1:27017'}]}"));
+    coordinator
+        .replicaSetCommands()
+        .initiate(BsonDocument.parse("{_id: 'rs0', members: [{_id: 7, host: '127.0.0.1:27017'}]}"));
     await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
     BsonDocument config = coordinator.config().toBsonDocument();
     stop();
@@ -107,8 +109,9 @@ class ReplicationCoordinatorTest {
    */
   private OpTime restartWithMinValid(java.util.function.Function<OpTime, MinValid> minValid) {
     start();
-    coordinator.initiate(
-        BsonDocument.parse("{_id: 'rs0', members: [{_id: 0, host: 'localhost:27017'}]}"));
+    coordinator
+        .replicaSetCommands()
+        .initiate(BsonDocument.parse("{_id: 'rs0', members: [{_id: 0, host: 'localhost:27017'}]}"));
     await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
     OpTime last = coordinator.snapshot().applied();
     new ReplicationLocalStore(engine).storeMinValid(minValid.apply(last));
@@ -153,31 +156,44 @@ class ReplicationCoordinatorTest {
     start();
     assertError(
         () ->
-            coordinator.initiate(
-                BsonDocument.parse(
-                    "{_id: 'rs0', members: [{_id: 0, host: 'localhost:27017'},"
-                        + " {_id: 0, host: 'other:27017'}]}")),
+            coordinator
+                .replicaSetCommands()
+                .initiate(
+                    BsonDocument.parse(
+                        "{_id: 'rs0', members: [{_id: 0, host: 'localhost:27017'},"
+                            + " {_id: 0, host: 'other:27017'}]}")),
         ErrorCode.INVALID_REPLICA_SET_CONFIG,
         "");
     assertError(
         () ->
-            coordinator.initiate(
-                BsonDocument.parse("{_id: 'rs1', members: [{_id: 0, host: 'localhost:27017'}]}")),
+            coordinator
+                .replicaSetCommands()
+                .initiate(
+                    BsonDocument.parse(
+                        "{_id: 'rs1', members: [{_id: 0, host: 'localhost:27017'}]}")),
         ErrorCode.INVALID_REPLICA_SET_CONFIG,
         "rs1");
     assertError(
         () ->
-            coordinator.initiate(
-                BsonDocument.parse("{_id: 'rs0', members: [{_id: 0, host: 'elsewhere:1'}]}")),
+            coordinator
+                .replicaSetCommands()
+                .initiate(
+                    BsonDocument.parse("{_id: 'rs0', members: [{_id: 0, host: 'elsewhere:1'}]}")),
         ErrorCode.NODE_NOT_FOUND,
         "maps to this node");
     assertError(
-        () -> coordinator.initiate(BsonDocument.parse("{_id: 'rs0', members: []}")),
+        () ->
+            coordinator
+                .replicaSetCommands()
+                .initiate(BsonDocument.parse("{_id: 'rs0', members: []}")),
         ErrorCode.INVALID_REPLICA_SET_CONFIG,
         "");
     assertThat(coordinator.config()).isNull();
-    coordinator.initiate(null);
-    assertError(() -> coordinator.initiate(null), ErrorCode.ALREADY_INITIALIZED, "already");
+    coordinator.replicaSetCommands().initiate(null);
+    assertError(
+        () -> coordinator.replicaSetCommands().initiate(null),
+        ErrorCode.ALREADY_INITIALIZED,
+        "already");
   }
 
   private static void assertError(Runnable r, ErrorCode code, String message) {

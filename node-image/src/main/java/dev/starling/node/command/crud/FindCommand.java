@@ -45,7 +45,8 @@ public final class FindCommand implements Command {
       batchSize = (int) Math.min(spec.limit(), Integer.MAX_VALUE);
     }
     Iterator<BsonDocument> results;
-    if (context.node().replication() != null && Namespaces.ns(context, command).equals(OPLOG_NS)) {
+    if (context.node().replication().hasOplog()
+        && Namespaces.ns(context, command).equals(OPLOG_NS)) {
       return oplogFind(context, command, spec, batchSize, singleBatch);
     }
     results =

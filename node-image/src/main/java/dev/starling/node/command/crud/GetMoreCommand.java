@@ -39,7 +39,7 @@ public final class GetMoreCommand implements Command {
           ErrorCode.FAILED_TO_PARSE,
           "BSON field 'getMore.collection' is missing but a required field");
     }
-    if (context.node().replication() != null && command.containsKey("$replData")) {
+    if (command.containsKey("$replData")) {
       context.node().replication().failPoints().refuseIncomingReplicationTraffic();
     }
     Cursor cursor =
@@ -53,9 +53,7 @@ public final class GetMoreCommand implements Command {
             cursor,
             CursorReplies.batchSize(command, 0),
             Args.number(command, "maxTimeMS", 1000));
-    if (context.node().replication() != null
-        && cursor.ns().equals(FindCommand.OPLOG_NS)
-        && command.containsKey("$replData")) {
+    if (cursor.ns().equals(FindCommand.OPLOG_NS) && command.containsKey("$replData")) {
       // Refuses the batch if a fail point dropped replication traffic while it was read.
       reply.putAll(context.node().replication().oplogQueryMetadata());
     }

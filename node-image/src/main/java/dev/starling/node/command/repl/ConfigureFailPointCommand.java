@@ -29,7 +29,7 @@ public final class ConfigureFailPointCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    var replication = ReplCommands.replication(context, "configureFailPoint");
+    var replicaSet = ReplCommands.replicaSet(context, "configureFailPoint");
     if (!(command.get("configureFailPoint") instanceof BsonString name)) {
       throw new MongoServerException(
           ErrorCode.TYPE_MISMATCH, "configureFailPoint takes the fail point's name");
@@ -37,7 +37,7 @@ public final class ConfigureFailPointCommand implements Command {
     if (!command.containsKey("mode")) {
       throw new MongoServerException(ErrorCode.BAD_VALUE, "configureFailPoint needs a mode");
     }
-    long count = replication.failPoints().configure(name.getValue(), command.get("mode"));
+    long count = replicaSet.failPoints().configure(name.getValue(), command.get("mode"));
     return FailPoints.reply(count);
   }
 }

@@ -20,6 +20,7 @@ public final class GetDefaultRWConcernCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    return ReplCommands.replication(context, "getDefaultRWConcern").describeDefaultRWConcern();
+    return ReplCommands.defaultRWConcern(
+        context, ReplCommands.replicaSet(context, "getDefaultRWConcern"));
   }
 }

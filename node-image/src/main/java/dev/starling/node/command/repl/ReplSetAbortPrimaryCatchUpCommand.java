@@ -20,7 +20,7 @@ public final class ReplSetAbortPrimaryCatchUpCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    ReplCommands.replication(context, "replSetAbortPrimaryCatchUp").abortPrimaryCatchUp();
+    ReplCommands.replicaSet(context, "replSetAbortPrimaryCatchUp").abortPrimaryCatchUp();
     return new BsonDocument();
   }
 }

@@ -24,13 +24,13 @@ public final class ReplSetFreezeCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    var replication = ReplCommands.replication(context, "replSetFreeze");
+    var replicaSet = ReplCommands.replicaSet(context, "replSetFreeze");
     BsonValue secs = command.get("replSetFreeze");
     if (secs == null || !secs.isNumber()) {
       throw new MongoServerException(
           ErrorCode.TYPE_MISMATCH, "replSetFreeze takes a number of seconds");
     }
-    String info = replication.freeze(secs.asNumber().longValue());
+    String info = replicaSet.freeze(secs.asNumber().longValue());
     BsonDocument reply = new BsonDocument();
     if (info != null) {
       reply.append("info", new BsonString(info));

@@ -24,17 +24,17 @@ public final class ReplSetGetConfigCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    var replication = ReplCommands.replication(context, "replSetGetConfig");
-    var s = ReplCommands.initiated(replication);
+    var replicaSet = ReplCommands.replicaSet(context, "replSetGetConfig");
+    var s = ReplCommands.initiated(replicaSet);
     // mongod shows newlyAdded only to its own tests; rs.conf() never sees it.
     boolean newlyAdded = Args.bool(command, "$_internalIncludeNewlyAdded", false);
     BsonDocument reply = new BsonDocument("config", s.config().toBsonDocument(newlyAdded));
     if (Args.bool(command, "commitmentStatus", false)) {
-      if (!replication.isWritablePrimary()) {
+      if (!context.node().replication().isWritablePrimary()) {
         throw new MongoServerException(
             ErrorCode.NOT_WRITABLE_PRIMARY, "commitmentStatus is only supported on primary.");
       }
-      reply.append("commitmentStatus", BsonBoolean.valueOf(replication.isConfigCommitted()));
+      reply.append("commitmentStatus", BsonBoolean.valueOf(replicaSet.isConfigCommitted()));
     }
     return reply;
   }

@@ -30,13 +30,14 @@ public final class ReplSetGetStatusCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    ReplicationStatus s =
-        ReplCommands.initiated(ReplCommands.replication(context, "replSetGetStatus"));
+    var replicaSet = ReplCommands.replicaSet(context, "replSetGetStatus");
+    ReplicationStatus s = ReplCommands.initiated(replicaSet);
+    String infoMessage = replicaSet.infoMessage();
     long now = context.node().clock().millis();
     BsonDateTime lastWrite = new BsonDateTime(s.lastWriteWallMillis());
     BsonArray members = new BsonArray();
     for (MemberStatus m : s.members()) {
-      members.add(member(context, s, m, now, lastWrite));
+      members.add(member(context, s, m, now, lastWrite, infoMessage));
     }
     return new BsonDocument("set", new BsonString(s.config().name()))
         .append("date", new BsonDateTime(now))
@@ -67,7 +68,8 @@ public final class ReplSetGetStatusCommand implements Command {
       ReplicationStatus s,
       MemberStatus m,
       long now,
-      BsonDateTime lastWrite) {
+      BsonDateTime lastWrite,
+      String infoMessage) {
     boolean down = m.health() == 0;
     BsonDocument member =
         new BsonDocument("_id", new BsonInt32(m.id()))
@@ -107,9 +109,7 @@ public final class ReplSetGetStatusCommand implements Command {
     member
         .append("syncSourceHost", new BsonString(s.hostOf(m.syncSourceId())))
         .append("syncSourceId", new BsonInt32(m.syncSourceId()))
-        .append(
-            "infoMessage",
-            new BsonString(m.self() ? context.node().replication().infoMessage() : ""));
+        .append("infoMessage", new BsonString(m.self() ? infoMessage : ""));
     if (m.self() && s.state() == MemberState.PRIMARY && !s.electionOpTime().isNull()) {
       member
           .append("electionTime", s.electionOpTime().ts())

@@ -20,6 +20,6 @@ public final class ReplSetHeartbeatCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    return ReplCommands.replication(context, "replSetHeartbeat").onHeartbeat(command);
+    return ReplCommands.replicaSet(context, "replSetHeartbeat").onHeartbeat(command);
   }
 }

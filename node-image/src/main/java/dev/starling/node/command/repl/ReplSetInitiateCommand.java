@@ -26,7 +26,7 @@ public final class ReplSetInitiateCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    var replication = ReplCommands.replication(context, "replSetInitiate");
+    var replicaSet = ReplCommands.replicaSet(context, "replSetInitiate");
     BsonValue config = command.get("replSetInitiate");
     BsonDocument requested = null;
     if (config instanceof BsonDocument doc) {
@@ -36,7 +36,7 @@ public final class ReplSetInitiateCommand implements Command {
       throw new MongoServerException(
           ErrorCode.TYPE_MISMATCH, "replSetInitiate takes a config document");
     }
-    replication.initiate(requested);
+    replicaSet.initiate(requested);
     return new BsonDocument();
   }
 }

@@ -23,12 +23,12 @@ public final class ReplSetReconfigCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    var replication = ReplCommands.replication(context, "replSetReconfig");
+    var replicaSet = ReplCommands.replicaSet(context, "replSetReconfig");
     if (!(command.get("replSetReconfig") instanceof BsonDocument config)) {
       throw new MongoServerException(
           ErrorCode.TYPE_MISMATCH, "replSetReconfig takes a config document");
     }
-    replication.reconfig(
+    replicaSet.reconfig(
         config, Args.bool(command, "force", false), Args.number(command, "maxTimeMS", 0));
     return new BsonDocument();
   }

@@ -20,6 +20,6 @@ public final class ReplSetRequestVotesCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    return ReplCommands.replication(context, "replSetRequestVotes").onRequestVotes(command);
+    return ReplCommands.replicaSet(context, "replSetRequestVotes").onRequestVotes(command);
   }
 }

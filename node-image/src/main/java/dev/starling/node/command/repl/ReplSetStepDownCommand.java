@@ -22,12 +22,12 @@ public final class ReplSetStepDownCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    var replication = ReplCommands.replication(context, "replSetStepDown");
+    var replicaSet = ReplCommands.replicaSet(context, "replSetStepDown");
     BsonValue secs = command.get("replSetStepDown");
     long stepDownSecs = secs != null && secs.isNumber() ? secs.asNumber().longValue() : 60;
     long catchUp =
         Args.number(command, "secondaryCatchUpPeriodSecs", Math.min(10, stepDownSecs - 1));
-    replication.stepDown(stepDownSecs, catchUp, Args.bool(command, "force", false));
+    replicaSet.stepDown(stepDownSecs, catchUp, Args.bool(command, "force", false));
     return new BsonDocument();
   }
 }

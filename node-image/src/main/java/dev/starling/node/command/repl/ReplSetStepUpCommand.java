@@ -20,7 +20,7 @@ public final class ReplSetStepUpCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    ReplCommands.replication(context, "replSetStepUp").stepUp();
+    ReplCommands.replicaSet(context, "replSetStepUp").stepUp();
     return new BsonDocument();
   }
 }

@@ -27,7 +27,7 @@ public final class ReplSetSyncFromCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    var replication = ReplCommands.replication(context, "replSetSyncFrom");
+    var replicaSet = ReplCommands.replicaSet(context, "replSetSyncFrom");
     BsonValue host = command.get("replSetSyncFrom");
     if (host == null || !host.isString()) {
       throw new MongoServerException(
@@ -35,7 +35,7 @@ public final class ReplSetSyncFromCommand implements Command {
           "Expected replSetSyncFrom to be a string of the form host:port, not "
               + (host == null ? "missing" : host.getBsonType()));
     }
-    ReplCommands.initiated(replication);
-    return replication.syncFrom(host.asString().getValue());
+    ReplCommands.initiated(replicaSet);
+    return replicaSet.syncFrom(host.asString().getValue());
   }
 }

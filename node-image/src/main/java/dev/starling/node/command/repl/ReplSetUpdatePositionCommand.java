@@ -26,7 +26,7 @@ public final class ReplSetUpdatePositionCommand implements Command {
 
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
-    var replication = ReplCommands.replication(context, "replSetUpdatePosition");
+    var replicaSet = ReplCommands.replicaSet(context, "replSetUpdatePosition");
     List<ReplMessages.Position> positions = new ArrayList<>();
     for (BsonValue v : Args.array(command, "optimes")) {
       if (!v.isDocument()) {
@@ -40,7 +40,7 @@ public final class ReplSetUpdatePositionCommand implements Command {
         && t.isNumber()) {
       term = t.asNumber().longValue();
     }
-    replication.onUpdatePosition(positions, term);
+    replicaSet.onUpdatePosition(positions, term);
     return new BsonDocument();
   }
 }

@@ -3,7 +3,7 @@ package dev.starling.node.command.repl;
 import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import dev.starling.node.repl.ReplicationCoordinator;
+import dev.starling.node.repl.Replication;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 
@@ -17,11 +17,11 @@ public final class ReplicaSetGate {
   private ReplicaSetGate() {}
 
   public static void check(
-      ReplicationCoordinator replication,
+      Replication replication,
       CommandMetadata.AllowedOnSecondary allowed,
       String database,
       BsonDocument command) {
-    if (replication == null || database.equals("local") || replication.isWritablePrimary()) {
+    if (database.equals("local") || replication.isWritablePrimary()) {
       return;
     }
     switch (allowed) {
@@ -32,7 +32,7 @@ public final class ReplicaSetGate {
           throw new MongoServerException(
               ErrorCode.NOT_PRIMARY_NO_SECONDARY_OK, "not primary and secondaryOk=false");
         }
-        if (!replication.state().readable()) {
+        if (!replication.isReadable()) {
           throw new MongoServerException(
               ErrorCode.NOT_PRIMARY_OR_SECONDARY, "node is not in primary or recovering state");
         }

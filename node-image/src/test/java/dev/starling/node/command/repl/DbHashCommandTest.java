@@ -8,6 +8,7 @@ import dev.starling.node.command.NodeServices;
 import dev.starling.node.config.NodeOptions;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
+import dev.starling.node.repl.StandaloneReplication;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.CollectionWriter;
 import dev.starling.node.storage.Durability;
@@ -38,7 +39,17 @@ class DbHashCommandTest {
     Clock clock = Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC);
     NodeServices node =
         new NodeServices(
-            engine, null, options, null, null, null, clock, Instant.EPOCH, "node1", null, null);
+            engine,
+            null,
+            options,
+            null,
+            null,
+            null,
+            clock,
+            Instant.EPOCH,
+            "node1",
+            new StandaloneReplication(),
+            null);
     context = new CommandContext("test", null, node);
   }
 

@@ -8,12 +8,10 @@ import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.Commands;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
-import dev.starling.node.repl.OplogWriter;
+import dev.starling.node.repl.OneMemberSet;
 import dev.starling.node.repl.ReplicationCoordinator;
-import dev.starling.node.storage.RocksStorageEngine;
+import dev.starling.node.repl.StandaloneReplication;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,23 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReplicaSetGateTest {
   @TempDir Path dir;
-  RocksStorageEngine engine;
+  OneMemberSet set;
   ReplicationCoordinator replication;
 
   @BeforeEach
   void start() {
-    OplogWriter oplog = new OplogWriter(Clock.systemUTC());
-    engine = RocksStorageEngine.open(dir, oplog);
-    replication =
-        new ReplicationCoordinator(
-            "rs0", List.of("localhost:27017"), engine, oplog, batch -> {}, dir, Clock.systemUTC());
-    replication.start();
+    set = OneMemberSet.start(dir);
+    replication = set.coordinator;
   }
 
   @AfterEach
   void stop() {
-    replication.close();
-    engine.close();
+    set.close();
   }
 
   /** The gate as the dispatcher runs it: with what the named command declares. */
@@ -77,7 +70,7 @@ class ReplicaSetGateTest {
 
   @Test
   void primaryAcceptsEverything() {
-    replication.initiate(null);
+    replication.replicaSetCommands().initiate(null);
     await().until(replication::isWritablePrimary);
     assertThatCode(() -> check("{insert: 'c', documents: [{}]}", "test"))
         .doesNotThrowAnyException();
@@ -87,7 +80,10 @@ class ReplicaSetGateTest {
   @Test
   void standaloneIsNeverGated() {
     BsonDocument insert = BsonDocument.parse("{insert: 'c', documents: [{}]}");
-    assertThatCode(() -> ReplicaSetGate.check(null, allowed("insert"), "test", insert))
+    assertThatCode(
+            () ->
+                ReplicaSetGate.check(
+                    new StandaloneReplication(), allowed("insert"), "test", insert))
         .doesNotThrowAnyException();
   }
 }

@@ -1,0 +1,113 @@
+package dev.starling.node.repl;
+
+import dev.starling.node.storage.Durability;
+import java.util.function.Supplier;
+import org.bson.BsonDocument;
+
+/**
+ * What the rest of the node asks of replication, as mongod's {@code ReplicationCoordinator}
+ * interface: {@link ReplicationCoordinator} on a member started with {@code --replSet}, {@link
+ * StandaloneReplication} (mongod's {@code ReplicationCoordinatorNoOp} pattern) otherwise, so a
+ * caller never asks which of the two it holds. Each method says what a standalone answers. What
+ * only a member answers (the replica-set commands) is behind {@link #replicaSetCommands}.
+ *
+ * <p>Not to be confused with the {@code Replication} interface nested in each piece of the
+ * coordinator ({@link HeartbeatCoordinator.Replication} and the others): those are the pieces'
+ * narrow views of the coordinator.
+ */
+public interface Replication extends AutoCloseable {
+
+  /**
+   * Whether this node takes writes outside {@code local} now: the primary once it has caught up; a
+   * standalone always.
+   */
+  boolean isWritablePrimary();
+
+  /** Whether this node serves reads: a primary or secondary; a standalone always. */
+  boolean isReadable();
+
+  /**
+   * What {@code /readyz} adds to "accepting connections": readable, or an arbiter (which holds no
+   * data but must be reachable to vote); a standalone always.
+   */
+  boolean ready();
+
+  /**
+   * Runs {@code read} with readConcern "majority": every document it reads, now or through the
+   * cursor later, is as of the majority commit point, so it can never be rolled back. A standalone
+   * reads its latest data, as mongod does: nothing there can roll back.
+   */
+  <T> T readMajority(Supplier<T> read);
+
+  /**
+   * Refuses, before a command runs, a write concern this node can never satisfy (mongod's
+   * validateWriteConcern). A member accepts every concern here (an unsatisfiable one ends in a
+   * writeConcernError after the write); a standalone refuses {@code w} over 1 and any {@code w}
+   * mode other than "majority" with 2 BadValue.
+   */
+  void validateWriteConcern(BsonDocument writeConcern);
+
+  /**
+   * How durably a write under {@code writeConcern} is written before its command returns: {@code j:
+   * true} ({@code journal}) syncs the WAL. On a member nothing else does: {@code w: "majority"}
+   * waits for a majority's durable positions, which the journal flusher advances for many writes at
+   * once. A standalone syncs for {@code w: "majority"} too (journaled by default, as mongod).
+   */
+  Durability writeDurability(BsonDocument writeConcern, boolean journal);
+
+  /**
+   * Waits until this thread's last write satisfies {@code writeConcern} (without {@code w}, the
+   * set's default: setDefaultRWConcern's, else mongod's implicit one); returns the
+   * writeConcernError to put on the reply, or null. A standalone has nothing to wait for: null.
+   */
+  BsonDocument waitForWriteConcern(BsonDocument writeConcern);
+
+  /**
+   * hello's replication fields (mongod's awaitHelloResponse): on a member, after waiting as an
+   * awaitable hello ({@code topologyVersion} with {@code maxAwaitTimeMS}) asks, the set's view with
+   * {@code primaryField} (isWritablePrimary or ismaster) and the topologyVersion. A standalone
+   * answers {@code primaryField: true} alone, without waiting.
+   */
+  BsonDocument hello(BsonDocument command, String primaryField);
+
+  /**
+   * Adds hello's topologyVersion to the reply of a state-change error, as mongod does, so that a
+   * driver tells an error its known topology explains from a new state. A standalone adds nothing.
+   */
+  void appendTopologyVersion(BsonDocument errorReply);
+
+  /**
+   * Whether this node keeps an oplog ({@code local.oplog.rs}) and serves it to members that sync
+   * from it. A standalone has none: a find there reads an ordinary, absent collection.
+   */
+  boolean hasOplog();
+
+  /** The replication fail points; a standalone's are never switched on. */
+  FailPoints failPoints();
+
+  /**
+   * The replication metadata on an oplog query reply ({@link SyncSourceService}); a standalone has
+   * none: an empty document.
+   */
+  BsonDocument oplogQueryMetadata();
+
+  /**
+   * For an awaitData oplog cursor: waits up to {@code maxMillis} for an entry after {@code
+   * lastSeenTs} or a new commit point. A standalone returns at once: no entry will come.
+   */
+  void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException;
+
+  /** SIGTERM: a primary steps down and hands over first. A standalone has nothing to hand over. */
+  void stepDownForShutdown(long catchUpMillis);
+
+  /** Stops replication; a standalone has nothing to stop. */
+  @Override
+  void close();
+
+  /**
+   * The replica-set commands (replSet*, configureFailPoint), as mongod's checkReplEnabledForCommand
+   * gates them: a member's {@link ReplicaSetCommands}; a standalone throws 76 NoReplicationEnabled
+   * "not running with --replSet".
+   */
+  ReplicaSetCommands replicaSetCommands();
+}
