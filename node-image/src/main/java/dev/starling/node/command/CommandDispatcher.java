@@ -41,7 +41,7 @@ public final class CommandDispatcher implements RequestHandler {
    * spares internal clients.
    */
   private FailCommandPoint.Activation failCommand(String name, ClientConnection connection) {
-    BsonDocument metadata = connection.clientMetadata();
+    BsonDocument metadata = connection == null ? null : connection.clientMetadata();
     String app =
         metadata != null
                 && metadata.get("application") instanceof BsonDocument application
