@@ -5,6 +5,7 @@ import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import dev.starling.node.util.Log;
 import dev.starling.node.wire.ClientConnection;
+import dev.starling.node.wire.CloseConnectionException;
 import dev.starling.node.wire.OpCode;
 import dev.starling.node.wire.Request;
 import dev.starling.node.wire.RequestHandler;
@@ -33,6 +34,40 @@ public final class CommandDispatcher implements RequestHandler {
     this.node = node;
   }
 
+  /**
+   * The failCommand fail point's activation for this command, after its block and unless it closes
+   * the connection; null when the point does not apply. The members' own connections (application
+   * name {@value dev.starling.node.repl.PeerClients#APPLICATION_NAME}) are never failed, as mongod
+   * spares internal clients.
+   */
+  private FailCommandPoint.Activation failCommand(String name, ClientConnection connection) {
+    BsonDocument metadata = connection == null ? null : connection.clientMetadata();
+    String app =
+        metadata != null
+                && metadata.get("application") instanceof BsonDocument application
+                && application.get("name") instanceof org.bson.BsonString s
+            ? s.getValue()
+            : null;
+    if (dev.starling.node.repl.PeerClients.APPLICATION_NAME.equals(app)) {
+      return null;
+    }
+    FailCommandPoint.Activation a = node.failCommand().activate(name, app);
+    if (a == null) {
+      return null;
+    }
+    if (a.blockMillis() > 0) {
+      try {
+        Thread.sleep(a.blockMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (a.closeConnection()) {
+      throw new CloseConnectionException("failCommand fail point: " + name);
+    }
+    return a;
+  }
+
   @Override
   public BsonDocument handle(Request request, ClientConnection connection) {
     String name = request.commandName();
@@ -49,6 +84,15 @@ public final class CommandDispatcher implements RequestHandler {
             "Unsupported OP_QUERY command: "
                 + name
                 + ". The client driver may require an upgrade.");
+      }
+      FailCommandPoint.Activation failing = failCommand(name, connection);
+      if (failing != null && failing.error() != null) {
+        BsonDocument error = failing.error().clone();
+        int code = error.getInt32("code").getValue();
+        if (STATE_CHANGE_ERRORS.stream().anyMatch(c -> c.code() == code)) {
+          node.replication().appendTopologyVersion(error);
+        }
+        return error;
       }
       CommandMetadata metadata = command.metadata();
       ReplicaSetGate.check(
@@ -67,6 +111,9 @@ public final class CommandDispatcher implements RequestHandler {
       if (metadata.writeConcern() == CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN) {
         WriteConcerns.finish(context, request.command(), reply);
       }
+      if (failing != null && failing.writeConcernError() != null) {
+        reply.put("writeConcernError", failing.writeConcernError());
+      }
       return Replies.ok(reply);
     } catch (MongoServerException e) {
       BsonDocument reply = Replies.error(e);
@@ -82,6 +129,8 @@ public final class CommandDispatcher implements RequestHandler {
       return Replies.error(
           new MongoServerException(
               ErrorCode.TYPE_MISMATCH, "invalid type in command " + name + ": " + e.getMessage()));
+    } catch (CloseConnectionException e) {
+      throw e;
     } catch (RuntimeException e) {
       Log.error(e, "command %s failed", name);
       return Replies.error(

@@ -15,6 +15,7 @@ import java.time.Instant;
  * system directly. {@code replication} is never null: a {@link
  * dev.starling.node.repl.StandaloneReplication} unless the node runs with {@code --replSet}. {@code
  * oplogTruncator} (the oplog's size and truncation) is null on a standalone, which has no oplog.
+ * {@code failCommand} is the node's failCommand fail point (switched only with test commands on).
  */
 public record NodeServices(
     StorageEngine storage,
@@ -27,11 +28,41 @@ public record NodeServices(
     Instant startedAt,
     String hostName,
     Replication replication,
-    OplogTruncator oplogTruncator) {
+    OplogTruncator oplogTruncator,
+    FailCommandPoint failCommand) {
 
   public NodeServices {
     java.util.Objects.requireNonNull(
         replication, "replication (StandaloneReplication on a standalone)");
+    java.util.Objects.requireNonNull(failCommand, "failCommand");
+  }
+
+  /** The services with the failCommand fail point off. */
+  public NodeServices(
+      StorageEngine storage,
+      CursorManager cursors,
+      NodeOptions options,
+      ServerParameters parameters,
+      ConnectionStats connections,
+      OpCounters opCounters,
+      Clock clock,
+      Instant startedAt,
+      String hostName,
+      Replication replication,
+      OplogTruncator oplogTruncator) {
+    this(
+        storage,
+        cursors,
+        options,
+        parameters,
+        connections,
+        opCounters,
+        clock,
+        startedAt,
+        hostName,
+        replication,
+        oplogTruncator,
+        new FailCommandPoint());
   }
 
   /** "host:port" as this node names itself. */

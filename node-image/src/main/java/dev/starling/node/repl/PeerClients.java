@@ -20,6 +20,9 @@ import org.bson.BsonDocument;
  * discovery), each call bounded by its own timeout.
  */
 public final class PeerClients implements PeerCaller, AutoCloseable {
+  /** The application name of the members' connections to each other (hello's client metadata). */
+  public static final String APPLICATION_NAME = "starling-replication";
+
   private final Map<String, MongoClient> clients;
   private volatile boolean closed;
   private final java.util.function.BooleanSupplier dropTraffic;
@@ -131,7 +134,7 @@ public final class PeerClients implements PeerCaller, AutoCloseable {
                     b.heartbeatFrequency(1000, TimeUnit.MILLISECONDS)
                         .minHeartbeatFrequency(100, TimeUnit.MILLISECONDS))
             .applyToSocketSettings(b -> b.connectTimeout(2000, TimeUnit.MILLISECONDS))
-            .applicationName("starling-replication")
+            .applicationName(APPLICATION_NAME)
             .build();
     return MongoClients.create(settings);
   }

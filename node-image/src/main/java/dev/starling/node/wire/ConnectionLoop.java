@@ -44,6 +44,8 @@ final class ConnectionLoop implements Runnable {
       while ((message = readMessage(in)) != null) {
         answer(message, out);
       }
+    } catch (CloseConnectionException e) {
+      Log.info("closing connection %d: %s", connection.id(), e.getMessage());
     } catch (MalformedMessageException e) {
       Log.info(
           "closing connection %d from %s: %s",

@@ -1,0 +1,189 @@
+package dev.starling.node.command;
+
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+/**
+ * mongod's {@code failCommand} fail point, which the drivers' specification tests use to make a
+ * server fail on cue: the commands named in {@code data.failCommands} block for {@code
+ * blockTimeMS}, close the connection, fail with {@code errorCode} (and {@code errorLabels}), or run
+ * and then carry a {@code writeConcernError}. Modes as mongod's: {@code "alwaysOn"}, {@code "off"},
+ * {@code {times: n}} (the next n matching commands), {@code {skip: n}} (all but the next n). {@code
+ * data.appName} limits it to clients whose hello metadata names that application.
+ *
+ * <p>Thread-safe: every connection asks {@link #activate} before running its command; a {@code
+ * times} count is taken exactly once per activation.
+ */
+public final class FailCommandPoint {
+  /** The fail point's name in configureFailPoint. */
+  public static final String NAME = "failCommand";
+
+  /** What a matching command is made to do. */
+  public record Activation(
+      long blockMillis,
+      boolean closeConnection,
+      BsonDocument error,
+      BsonDocument writeConcernError) {
+
+    /** The error reply mongod gives for a failCommand errorCode. */
+    static BsonDocument errorReply(int code, List<String> labels) {
+      BsonDocument reply =
+          new BsonDocument("ok", new BsonDouble(0))
+              .append("errmsg", new BsonString("Failing command via 'failCommand' failpoint"))
+              .append("code", new BsonInt32(code))
+              .append("codeName", new BsonString(codeName(code)));
+      if (!labels.isEmpty()) {
+        BsonArray array = new BsonArray();
+        labels.forEach(l -> array.add(new BsonString(l)));
+        reply.append("errorLabels", array);
+      }
+      return reply;
+    }
+  }
+
+  private record Settings(
+      Set<String> commands,
+      long blockMillis,
+      boolean closeConnection,
+      Integer errorCode,
+      List<String> errorLabels,
+      BsonDocument writeConcernError,
+      String appName) {}
+
+  private Settings settings;
+
+  /** Activations left; Long.MAX_VALUE is always. */
+  private long remaining;
+
+  /** Matching commands to let through before the first activation. */
+  private long skip;
+
+  /** How many times the point has activated since it was last configured (mongod's count). */
+  private long entered;
+
+  /**
+   * Sets the mode and data, as configureFailPoint does; returns how many times the point activated
+   * under its previous setting.
+   */
+  public synchronized long configure(BsonValue mode, BsonDocument data) {
+    long before = entered;
+    if (mode instanceof BsonString s && s.getValue().equals("off")) {
+      settings = null;
+      remaining = 0;
+      skip = 0;
+      entered = 0;
+      return before;
+    }
+    long times;
+    long skipping = 0;
+    if (mode instanceof BsonString s && s.getValue().equals("alwaysOn")) {
+      times = Long.MAX_VALUE;
+    } else if (mode instanceof BsonDocument d
+        && d.get("times") instanceof BsonValue t
+        && t.isNumber()) {
+      times = t.asNumber().longValue();
+    } else if (mode instanceof BsonDocument d
+        && d.get("skip") instanceof BsonValue k
+        && k.isNumber()) {
+      times = Long.MAX_VALUE;
+      skipping = k.asNumber().longValue();
+    } else {
+      throw new MongoServerException(
+          ErrorCode.BAD_VALUE, "mode must be \"alwaysOn\", \"off\", {times: n} or {skip: n}");
+    }
+    if (times < 0 || skipping < 0) {
+      throw new MongoServerException(ErrorCode.BAD_VALUE, "times and skip must not be negative");
+    }
+    settings = parse(data == null ? new BsonDocument() : data);
+    remaining = times;
+    skip = skipping;
+    entered = 0;
+    return before;
+  }
+
+  private static Settings parse(BsonDocument data) {
+    if (!(data.get("failCommands") instanceof BsonArray names) || names.isEmpty()) {
+      throw new MongoServerException(
+          ErrorCode.BAD_VALUE, "failCommand needs data.failCommands, a list of command names");
+    }
+    Set<String> commands = new LinkedHashSet<>();
+    for (BsonValue n : names) {
+      if (!n.isString()) {
+        throw new MongoServerException(
+            ErrorCode.TYPE_MISMATCH, "data.failCommands must hold command names");
+      }
+      commands.add(n.asString().getValue());
+    }
+    long block = 0;
+    if (data.get("blockConnection") instanceof BsonBoolean b && b.getValue()) {
+      if (!(data.get("blockTimeMS") instanceof BsonValue t && t.isNumber())) {
+        throw new MongoServerException(
+            ErrorCode.BAD_VALUE, "blockConnection needs blockTimeMS, a number");
+      }
+      block = t.asNumber().longValue();
+    }
+    boolean close = data.get("closeConnection") instanceof BsonBoolean c && c.getValue();
+    Integer code = null;
+    if (data.containsKey("errorCode")) {
+      if (!data.get("errorCode").isNumber()) {
+        throw new MongoServerException(ErrorCode.TYPE_MISMATCH, "errorCode must be a number");
+      }
+      code = data.get("errorCode").asNumber().intValue();
+    }
+    List<String> labels = new ArrayList<>();
+    if (data.get("errorLabels") instanceof BsonArray array) {
+      array.forEach(l -> labels.add(l.asString().getValue()));
+    }
+    BsonDocument wce = data.get("writeConcernError") instanceof BsonDocument d ? d.clone() : null;
+    String app = data.get("appName") instanceof BsonString s ? s.getValue() : null;
+    return new Settings(commands, block, close, code, List.copyOf(labels), wce, app);
+  }
+
+  /**
+   * What {@code command} from a client of {@code appName} must do now; null when the point does not
+   * apply to it (off, another command, another application, skipped, or used up).
+   */
+  public synchronized Activation activate(String command, String appName) {
+    Settings s = settings;
+    if (s == null || remaining <= 0 || !s.commands().contains(command)) {
+      return null;
+    }
+    if (s.appName() != null && !s.appName().equals(appName)) {
+      return null;
+    }
+    if (skip > 0) {
+      skip--;
+      return null;
+    }
+    if (remaining != Long.MAX_VALUE) {
+      remaining--;
+    }
+    entered++;
+    return new Activation(
+        s.blockMillis(),
+        s.closeConnection(),
+        s.errorCode() == null ? null : Activation.errorReply(s.errorCode(), s.errorLabels()),
+        s.writeConcernError());
+  }
+
+  /** MongoDB's name of an error code; empty for a code this node does not know. */
+  static String codeName(int code) {
+    for (ErrorCode c : ErrorCode.values()) {
+      if (c.code() == code) {
+        return c.codeName();
+      }
+    }
+    return "";
+  }
+}
