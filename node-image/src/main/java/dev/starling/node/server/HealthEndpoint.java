@@ -13,9 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP side port: {@code /healthz} (alive, storage open), {@code /readyz} (what the node
- * passes as {@code ready}: accepting connections, and on a member PRIMARY, SECONDARY or ARBITER, so
- * a Kubernetes readiness probe and a PodDisruptionBudget count only members serving their role) and
+ * The HTTP side port: {@code /healthz} (alive, storage open), {@code /readyz} (what the node passes
+ * as {@code ready}: accepting connections, and on a member PRIMARY, SECONDARY or ARBITER, so a
+ * Kubernetes readiness probe and a PodDisruptionBudget count only members serving their role) and
  * {@code /metrics} (Prometheus text format).
  */
 public final class HealthEndpoint implements AutoCloseable {
