@@ -41,6 +41,9 @@ public final class CommandDispatcher implements RequestHandler {
    * spares internal clients.
    */
   private FailCommandPoint.Activation failCommand(String name, ClientConnection connection) {
+    if (!node.failCommand().on()) {
+      return null;
+    }
     BsonDocument metadata = connection == null ? null : connection.clientMetadata();
     String app =
         metadata != null

@@ -22,8 +22,9 @@ import org.bson.BsonValue;
  * {@code {times: n}} (the next n matching commands), {@code {skip: n}} (all but the next n). {@code
  * data.appName} limits it to clients whose hello metadata names that application.
  *
- * <p>Thread-safe: every connection asks {@link #activate} before running its command; a {@code
- * times} count is taken exactly once per activation.
+ * <p>Thread-safe: every connection asks {@link #activate} before running its command; while the
+ * point is off (always, outside tests) that is one volatile read, and a {@code times} count is
+ * taken exactly once per activation, under the lock.
  */
 public final class FailCommandPoint {
   /** The fail point's name in configureFailPoint. */
@@ -61,7 +62,8 @@ public final class FailCommandPoint {
       BsonDocument writeConcernError,
       String appName) {}
 
-  private Settings settings;
+  /** Null while off; volatile so that a command checks "off" without taking the lock. */
+  private volatile Settings settings;
 
   /** Activations left; Long.MAX_VALUE is always. */
   private long remaining;
@@ -150,11 +152,20 @@ public final class FailCommandPoint {
     return new Settings(commands, block, close, code, List.copyOf(labels), wce, app);
   }
 
+  /** Whether the point is switched on (one volatile read). */
+  public boolean on() {
+    return settings != null;
+  }
+
   /**
    * What {@code command} from a client of {@code appName} must do now; null when the point does not
    * apply to it (off, another command, another application, skipped, or used up).
    */
-  public synchronized Activation activate(String command, String appName) {
+  public Activation activate(String command, String appName) {
+    return settings == null ? null : activateLocked(command, appName);
+  }
+
+  private synchronized Activation activateLocked(String command, String appName) {
     Settings s = settings;
     if (s == null || remaining <= 0 || !s.commands().contains(command)) {
       return null;

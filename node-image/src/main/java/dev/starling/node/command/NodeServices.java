@@ -37,34 +37,6 @@ public record NodeServices(
     java.util.Objects.requireNonNull(failCommand, "failCommand");
   }
 
-  /** The services with the failCommand fail point off. */
-  public NodeServices(
-      StorageEngine storage,
-      CursorManager cursors,
-      NodeOptions options,
-      ServerParameters parameters,
-      ConnectionStats connections,
-      OpCounters opCounters,
-      Clock clock,
-      Instant startedAt,
-      String hostName,
-      Replication replication,
-      OplogTruncator oplogTruncator) {
-    this(
-        storage,
-        cursors,
-        options,
-        parameters,
-        connections,
-        opCounters,
-        clock,
-        startedAt,
-        hostName,
-        replication,
-        oplogTruncator,
-        new FailCommandPoint());
-  }
-
   /** "host:port" as this node names itself. */
   public String me() {
     return hostName + ":" + options.port;

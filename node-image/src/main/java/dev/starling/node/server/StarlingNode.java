@@ -199,7 +199,8 @@ public final class StarlingNode implements AutoCloseable {
             clock.instant(),
             hostName,
             replication,
-            oplogTruncator);
+            oplogTruncator,
+            new dev.starling.node.command.FailCommandPoint());
     List<InetSocketAddress> addresses = new ArrayList<>();
     List<InetSocketAddress> httpAddresses = new ArrayList<>();
     List<String> ips = options.bindIpAll ? List.of("0.0.0.0") : options.bindIps;

@@ -175,7 +175,8 @@ class CommandMetadataTest {
               Instant.EPOCH,
               "node1",
               set.coordinator,
-              null);
+              null,
+              new FailCommandPoint());
       CommandDispatcher dispatcher = new CommandDispatcher(Commands.registry(), node);
 
       BsonDocument reply =

@@ -48,7 +48,8 @@ class StandaloneDispatchTest {
             Instant.EPOCH,
             "node1",
             new StandaloneReplication(),
-            null);
+            null,
+            new FailCommandPoint());
     dispatcher = new CommandDispatcher(Commands.registry(), node);
   }
 

@@ -49,7 +49,8 @@ class DbHashCommandTest {
             Instant.EPOCH,
             "node1",
             new StandaloneReplication(),
-            null);
+            null,
+            new dev.starling.node.command.FailCommandPoint());
     context = new CommandContext("test", null, node);
   }
 
