@@ -159,10 +159,55 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Keeps what explains a failure after {@code down} removes the state: the operator's container
+   * logs, every Event and every ReplicaSet, under {@code e2e/target/cluster-logs/<time>}.
+   */
+  private void keepEvidence() throws IOException, InterruptedException {
+    Path into =
+        checkout
+            .resolve("e2e/target/cluster-logs")
+            .resolve(String.valueOf(System.currentTimeMillis()));
+    Files.createDirectories(into);
+    Files.writeString(
+        into.resolve("events.txt"),
+        kubectl("get", "events", "-A", "--sort-by=.lastTimestamp").out());
+    Files.writeString(
+        into.resolve("replicasets.yaml"), kubectl("get", "srs", "-A", "-o", "yaml").out());
+    Path pods = stateDir().resolve("kubelet/pods");
+    if (!Files.isDirectory(pods)) {
+      return;
+    }
+    try (var operators = Files.list(pods)) {
+      for (Path pod :
+          operators
+              .filter(p -> p.getFileName().toString().startsWith("starling-system_"))
+              .toList()) {
+        Path logs = pod.resolve("logs");
+        if (!Files.isDirectory(logs)) {
+          continue;
+        }
+        try (var files = Files.walk(logs)) {
+          for (Path log : files.filter(Files::isRegularFile).toList()) {
+            Path copy =
+                into.resolve(
+                    pod.getFileName() + "_" + logs.relativize(log).toString().replace('/', '_'));
+            Files.copy(log, copy);
+          }
+        }
+      }
+    }
+  }
+
   /** Stops everything; the caller checks what was left behind. */
   @Override
   public void close() throws IOException, InterruptedException {
     client.close();
+    try {
+      keepEvidence();
+    } catch (IOException | RuntimeException e) {
+      System.err.println("could not keep the cluster's logs: " + e);
+    }
     run(checkout, 120, "down").assertOk();
   }
 }
