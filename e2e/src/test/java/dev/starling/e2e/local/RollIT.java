@@ -49,7 +49,8 @@ class RollIT {
   @Order(2)
   void aSupervisedRollWaitsForADownMemberSurvivesOperatorKillsAndStopsBeforeThePrimary()
       throws Exception {
-    set.patchSpec("{\"updateStrategy\":{\"type\":\"Supervised\"}}");
+    // Pacing keeps 15 s between restarts, so the operator's kills land between them.
+    set.patchSpec("{\"updateStrategy\":{\"type\":\"Supervised\",\"pacingSeconds\":15}}");
     set.awaitSettled(3, "starling/node:0.1.1");
     String primary = set.srs().primary();
     String down =
@@ -83,8 +84,11 @@ class RollIT {
       assertThat(set.podUids()).isEqualTo(before);
       cluster.run("fault", "resume", set.ns + "/" + down).assertOk();
 
-      // Every stage of the roll ends with the operator killed; it resumes from what it observes.
-      for (int restarted = 0; restarted < 2; restarted++) {
+      // Every stage of the roll ends with the operator killed; it resumes from what it observes
+      // (pacing too: it reads the restarted pod's age). The two members other than the primary are
+      // restarted; had both restarts come before a kill, the loop would still end.
+      long restartsBefore = set.count("RestartMember");
+      while (set.count("RestartMember") < restartsBefore + 2) {
         long seen = set.count("RestartMember");
         await().atMost(RolledSet.ROLL).until(() -> set.count("RestartMember") > seen);
         set.killOperator();
@@ -125,7 +129,7 @@ class RollIT {
   @Order(3)
   void anImageChangeOnFiveMembersUnderWritesRestartsEachOnceThePrimaryLastAfterOneStepDown()
       throws Exception {
-    set.patchSpec("{\"updateStrategy\":{\"type\":\"Automatic\"}}");
+    set.patchSpec("{\"updateStrategy\":{\"type\":\"Automatic\",\"pacingSeconds\":0}}");
     set.cluster.kubectl("-n", set.ns, "scale", "srs/" + set.name, "--replicas=5").assertOk();
     set.awaitSettled(5, "starling/node:0.1.2");
     assertRolledSafely(set.rollUnderWrites(5, "starling/node:0.1.3"));
