@@ -15,7 +15,11 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 
-/** listDatabases: every database that has a collection, with sizes (run on admin). */
+/**
+ * listDatabases: every database that has a collection, with sizes (run on admin); {@code filter}
+ * selects by name, sizeOnDisk and empty, {@code nameOnly} leaves the sizes out, {@code
+ * authorizedDatabases} changes nothing on a node without authentication.
+ */
 public final class ListDatabasesCommand implements Command {
   @Override
   public List<String> names() {
@@ -40,12 +44,12 @@ public final class ListDatabasesCommand implements Command {
       for (CollectionMeta collection : storage.collections(name)) {
         size += storage.dataSize(collection);
       }
-      BsonDocument entry = new BsonDocument("name", new BsonString(name));
-      if (!nameOnly) {
-        entry
-            .append("sizeOnDisk", new BsonInt64(size))
-            .append("empty", BsonBoolean.valueOf(size == 0));
-      }
+      // The filter sees every field even with nameOnly, as on mongod, so that {sizeOnDisk: {$gt:
+      // 0}} selects the same databases whether or not the sizes are shown.
+      BsonDocument entry =
+          new BsonDocument("name", new BsonString(name))
+              .append("sizeOnDisk", new BsonInt64(size))
+              .append("empty", BsonBoolean.valueOf(size == 0));
       if (filter.matches(entry)) {
         databases.add(nameOnly ? new BsonDocument("name", entry.get("name")) : entry);
         total += size;
