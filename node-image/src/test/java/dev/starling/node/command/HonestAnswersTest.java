@@ -315,6 +315,25 @@ class HonestAnswersTest {
   }
 
   @Test
+  void minAndMaxFollowADescendingIndexsOrder() {
+    assertOk(
+        run(
+            "{insert: 'c', documents: [{_id: 1, a: 1}, {_id: 2, a: 2}, {_id: 3, a: 3},"
+                + " {_id: 4, a: 4}, {_id: 5, a: 5}]}"));
+    assertOk(run("{createIndexes: 'c', indexes: [{key: {a: -1}, name: 'a_-1'}]}"));
+
+    assertThat(ids(run("{find: 'c', hint: {a: -1}, min: {a: 4}, max: {a: 1}}")))
+        .containsExactly(4, 3, 2);
+    assertError(
+        run("{find: 'c', hint: {a: -1}, min: {a: 1}, max: {a: 4}}"), 51175, "Location51175");
+  }
+
+  @Test
+  void minAndMaxOnAMissingCollectionFindNothing() {
+    assertThat(ids(run("{find: 'nothing', min: {a: 1}}"))).isEmpty();
+  }
+
+  @Test
   void minAndMaxMustMatchTheHintedIndexAndBeOrdered() {
     seedMinMax();
     assertError(run("{find: 'c', hint: {a: 1, b: 1}, min: {b: 1, a: 1}}"), 51174, "Location51174");

@@ -154,8 +154,10 @@ public final class FindCommand implements Command {
   /**
    * Refuses the find options this node does not honour rather than ignore them, with 238
    * NotImplemented (a well-formed request mongod would serve). {@code showRecordId}: records are
-   * keyed by {@code _id}, there is no record id to show. {@code returnKey}: results carry no index
-   * key. A false value asks for nothing and is accepted.
+   * keyed by {@code _id}, there is no record id to show. {@code returnKey}: mongod returns the key
+   * of the index its plan scanned, and here the {@code _id} index is the record store itself (its
+   * scans are collection scans), so the keys would differ from mongod's. A false value asks for
+   * nothing and is accepted.
    */
   private static void refuseUnsupported(BsonDocument command) {
     for (String option : List.of("returnKey", "showRecordId")) {
