@@ -249,6 +249,28 @@ class HonestAnswersIT {
     assertThat(client.listDatabaseNames()).doesNotContain("wcdrop5", "wcdropnoSuchMode");
   }
 
+  // ------------------------------------------------------ 2. sort in an update statement
+
+  @Test
+  void theDriversUpdateOneSortIsRefusedAsMongod60RefusesIt() {
+    MongoCollection<Document> coll = client.getDatabase("honest").getCollection("sorted");
+    coll.insertMany(List.of(new Document("_id", 1), new Document("_id", 2)));
+
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                coll.updateOne(
+                    new Document(),
+                    new Document("$set", new Document("x", 1)),
+                    new com.mongodb.client.model.UpdateOptions().sort(new Document("_id", -1))));
+
+    assertThat(thrown).isInstanceOf(com.mongodb.MongoServerException.class);
+    assertThat(((com.mongodb.MongoServerException) thrown).getCode()).isEqualTo(40415);
+    assertThat(thrown)
+        .hasMessageContaining("BSON field 'update.updates.sort' is an unknown field.");
+    assertThat(coll.countDocuments(new Document("x", 1))).isZero();
+  }
+
   // ----------------------------------------------------------- 1. collation with a driver
 
   @Test
