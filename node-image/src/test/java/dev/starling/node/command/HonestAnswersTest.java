@@ -143,6 +143,20 @@ class HonestAnswersTest {
             "{update: 'c', updates: [{q: {_id: 1}, u: {$set: {x: 1}}, collation: {locale:"
                 + " 'simple'}}]}"));
     assertOk(run("{create: 'd', collation: {locale: 'simple'}}"));
+    assertThat(
+            run("{listCollections: 1, filter: {name: 'd'}}")
+                .getDocument("cursor")
+                .getArray("firstBatch")
+                .get(0)
+                .asDocument()
+                .getDocument("options"))
+        .isEmpty();
+    assertOk(
+        run(
+            "{createIndexes: 'c', indexes: [{key: {s: 1}, name: 's_1', collation: {locale:"
+                + " 'simple'}}]}"));
+    assertThat(run("{listIndexes: 'c'}").getDocument("cursor").getArray("firstBatch").get(1))
+        .isEqualTo(BsonDocument.parse("{v: 2, key: {s: 1}, name: 's_1'}"));
   }
 
   @Test
