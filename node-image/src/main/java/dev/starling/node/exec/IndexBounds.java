@@ -20,6 +20,10 @@ import org.bson.BsonValue;
  * order (51174), and min strictly before max in the index's order (51175).
  */
 public final class IndexBounds implements Predicate<BsonDocument> {
+  /** mongod's find wraps a planner error in this (without the query, here). */
+  private static final String PLANNER_ERROR =
+      "error processing query: planner returned error :: caused by :: ";
+
   private final BsonDocument keyPattern;
   private final BsonValue[] min;
   private final BsonValue[] max;
@@ -44,7 +48,7 @@ public final class IndexBounds implements Predicate<BsonDocument> {
         || (hint.isString() && hint.asString().getValue().isEmpty())) {
       throw new MongoServerException(
           ErrorCode.LOCATION_51173,
-          "When using min()/max() a hint of which index to use must be provided");
+          PLANNER_ERROR + "When using min()/max() a hint of which index to use must be provided");
     }
     BsonDocument keyPattern = keyPattern(collection, hint);
     BsonValue[] lower = min.isEmpty() ? null : tuple(min, keyPattern);
@@ -53,8 +57,9 @@ public final class IndexBounds implements Predicate<BsonDocument> {
     if (lower != null && upper != null && bounds.compare(lower, upper) >= 0) {
       throw new MongoServerException(
           ErrorCode.LOCATION_51175,
-          "The value provided for min() does not come before the value provided for max() in the"
-              + " hinted index");
+          PLANNER_ERROR
+              + "The value provided for min() does not come before the value provided for max()"
+              + " in the hinted index");
     }
     return bounds;
   }
@@ -92,7 +97,8 @@ public final class IndexBounds implements Predicate<BsonDocument> {
     List<String> given = new ArrayList<>(bound.keySet());
     if (!given.equals(fields)) {
       throw new MongoServerException(
-          ErrorCode.LOCATION_51174, "The index chosen is not compatible with min/max");
+          ErrorCode.LOCATION_51174,
+          PLANNER_ERROR + "The index chosen is not compatible with min/max");
     }
     return bound.values().toArray(new BsonValue[0]);
   }
