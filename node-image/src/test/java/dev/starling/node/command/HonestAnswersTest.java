@@ -379,7 +379,7 @@ class HonestAnswersTest {
   // -------------------------------------------------------------------- 8. listDatabases
 
   @Test
-  void listDatabasesFiltersOnNameSizeAndEmptyWithOrWithoutNameOnly() {
+  void listDatabasesFiltersTheEntriesAsTheReplyShowsThem() {
     assertOk(run("{insert: 'c', documents: [{_id: 1, pad: 'xxxxxxxxxxxxxxxxxxxxxxxxxxx'}]}"));
     assertOk(run("other", "{create: 'e'}"));
 
@@ -389,16 +389,22 @@ class HonestAnswersTest {
         .containsExactly("other");
     assertThat(names(run("admin", "{listDatabases: 1, filter: {sizeOnDisk: {$gt: 0}}}")))
         .containsExactly("test");
+    // A database is empty when it has no collection: every listed one has one.
+    assertThat(names(run("admin", "{listDatabases: 1, filter: {empty: true}}"))).isEmpty();
+    assertThat(names(run("admin", "{listDatabases: 1, filter: {empty: false}}")))
+        .containsExactlyInAnyOrder("test", "other");
+    // With nameOnly the entries have no size, so a filter on it matches nothing, as on mongod.
     assertThat(
             names(
                 run("admin", "{listDatabases: 1, nameOnly: true, filter: {sizeOnDisk: {$gt: 0}}}")))
-        .containsExactly("test");
-    assertThat(names(run("admin", "{listDatabases: 1, filter: {empty: true}}")))
+        .isEmpty();
+    assertThat(names(run("admin", "{listDatabases: 1, nameOnly: true, filter: {name: 'other'}}")))
         .containsExactly("other");
     BsonDocument nameOnly =
         run("admin", "{listDatabases: 1, nameOnly: true, authorizedDatabases: true}");
     assertThat(nameOnly.getArray("databases"))
         .allSatisfy(d -> assertThat(d.asDocument().keySet()).containsExactly("name"));
+    assertThat(nameOnly).doesNotContainKey("totalSize");
     BsonDocument filtered = run("admin", "{listDatabases: 1, filter: {name: 'test'}}");
     assertThat(filtered.getNumber("totalSize").longValue())
         .isEqualTo(

@@ -44,14 +44,16 @@ public final class ListDatabasesCommand implements Command {
       for (CollectionMeta collection : storage.collections(name)) {
         size += storage.dataSize(collection);
       }
-      // The filter sees every field even with nameOnly, as on mongod, so that {sizeOnDisk: {$gt:
-      // 0}} selects the same databases whether or not the sizes are shown.
-      BsonDocument entry =
-          new BsonDocument("name", new BsonString(name))
-              .append("sizeOnDisk", new BsonInt64(size))
-              .append("empty", BsonBoolean.valueOf(size == 0));
+      // As on mongod, the filter sees the entry as the reply shows it: with nameOnly a filter on
+      // sizeOnDisk or empty matches nothing. empty: the database has no collection.
+      BsonDocument entry = new BsonDocument("name", new BsonString(name));
+      if (!nameOnly) {
+        entry
+            .append("sizeOnDisk", new BsonInt64(size))
+            .append("empty", BsonBoolean.valueOf(storage.collections(name).isEmpty()));
+      }
       if (filter.matches(entry)) {
-        databases.add(nameOnly ? new BsonDocument("name", entry.get("name")) : entry);
+        databases.add(entry);
         total += size;
       }
     }
