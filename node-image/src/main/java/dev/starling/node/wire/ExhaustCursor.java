@@ -7,8 +7,8 @@ import org.bson.BsonValue;
 /**
  * Exhaust cursors: a getMore sent with the exhaustAllowed flag asks the node to stream the rest of
  * the cursor. Each reply sets moreToCome while the cursor stays open, and the connection answers
- * the same getMore again without a request; the reply that closes the cursor (id 0), or an error,
- * ends the stream, as on mongod.
+ * the same getMore again without a request; the reply that closes the cursor (id 0), an error, or
+ * an empty batch ends the stream.
  */
 final class ExhaustCursor {
   private ExhaustCursor() {}
@@ -25,7 +25,11 @@ final class ExhaustCursor {
         || !isOk(reply)
         || !(reply.get("cursor") instanceof BsonDocument cursor)
         || !(cursor.get("id") instanceof BsonInt64 id)
-        || id.getValue() == 0) {
+        || id.getValue() == 0
+        || !(cursor.get("nextBatch") instanceof org.bson.BsonArray batch)
+        || batch.isEmpty()) {
+      // An empty batch from an open cursor (a tailable one with nothing new) ends the stream too,
+      // rather than send empty replies as fast as the client reads them; the client asks again.
       return null;
     }
     return request.command();

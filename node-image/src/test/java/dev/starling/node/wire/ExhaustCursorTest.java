@@ -15,7 +15,9 @@ class ExhaustCursorTest {
 
   private static BsonDocument batch(long cursorId) {
     return BsonDocument.parse(
-        "{cursor: {id: {$numberLong: '" + cursorId + "'}, ns: 'test.c', nextBatch: []}, ok: 1}");
+        "{cursor: {id: {$numberLong: '"
+            + cursorId
+            + "'}, ns: 'test.c', nextBatch: [{_id: 1}]}, ok: 1}");
   }
 
   @Test
@@ -30,6 +32,14 @@ class ExhaustCursorTest {
             ExhaustCursor.nextRequest(
                 getMore(true), BsonDocument.parse("{ok: 0, code: 43, errmsg: 'gone'}")))
         .isNull();
+  }
+
+  @Test
+  void anEmptyBatchFromAnOpenTailableCursorEndsTheStreamInsteadOfSpinning() {
+    BsonDocument empty =
+        BsonDocument.parse(
+            "{cursor: {id: {$numberLong: '42'}, ns: 'test.c', nextBatch: []}, ok: 1}");
+    assertThat(ExhaustCursor.nextRequest(getMore(true), empty)).isNull();
   }
 
   @Test
