@@ -104,6 +104,7 @@ public final class CommandDispatcher implements RequestHandler {
         node.opCounters().add(OpCounters.Kind.COMMAND, 1);
       }
       CommandContext context = new CommandContext(request.database(), connection, node);
+      Collations.requireSimple(name, request.command());
       if (metadata.writeConcern().supported()) {
         WriteConcerns.validate(context, request.command());
       }

@@ -11,11 +11,23 @@ import org.bson.BsonValue;
 public final class ReadConcerns {
   private static final Set<String> LEVELS = Set.of("local", "available", "majority");
 
+  /** The fields mongod 6.0 accepts in a readConcern document. */
+  private static final Set<String> FIELDS =
+      Set.of(
+          "level",
+          "afterOpTime",
+          "afterClusterTime",
+          "atClusterTime",
+          "$_allowTransactionTableSnapshot",
+          "provenance");
+
   private ReadConcerns() {}
 
   /**
-   * Whether the command asks for readConcern "majority"; an unknown level is a BadValue, and the
-   * levels this node does not serve ("linearizable", "snapshot") are NotImplemented.
+   * Whether the command asks for readConcern "majority". A readConcern mongod 6.0 cannot parse
+   * fails as there (ReadConcernArgs::parse): not an object or an unknown level is 9 FailedToParse,
+   * an unknown field 72 InvalidOptions; the levels this node does not serve ("linearizable",
+   * "snapshot") are NotImplemented.
    */
   public static boolean isMajority(BsonDocument command) {
     BsonValue rc = command.get("readConcern");
@@ -23,7 +35,14 @@ public final class ReadConcerns {
       return false;
     }
     if (!(rc instanceof BsonDocument doc)) {
-      throw new MongoServerException(ErrorCode.TYPE_MISMATCH, "readConcern must be an object");
+      throw new MongoServerException(
+          ErrorCode.FAILED_TO_PARSE, "readConcern field should be an object");
+    }
+    for (String field : doc.keySet()) {
+      if (!FIELDS.contains(field)) {
+        throw new MongoServerException(
+            ErrorCode.INVALID_OPTIONS, "Unrecognized option in readConcern: " + field);
+      }
     }
     BsonValue level = doc.get("level");
     if (level == null) {
@@ -38,7 +57,9 @@ public final class ReadConcerns {
     }
     if (!LEVELS.contains(s.getValue())) {
       throw new MongoServerException(
-          ErrorCode.BAD_VALUE, "Invalid readConcern level: " + s.getValue());
+          ErrorCode.FAILED_TO_PARSE,
+          "readConcern.level must be either 'local', 'majority', 'linearizable', 'available', or"
+              + " 'snapshot'");
     }
     return s.getValue().equals("majority");
   }

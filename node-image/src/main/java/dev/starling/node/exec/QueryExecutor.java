@@ -29,10 +29,26 @@ public final class QueryExecutor {
   public record Execution(QueryPlan plan, Iterator<BsonDocument> results) {}
 
   public static Execution find(StorageEngine storage, CollectionMeta collection, FindSpec spec) {
+    return find(storage, collection, spec, null);
+  }
+
+  /**
+   * The same, keeping only the matches that also pass {@code also} (a find's min/max bounds),
+   * before sort, skip and limit; {@code also} may be null.
+   */
+  public static Execution find(
+      StorageEngine storage,
+      CollectionMeta collection,
+      FindSpec spec,
+      java.util.function.Predicate<BsonDocument> also) {
     BsonDocument filterSpec = spec.filter() == null ? new BsonDocument() : spec.filter();
     Filter filter = Filter.compile(filterSpec);
     QueryPlan plan = QueryPlanner.plan(collection, filterSpec, spec.hint());
-    return new Execution(plan, finish(plan.candidates(storage), filter, spec));
+    Iterator<BsonDocument> candidates = plan.candidates(storage);
+    if (also != null) {
+      candidates = Iterators.filter(candidates, also);
+    }
+    return new Execution(plan, finish(candidates, filter, spec));
   }
 
   /**

@@ -56,6 +56,12 @@ public final class RocksStorageEngine implements StorageEngine {
   private static final byte[] SIZE_SUFFIX = {'s'};
   private static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
+  /**
+   * An inserted document may pass 16 MB by the {@code _id} the node adds to a 16 MB document (the
+   * insert command checks the size as sent, as mongod does): mongod's BSONObjMaxInternalSize.
+   */
+  private static final int MAX_INSERTED_BYTES = MAX_DOCUMENT_BYTES + 16 * 1024;
+
   static {
     RocksDB.loadLibrary();
   }
@@ -758,7 +764,7 @@ public final class RocksStorageEngine implements StorageEngine {
       pendingMeta = null;
       byte[] id = KeyEncoding.encode(doc.get("_id"));
       byte[] recordKey = Keys.concat(Keys.prefix(collection.id()), id);
-      byte[] bytes = encodeForStorage(doc);
+      byte[] bytes = encodeForStorage(doc, MAX_INSERTED_BYTES);
       try (WriteBatch batch = new WriteBatch()) {
         if (db.get(cf(Column.RECORDS), recordKey) != null) {
           throw duplicateId(collection, doc.get("_id"));
@@ -778,7 +784,7 @@ public final class RocksStorageEngine implements StorageEngine {
       pendingMeta = null;
       byte[] id = KeyEncoding.encode(before.get("_id"));
       byte[] recordKey = Keys.concat(Keys.prefix(collection.id()), id);
-      byte[] bytes = encodeForStorage(after);
+      byte[] bytes = encodeForStorage(after, MAX_DOCUMENT_BYTES);
       try (WriteBatch batch = new WriteBatch()) {
         removeIndexEntries(batch, before, id, after);
         addIndexEntries(batch, after, id, before);
@@ -904,15 +910,12 @@ public final class RocksStorageEngine implements StorageEngine {
     }
   }
 
-  private static byte[] encodeForStorage(BsonDocument doc) {
+  private static byte[] encodeForStorage(BsonDocument doc, int max) {
     byte[] bytes = BsonCodec.encode(doc);
-    if (bytes.length > MAX_DOCUMENT_BYTES) {
+    if (bytes.length > max) {
       throw new MongoServerException(
           ErrorCode.BSON_OBJECT_TOO_LARGE,
-          "object to insert too large. size in bytes: "
-              + bytes.length
-              + ", max size: "
-              + MAX_DOCUMENT_BYTES);
+          "object to insert too large. size in bytes: " + bytes.length + ", max size: " + max);
     }
     return bytes;
   }

@@ -61,13 +61,26 @@ final class ConnectionLoop implements Runnable {
 
   /**
    * Answers one message: nothing when the client asked for no reply (moreToCome), one reply, or a
-   * stream of them (an awaitable hello with exhaust allowed, see {@link ExhaustHello}).
+   * stream of them (an awaitable hello or a getMore with exhaust allowed, see {@link ExhaustHello}
+   * and {@link ExhaustCursor}).
    */
   private void answer(byte[] message, OutputStream out) throws IOException {
     Request request;
     try {
       request = WireDecoder.decode(message);
     } catch (RejectedRequestException e) {
+      if (e.error().error() == dev.starling.node.error.ErrorCode.LOCATION_5739101) {
+        // mongod's reply to a legacy find (PyMongo 3.11's exhaust cursors send one): the error as
+        // a failed query, with $err, code and ok, and no codeName.
+        send(
+            out,
+            WireEncoder.queryFailure(
+                e.requestId(),
+                new BsonDocument("$err", new BsonString(e.getMessage()))
+                    .append("code", new BsonInt32(e.error().code()))
+                    .append("ok", new BsonDouble(0))));
+        return;
+      }
       send(out, WireEncoder.reply(e.opCode(), e.requestId(), errorReply(e)));
       return;
     }
@@ -84,6 +97,9 @@ final class ConnectionLoop implements Runnable {
         return;
       }
       BsonDocument next = ExhaustHello.nextRequest(request, reply);
+      if (next == null) {
+        next = ExhaustCursor.nextRequest(request, reply);
+      }
       byte[] bytes = WireEncoder.reply(request.opCode(), responseTo, reply, next != null);
       send(out, bytes);
       if (next == null) {

@@ -23,6 +23,11 @@ public final class WireDecoder {
   /** Bits 0-15 are "required": a flag we don't know there must fail the message. */
   private static final int KNOWN_REQUIRED_FLAGS = CHECKSUM_PRESENT | MORE_TO_COME;
 
+  /** mongod 5.1+'s answer to an OP_QUERY that is not a command (a legacy find). */
+  static final String LEGACY_QUERY_REMOVED =
+      "OP_QUERY is no longer supported. The client driver may require an upgrade. For more details"
+          + " see https://dochub.mongodb.org/core/legacy-opcode-removal";
+
   private WireDecoder() {}
 
   /** Decodes one whole message, header included. */
@@ -90,8 +95,10 @@ public final class WireDecoder {
         BsonArray docs = new BsonArray();
         while (p < sectionEnd) {
           int size = documentSize(bytes, p, sectionEnd, requestId);
-          docs.add(
-              document(bytes, p, size, requestId, OpCode.OP_MSG, WireLimits.MAX_BSON_OBJECT_SIZE));
+          // As mongod: a sequence's documents may reach the internal limit (an update statement
+          // around a 16 MB document); the command refuses a user document over 16 MB itself, as
+          // a write error for that document only.
+          docs.add(document(bytes, p, size, requestId, OpCode.OP_MSG, WireLimits.MAX_COMMAND_SIZE));
           p += size;
         }
         if (sequences.containsKey(identifier)) {
@@ -154,9 +161,7 @@ public final class WireDecoder {
       throw new RejectedRequestException(
           requestId,
           OpCode.OP_QUERY,
-          new MongoServerException(
-              ErrorCode.UNSUPPORTED_OP_QUERY_COMMAND,
-              "OP_QUERY is only supported for commands on <db>.$cmd, not " + namespace));
+          new MongoServerException(ErrorCode.LOCATION_5739101, LEGACY_QUERY_REMOVED));
     }
     // Drivers may wrap the command with read preference as {$query: {...}, $readPreference: ...}.
     BsonDocument command =
@@ -184,7 +189,15 @@ public final class WireDecoder {
           opCode,
           new MongoServerException(
               ErrorCode.BSON_OBJECT_TOO_LARGE,
-              "BSONObj size: " + size + " is invalid. Size must be between 0 and " + max));
+              "BSONObj size: "
+                  + size
+                  + " (0x"
+                  + Integer.toHexString(size).toUpperCase(java.util.Locale.ROOT)
+                  + ") is invalid. Size must be between 0 and "
+                  + max
+                  + "("
+                  + (max >> 20)
+                  + "MB)"));
     }
     try {
       return BsonCodec.decode(bytes, pos, size);

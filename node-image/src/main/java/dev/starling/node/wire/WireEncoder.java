@@ -44,6 +44,26 @@ public final class WireEncoder {
     return out;
   }
 
+  /** OP_REPLY responseFlags bit 1: the query failed and the document is {$err, code}. */
+  private static final int QUERY_FAILURE = 1 << 1;
+
+  /**
+   * A failed legacy OP_QUERY: an OP_REPLY with the QueryFailure flag, as mongod answers a legacy
+   * find, so that an old driver raises the error instead of reading it as a result document.
+   */
+  public static byte[] queryFailure(int responseTo, BsonDocument error) {
+    byte[] doc = BsonCodec.encode(error);
+    byte[] out = new byte[WireLimits.HEADER_SIZE + 20 + doc.length];
+    int pos = header(out, responseTo, OpCode.OP_REPLY);
+    pos = putInt(out, pos, QUERY_FAILURE | 8); // AwaitCapable, as mongod sets it
+    pos = putInt(out, pos, 0); // cursorID (8 bytes)
+    pos = putInt(out, pos, 0);
+    pos = putInt(out, pos, 0); // startingFrom
+    pos = putInt(out, pos, 1); // numberReturned
+    System.arraycopy(doc, 0, out, pos, doc.length);
+    return out;
+  }
+
   private static int header(byte[] out, int responseTo, int opCode) {
     int pos = putInt(out, 0, out.length);
     pos = putInt(out, pos, REQUEST_IDS.incrementAndGet());

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 import org.bson.BsonBinaryWriter;
 import org.bson.BsonDocument;
@@ -125,6 +126,23 @@ public final class Wire implements AutoCloseable {
       crc.update(buffer.array(), 0, length - 4);
       buffer.putInt((int) crc.getValue());
     }
+    return buffer.array();
+  }
+
+  /**
+   * An OP_MSG with a body section and one document sequence (kind 1) named {@code identifier}, as
+   * drivers send the documents of an insert.
+   */
+  public static byte[] opMsg(
+      int requestId, int flags, byte[] body, String identifier, List<byte[]> documents) {
+    byte[] name = identifier.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int sequence = 4 + name.length + 1 + documents.stream().mapToInt(d -> d.length).sum();
+    int length = 16 + 4 + 1 + body.length + 1 + sequence;
+    ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+    buffer.putInt(length).putInt(requestId).putInt(0).putInt(OP_MSG);
+    buffer.putInt(flags).put((byte) 0).put(body);
+    buffer.put((byte) 1).putInt(sequence).put(name).put((byte) 0);
+    documents.forEach(buffer::put);
     return buffer.array();
   }
 

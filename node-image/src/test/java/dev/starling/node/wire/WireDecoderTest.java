@@ -39,6 +39,28 @@ class WireDecoderTest {
   }
 
   @Test
+  void aSequenceDocumentOver16MegabytesIsLeftToTheCommandToRefuse() {
+    // mongod parses sequence documents up to its internal limit; the insert refuses the document
+    // alone (a write error), not the whole message.
+    byte[] big =
+        BsonCodec.encode(
+            new BsonDocument("_id", new org.bson.BsonInt32(1))
+                .append("x", new org.bson.BsonString("a".repeat(16 * 1024 * 1024))));
+    ByteArrayOutputStream sections = new ByteArrayOutputStream();
+    sections.write(0);
+    sections.writeBytes(bson("{insert: 'c', $db: 'test'}"));
+    byte[] id = "documents\0".getBytes(StandardCharsets.UTF_8);
+    sections.write(1);
+    sections.writeBytes(intLE(4 + id.length + big.length));
+    sections.writeBytes(id);
+    sections.writeBytes(big);
+
+    Request request = WireDecoder.decode(opMsg(7, 0, sections.toByteArray(), false));
+
+    assertThat(request.command().getArray("documents")).hasSize(1);
+  }
+
+  @Test
   void checksumIsVerifiedWhenPresent() {
     byte[] body = body("{ping: 1, $db: 'admin'}");
     assertThat(WireDecoder.decode(opMsg(1, 1, body, true)).commandName()).isEqualTo("ping");
@@ -128,7 +150,7 @@ class WireDecoderTest {
   void opQueryOnACollectionIsRefused() {
     assertThatThrownBy(() -> WireDecoder.decode(opQuery(9, "test.users", "{}")))
         .isInstanceOfSatisfying(
-            RejectedRequestException.class, e -> assertThat(e.error().code()).isEqualTo(352));
+            RejectedRequestException.class, e -> assertThat(e.error().code()).isEqualTo(5739101));
   }
 
   static byte[] bson(String json) {

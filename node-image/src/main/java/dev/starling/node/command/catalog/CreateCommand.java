@@ -25,7 +25,10 @@ public final class CreateCommand implements Command {
           "$clusterTime",
           "apiVersion",
           "apiStrict",
-          "apiDeprecationErrors");
+          "apiDeprecationErrors",
+          // Only the simple collation gets here (Collations refused the others); mongod records a
+          // collection with the simple collation as one without a collation.
+          "collation");
 
   @Override
   public List<String> names() {

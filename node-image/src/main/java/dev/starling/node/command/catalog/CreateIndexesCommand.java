@@ -25,7 +25,9 @@ import org.bson.BsonValue;
  */
 public final class CreateIndexesCommand implements Command {
   private static final Set<String> ACCEPTED_OPTIONS =
-      Set.of("key", "name", "unique", "sparse", "v", "background", "ns");
+      // collation: only the simple one gets here (Collations refused the others), and an index
+      // with the simple collation is an index without one, as mongod records it.
+      Set.of("key", "name", "unique", "sparse", "v", "background", "ns", "collation");
 
   @Override
   public List<String> names() {

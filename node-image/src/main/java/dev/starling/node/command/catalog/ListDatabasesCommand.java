@@ -15,7 +15,11 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 
-/** listDatabases: every database that has a collection, with sizes (run on admin). */
+/**
+ * listDatabases: every database that has a collection, with sizes (run on admin); {@code filter}
+ * selects by name, sizeOnDisk and empty, {@code nameOnly} leaves the sizes out, {@code
+ * authorizedDatabases} changes nothing on a node without authentication.
+ */
 public final class ListDatabasesCommand implements Command {
   @Override
   public List<String> names() {
@@ -40,14 +44,16 @@ public final class ListDatabasesCommand implements Command {
       for (CollectionMeta collection : storage.collections(name)) {
         size += storage.dataSize(collection);
       }
+      // As on mongod, the filter sees the entry as the reply shows it: with nameOnly a filter on
+      // sizeOnDisk or empty matches nothing. empty: the database has no collection.
       BsonDocument entry = new BsonDocument("name", new BsonString(name));
       if (!nameOnly) {
         entry
             .append("sizeOnDisk", new BsonInt64(size))
-            .append("empty", BsonBoolean.valueOf(size == 0));
+            .append("empty", BsonBoolean.valueOf(storage.collections(name).isEmpty()));
       }
       if (filter.matches(entry)) {
-        databases.add(nameOnly ? new BsonDocument("name", entry.get("name")) : entry);
+        databases.add(entry);
         total += size;
       }
     }

@@ -39,6 +39,7 @@ public final class DeleteCommand implements Command {
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
     BsonArray deletes = Args.array(command, "deletes");
+    StatementFields.check("delete", "deletes", deletes, StatementFields.DELETE);
     boolean ordered = Args.bool(command, "ordered", true);
     WriteBatches.checkBatchSize(deletes.size());
     CollectionMeta collection = Namespaces.existing(context, command);

@@ -1,7 +1,9 @@
 package dev.starling.node.command.crud;
 
+import dev.starling.node.bson.BsonSizes;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
+import dev.starling.node.wire.WireLimits;
 import org.bson.BsonDocument;
 import org.bson.BsonObjectId;
 import org.bson.BsonValue;
@@ -16,6 +18,17 @@ final class Documents {
    * inserts.
    */
   static BsonDocument prepareForInsert(BsonDocument doc) {
+    // mongod's fixDocumentForInsert: the limit applies to the document as sent; the _id added
+    // below may take it a little past 16 MB, which storage accepts up to the internal limit.
+    int size = BsonSizes.of(doc);
+    if (size > WireLimits.MAX_BSON_OBJECT_SIZE) {
+      throw new MongoServerException(
+          ErrorCode.BAD_VALUE,
+          "object to insert too large. size in bytes: "
+              + size
+              + ", max size: "
+              + WireLimits.MAX_BSON_OBJECT_SIZE);
+    }
     BsonDocument out;
     BsonValue id = doc.get("_id");
     if (id == null) {

@@ -49,7 +49,15 @@ public final class ExplainCommand implements Command {
     FindSpec spec;
     BsonDocument reply;
     switch (name) {
-      case "find" -> spec = FindCommand.spec(explained);
+      case "find" -> {
+        spec = FindCommand.spec(explained);
+        if (!Args.document(explained, "min", new BsonDocument()).isEmpty()
+            || !Args.document(explained, "max", new BsonDocument()).isEmpty()) {
+          // The find itself honours them (IndexBounds); its explain would not show them.
+          throw new MongoServerException(
+              ErrorCode.NOT_IMPLEMENTED, "explain of a find with min or max is not supported");
+        }
+      }
       case "count" ->
           spec =
               new FindSpec(

@@ -12,6 +12,7 @@ import dev.starling.node.error.MongoServerException;
 import dev.starling.node.exec.FindSpec;
 import dev.starling.node.exec.QueryExecutor;
 import dev.starling.node.query.Projection;
+import dev.starling.node.query.Update;
 import dev.starling.node.storage.CollectionMeta;
 import dev.starling.node.storage.CollectionWriter;
 import java.util.Iterator;
@@ -58,6 +59,9 @@ public final class FindAndModifyCommand implements Command {
             1,
             command.get("hint"));
     BsonDocument fields = Args.document(command, "fields", null);
+    // Parsed before the collection is looked up or created, as mongod parses it: an invalid update
+    // fails even when nothing would match, and leaves no collection behind.
+    Update update = remove ? null : DocumentUpdater.compile(updateSpec, false);
     CollectionMeta collection = Namespaces.forWrite(context, command);
     BsonDocument lastError = new BsonDocument();
     BsonValue value;
@@ -80,7 +84,7 @@ public final class FindAndModifyCommand implements Command {
                 context.node().storage(),
                 writer,
                 query,
-                DocumentUpdater.compile(updateSpec, false),
+                update,
                 false,
                 upsert,
                 new BsonDateTime(context.node().clock().millis()));

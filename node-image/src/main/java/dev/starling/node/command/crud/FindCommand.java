@@ -9,9 +9,11 @@ import dev.starling.node.command.Namespaces;
 import dev.starling.node.command.OpCounters;
 import dev.starling.node.exec.Cursor;
 import dev.starling.node.exec.FindSpec;
+import dev.starling.node.exec.IndexBounds;
 import dev.starling.node.exec.QueryExecutor;
 import dev.starling.node.repl.OplogTail;
 import dev.starling.node.repl.OplogWriter;
+import dev.starling.node.storage.CollectionMeta;
 import java.util.Iterator;
 import java.util.List;
 import org.bson.BsonDocument;
@@ -49,9 +51,17 @@ public final class FindCommand implements Command {
         && Namespaces.ns(context, command).equals(OPLOG_NS)) {
       return oplogFind(context, command, spec, batchSize, singleBatch);
     }
-    results =
-        QueryExecutor.find(context.node().storage(), Namespaces.existing(context, command), spec)
-            .results();
+    CollectionMeta collection = Namespaces.existing(context, command);
+    // mongod checks min/max when it plans, so a missing collection returns nothing without error.
+    IndexBounds bounds =
+        collection == null
+            ? null
+            : IndexBounds.of(
+                collection,
+                Args.document(command, "min", new BsonDocument()),
+                Args.document(command, "max", new BsonDocument()),
+                spec.hint());
+    results = QueryExecutor.find(context.node().storage(), collection, spec, bounds).results();
     return CursorReplies.firstBatch(
         context.node().cursors(), Namespaces.ns(context, command), results, batchSize, singleBatch);
   }
@@ -142,6 +152,24 @@ public final class FindCommand implements Command {
   static final String OPLOG_NS = "local.oplog.rs";
 
   /**
+   * Refuses the find options this node does not honour rather than ignore them, with 238
+   * NotImplemented (a well-formed request mongod would serve). {@code showRecordId}: records are
+   * keyed by {@code _id}, there is no record id to show. {@code returnKey}: mongod returns the key
+   * of the index its plan scanned, and here the {@code _id} index is the record store itself (its
+   * scans are collection scans), so the keys would differ from mongod's. A false value asks for
+   * nothing and is accepted.
+   */
+  private static void refuseUnsupported(BsonDocument command) {
+    for (String option : List.of("returnKey", "showRecordId")) {
+      if (Args.bool(command, option, false)) {
+        throw new dev.starling.node.error.MongoServerException(
+            dev.starling.node.error.ErrorCode.NOT_IMPLEMENTED,
+            "find option " + option + " is not supported by this node");
+      }
+    }
+  }
+
+  /**
    * local.oplog.rs, a read-only view of the oplog column in timestamp order. A sort of {@code
    * {$natural: ±1}} or {@code {ts: ±1}} is the storage order, read forwards or backwards.
    */
@@ -168,6 +196,7 @@ public final class FindCommand implements Command {
 
   /** The query a find command describes (shared with explain). */
   static FindSpec spec(BsonDocument command) {
+    refuseUnsupported(command);
     long skip = Args.number(command, "skip", 0);
     long limit = Args.number(command, "limit", 0);
     if (skip < 0) {

@@ -42,6 +42,7 @@ public final class UpdateCommand implements Command {
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
     BsonArray updates = Args.array(command, "updates");
+    StatementFields.check("update", "updates", updates, StatementFields.UPDATE);
     boolean ordered = Args.bool(command, "ordered", true);
     WriteBatches.checkBatchSize(updates.size());
     CollectionMeta collection = Namespaces.existing(context, command);
@@ -49,12 +50,23 @@ public final class UpdateCommand implements Command {
       collection = Namespaces.forWrite(context, command);
     }
     if (collection == null) {
-      // Nothing can match in a collection that does not exist, and nothing creates it.
-      context.node().opCounters().add(OpCounters.Kind.UPDATE, updates.size());
-      return WriteConcerns.finish(
-          context,
-          command,
-          new BsonDocument("n", new BsonInt32(0)).append("nModified", new BsonInt32(0)));
+      // Nothing can match in a collection that does not exist, and nothing creates it; but each
+      // update is still parsed, as mongod does, so an invalid one is a write error here too.
+      BsonArray invalid =
+          Statements.run(
+              updates,
+              ordered,
+              (i, entry) -> {
+                context.node().opCounters().add(OpCounters.Kind.UPDATE, 1);
+                BsonDocument statement = entry.asDocument();
+                DocumentUpdater.compile(statement.get("u"), Args.bool(statement, "multi", false));
+              });
+      BsonDocument reply =
+          new BsonDocument("n", new BsonInt32(0)).append("nModified", new BsonInt32(0));
+      if (!invalid.isEmpty()) {
+        reply.append("writeErrors", invalid);
+      }
+      return WriteConcerns.finish(context, command, reply);
     }
     long[] counts = {0, 0}; // n, nModified
     BsonArray upserted = new BsonArray();
