@@ -28,8 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Retryable writes as applications meet them: the Java driver, the current PyMongo and mongosh,
  * each with its default settings, insert continuously into a 3-member set while its primary steps
- * down 20 times and is killed with SIGKILL 20 times. No application sees an error, and every
- * acknowledged insert is present exactly once.
+ * down 20 times and is killed with SIGKILL 20 times. No application sees an error, but for one race
+ * of the Node.js driver's own on a kill (see {@link Expect#NODE_DRIVER_KILL_RACE}; mongosh with
+ * polling monitoring shows the node is not its cause), and every acknowledged insert is present
+ * exactly once. The Java driver with retryable writes off is the baseline: its errors and every
+ * writer's longest stall are printed (BENCHMARKS.md).
  */
 class RetryableWritesIT {
   private static final int STEP_DOWNS = Integer.getInteger("starling.retry.stepDowns", 20);
@@ -37,9 +40,29 @@ class RetryableWritesIT {
 
   @TempDir Path work;
 
+  /** What a writer's application may see. */
+  private enum Expect {
+    /** No error at all. */
+    NO_ERROR,
+    /**
+     * No error across step-downs; across kills, only the network error of the Node.js driver's own
+     * race: with streaming monitoring, its monitor may see the killed primary's socket close first
+     * and clear the pool, and the driver then leaves the operation's network error unlabelled
+     * (Server.decorateCommandError skips a stale connection's error), so it is not retried.
+     */
+    NODE_DRIVER_KILL_RACE,
+    /** Anything (retryable writes off: the baseline). */
+    ANY
+  }
+
+  private static final java.util.regex.Pattern NODE_RACE_ERROR =
+      java.util.regex.Pattern.compile(".*@\\d+: MongoNetworkError: connection \\d+ to \\S+ closed");
+
   /** A writer inserting {_id: NAME-n} into retry.NAME until stopped. */
   private interface Writer {
     String name();
+
+    Expect expect();
 
     /** Stops after the insert in flight; the number acknowledged and the errors seen. */
     Document stop() throws Exception;
@@ -55,10 +78,12 @@ class RetryableWritesIT {
               + ReplicaSetCluster.SET;
       List<Writer> writers = new ArrayList<>();
       try (MongoClient observer = rs.client("")) {
-        writers.add(javaWriter(uri));
+        writers.add(javaWriter("java", uri, Expect.NO_ERROR));
+        writers.add(javaWriter("javanoretry", uri + "&retryWrites=false", Expect.ANY));
         writers.add(
             external(
                 "py",
+                Expect.NO_ERROR,
                 List.of(
                     venvPython().toString(),
                     script("retrying_writer.py"),
@@ -66,22 +91,8 @@ class RetryableWritesIT {
                     "py",
                     stopFile("py").toString()),
                 Map.of()));
-        writers.add(
-            external(
-                "sh",
-                List.of(
-                    MongoshIT.clients().resolve("node_modules/.bin/mongosh").toString(),
-                    "--quiet",
-                    "--norc",
-                    uri,
-                    "--file",
-                    script("retrying_writer.js")),
-                Map.of(
-                    "WRITER_PREFIX", "sh",
-                    "WRITER_STOPFILE", stopFile("sh").toString(),
-                    "HOME", work.toString(),
-                    "MONGOSH_NO_UPDATE_CHECK", "1",
-                    "DO_NOT_TRACK", "1")));
+        writers.add(mongosh("sh", uri, Expect.NODE_DRIVER_KILL_RACE));
+        writers.add(mongosh("shpoll", uri + "&serverMonitoringMode=poll", Expect.NO_ERROR));
         awaitProgress(observer, writers);
 
         List<Long> stepDownMillis = new ArrayList<>();
@@ -98,6 +109,7 @@ class RetryableWritesIT {
           stepDownMillis.add((System.nanoTime() - start) / 1_000_000);
           awaitProgress(observer, writers);
         }
+        long killsBegan = System.currentTimeMillis();
         for (int i = 0; i < KILLS; i++) {
           int primary = rs.awaitPrimary();
           long start = System.nanoTime();
@@ -141,12 +153,30 @@ class RetryableWritesIT {
           assertThat(extra)
               .as("%s: nothing but what it attempted", writer.name())
               .isSubsetOf(failed);
+          List<String> errors = result.getList("errors", String.class);
+          List<String> inKills = errors.stream().filter(e -> at(e) >= killsBegan).toList();
           System.out.printf(
-              "%s: %d inserts acknowledged, %d errors%n",
-              writer.name(), acknowledged.size(), failed.size());
-          assertThat(result.getList("errors", String.class))
-              .as("errors %s saw", writer.name())
-              .isEmpty();
+              "%s: %d inserts acknowledged; errors seen: %d across %d step-downs, %d across %d"
+                  + " kills; longest stall %d ms%n",
+              writer.name(),
+              acknowledged.size(),
+              errors.size() - inKills.size(),
+              STEP_DOWNS,
+              inKills.size(),
+              KILLS,
+              result.get("stallMs", Number.class).longValue());
+          switch (writer.expect()) {
+            case NO_ERROR -> assertThat(errors).as("errors %s saw", writer.name()).isEmpty();
+            case NODE_DRIVER_KILL_RACE -> {
+              assertThat(errors)
+                  .as("errors %s saw across step-downs", writer.name())
+                  .containsExactlyElementsOf(inKills);
+              assertThat(inKills)
+                  .as("errors %s saw across kills", writer.name())
+                  .allMatch(e -> NODE_RACE_ERROR.matcher(e).matches());
+            }
+            case ANY -> {}
+          }
         }
       } finally {
         for (Writer writer : writers) {
@@ -158,6 +188,12 @@ class RetryableWritesIT {
         }
       }
     }
+  }
+
+  /** When an error ("NAME-n@EPOCHMS: ...") was seen. */
+  private static long at(String error) {
+    int from = error.indexOf('@') + 1;
+    return Long.parseLong(error.substring(from, error.indexOf(':', from)));
   }
 
   /** Waits until each writer has inserted more since the last look. */
@@ -176,27 +212,35 @@ class RetryableWritesIT {
     }
   }
 
-  private Writer javaWriter(String uri) {
+  private Writer javaWriter(String name, String uri, Expect expect) {
     AtomicBoolean stopping = new AtomicBoolean();
     AtomicLong attempted = new AtomicLong();
     List<Long> failed = new CopyOnWriteArrayList<>();
     List<String> errors = new CopyOnWriteArrayList<>();
+    AtomicLong stallNanos = new AtomicLong();
     MongoClient client = com.mongodb.client.MongoClients.create(uri);
-    MongoCollection<Document> c = client.getDatabase("retry").getCollection("java");
+    MongoCollection<Document> c = client.getDatabase("retry").getCollection(name);
     Thread thread =
         Thread.ofPlatform()
             .name("java-writer")
             .start(
                 () -> {
+                  long lastAck = System.nanoTime();
                   while (!stopping.get() && errors.size() <= 50) {
                     long n = attempted.get();
                     try {
-                      c.insertOne(new Document("_id", "java-" + n).append("n", n));
+                      c.insertOne(new Document("_id", name + "-" + n).append("n", n));
+                      long now = System.nanoTime();
+                      stallNanos.accumulateAndGet(now - lastAck, Math::max);
+                      lastAck = now;
                     } catch (RuntimeException e) {
                       failed.add(n);
                       errors.add(
-                          "java-"
+                          name
+                              + "-"
                               + n
+                              + "@"
+                              + System.currentTimeMillis()
                               + ": "
                               + e.getClass().getSimpleName()
                               + ": "
@@ -208,7 +252,12 @@ class RetryableWritesIT {
     return new Writer() {
       @Override
       public String name() {
-        return "java";
+        return name;
+      }
+
+      @Override
+      public Expect expect() {
+        return expect;
       }
 
       @Override
@@ -218,16 +267,42 @@ class RetryableWritesIT {
         client.close();
         return new Document("attempted", attempted.get())
             .append("failed", new ArrayList<>(failed))
-            .append("errors", new ArrayList<>(errors));
+            .append("errors", new ArrayList<>(errors))
+            .append("stallMs", stallNanos.get() / 1_000_000);
       }
     };
+  }
+
+  /** mongosh with its default settings, running retrying_writer.js. */
+  private Writer mongosh(String name, String uri, Expect expect) throws Exception {
+    return external(
+        name,
+        expect,
+        List.of(
+            MongoshIT.clients().resolve("node_modules/.bin/mongosh").toString(),
+            "--quiet",
+            "--norc",
+            uri,
+            "--file",
+            script("retrying_writer.js")),
+        Map.of(
+            "WRITER_PREFIX",
+            name,
+            "WRITER_STOPFILE",
+            stopFile(name).toString(),
+            "HOME",
+            work.toString(),
+            "MONGOSH_NO_UPDATE_CHECK",
+            "1",
+            "DO_NOT_TRACK",
+            "1"));
   }
 
   private Path stopFile(String name) {
     return work.resolve(name + ".stop");
   }
 
-  private Writer external(String name, List<String> command, Map<String, String> env)
+  private Writer external(String name, Expect expect, List<String> command, Map<String, String> env)
       throws Exception {
     Path out = NodeProcess.logDir().resolve("retrying-writer-" + name + ".log");
     ProcessBuilder builder =
@@ -243,6 +318,11 @@ class RetryableWritesIT {
       @Override
       public String name() {
         return name;
+      }
+
+      @Override
+      public Expect expect() {
+        return expect;
       }
 
       @Override
@@ -269,6 +349,9 @@ class RetryableWritesIT {
 
   private String script(String file) throws Exception {
     Path path = work.resolve(file);
+    if (Files.exists(path)) {
+      return path.toString();
+    }
     try (InputStream in = RetryableWritesIT.class.getResourceAsStream("/it/" + file)) {
       Files.copy(in, path);
     }
