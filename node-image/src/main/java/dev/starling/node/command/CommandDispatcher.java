@@ -3,6 +3,7 @@ package dev.starling.node.command;
 import dev.starling.node.command.repl.ReplicaSetGate;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
+import dev.starling.node.repl.RetryableWrites;
 import dev.starling.node.util.Log;
 import dev.starling.node.wire.ClientConnection;
 import dev.starling.node.wire.CloseConnectionException;
@@ -44,13 +45,7 @@ public final class CommandDispatcher implements RequestHandler {
     if (!node.failCommand().on()) {
       return null;
     }
-    BsonDocument metadata = connection == null ? null : connection.clientMetadata();
-    String app =
-        metadata != null
-                && metadata.get("application") instanceof BsonDocument application
-                && application.get("name") instanceof org.bson.BsonString s
-            ? s.getValue()
-            : null;
+    String app = applicationName(connection);
     if (dev.starling.node.repl.PeerClients.APPLICATION_NAME.equals(app)) {
       return null;
     }
@@ -71,9 +66,27 @@ public final class CommandDispatcher implements RequestHandler {
     return a;
   }
 
+  private static String applicationName(ClientConnection connection) {
+    BsonDocument metadata = connection == null ? null : connection.clientMetadata();
+    return metadata != null
+            && metadata.get("application") instanceof BsonDocument application
+            && application.get("name") instanceof org.bson.BsonString s
+        ? s.getValue()
+        : null;
+  }
+
+  /**
+   * A member's own connection (oplog fetching, heartbeats): its driver names an implicit session
+   * per command, which mongod's internal clients never do, so its cursors belong to no session.
+   */
+  private static boolean member(ClientConnection connection) {
+    return dev.starling.node.repl.PeerClients.APPLICATION_NAME.equals(applicationName(connection));
+  }
+
   @Override
   public BsonDocument handle(Request request, ClientConnection connection) {
     String name = request.commandName();
+    OperationSessionInfo session = OperationSessionInfo.NONE;
     try {
       Command command = registry.find(name);
       if (command == null || (command.testOnly() && !node.options().testCommandsEnabled())) {
@@ -88,6 +101,11 @@ public final class CommandDispatcher implements RequestHandler {
                 + name
                 + ". The client driver may require an upgrade.");
       }
+      // Read first, so that every error of a retryable write, the gate's too, gets its label.
+      session =
+          member(connection)
+              ? OperationSessionInfo.NONE
+              : OperationSessionInfo.parse(request.command());
       FailCommandPoint.Activation failing = failCommand(name, connection);
       if (failing != null && failing.error() != null) {
         BsonDocument error = failing.error().clone();
@@ -95,7 +113,7 @@ public final class CommandDispatcher implements RequestHandler {
         if (STATE_CHANGE_ERRORS.stream().anyMatch(c -> c.code() == code)) {
           node.replication().appendTopologyVersion(error);
         }
-        return error;
+        return decorate(error, session);
       }
       CommandMetadata metadata = command.metadata();
       ReplicaSetGate.check(
@@ -103,22 +121,33 @@ public final class CommandDispatcher implements RequestHandler {
       if (metadata.counter() == OpCounters.Kind.COMMAND) {
         node.opCounters().add(OpCounters.Kind.COMMAND, 1);
       }
-      CommandContext context = new CommandContext(request.database(), connection, node);
       Collations.requireSimple(name, request.command());
-      if (metadata.writeConcern().supported()) {
-        WriteConcerns.validate(context, request.command());
+      if (session.lsid() != null) {
+        node.sessions().touch(session.lsid(), node.clock().instant());
       }
-      BsonDocument reply =
-          ReadConcerns.isMajority(request.command()) && !request.database().equals("local")
-              ? node.replication().readMajority(() -> command.run(context, request.command()))
-              : command.run(context, request.command());
-      if (metadata.writeConcern() == CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN) {
-        WriteConcerns.finish(context, request.command(), reply);
+      Sessions.checkGetMore(node, name, request.command(), session.lsid());
+      try (RetryableWrites.Checkout retryable = session.checkOut(node, name)) {
+        CommandContext context =
+            new CommandContext(request.database(), connection, node, retryable);
+        if (metadata.writeConcern().supported()) {
+          WriteConcerns.validate(context, request.command());
+        }
+        Sessions.awaitAfterClusterTime(node, request.command());
+        BsonDocument reply =
+            ReadConcerns.isMajority(request.command()) && !request.database().equals("local")
+                ? node.replication().readMajority(() -> command.run(context, request.command()))
+                : command.run(context, request.command());
+        if (metadata.writeConcern() == CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN) {
+          WriteConcerns.finish(context, request.command(), reply);
+        }
+        if (failing != null && failing.writeConcernError() != null) {
+          reply.put("writeConcernError", failing.writeConcernError());
+        }
+        if (session.lsid() != null) {
+          Sessions.adoptCursor(node, reply, session.lsid());
+        }
+        return decorate(Replies.ok(reply), session);
       }
-      if (failing != null && failing.writeConcernError() != null) {
-        reply.put("writeConcernError", failing.writeConcernError());
-      }
-      return Replies.ok(reply);
     } catch (MongoServerException e) {
       BsonDocument reply = Replies.error(e);
       if (STATE_CHANGE_ERRORS.contains(e.error())) {
@@ -127,19 +156,34 @@ public final class CommandDispatcher implements RequestHandler {
         // secondary, say); only a newer version means the state changed.
         node.replication().appendTopologyVersion(reply);
       }
-      return reply;
+      return decorate(reply, session);
     } catch (org.bson.BsonInvalidOperationException | ClassCastException e) {
       // A field of the wrong BSON type that a command read without checking.
-      return Replies.error(
-          new MongoServerException(
-              ErrorCode.TYPE_MISMATCH, "invalid type in command " + name + ": " + e.getMessage()));
+      return decorate(
+          Replies.error(
+              new MongoServerException(
+                  ErrorCode.TYPE_MISMATCH,
+                  "invalid type in command " + name + ": " + e.getMessage())),
+          session);
     } catch (CloseConnectionException e) {
       throw e;
     } catch (RuntimeException e) {
       Log.error(e, "command %s failed", name);
-      return Replies.error(
-          new MongoServerException(
-              ErrorCode.INTERNAL_ERROR, "internal error in " + name + ": " + e));
+      return decorate(
+          Replies.error(
+              new MongoServerException(
+                  ErrorCode.INTERNAL_ERROR, "internal error in " + name + ": " + e)),
+          session);
     }
+  }
+
+  /**
+   * What every reply of a replica-set member carries (its {@code operationTime} and {@code
+   * $clusterTime}), and a retryable write's error labels.
+   */
+  private BsonDocument decorate(BsonDocument reply, OperationSessionInfo session) {
+    session.labelErrors(reply);
+    Sessions.appendClusterTime(node, reply);
+    return reply;
   }
 }

@@ -2,7 +2,6 @@ package dev.starling.node.command;
 
 import dev.starling.node.command.admin.BuildInfoCommand;
 import dev.starling.node.command.admin.ConnectionStatusCommand;
-import dev.starling.node.command.admin.EndSessionsCommand;
 import dev.starling.node.command.admin.GetCmdLineOptsCommand;
 import dev.starling.node.command.admin.GetLogCommand;
 import dev.starling.node.command.admin.GetParameterCommand;
@@ -68,7 +67,10 @@ public final class Commands {
                 new WhatsMyUriCommand(),
                 new GetCmdLineOptsCommand(),
                 new GetParameterCommand(),
-                new EndSessionsCommand(),
+                new dev.starling.node.command.session.StartSessionCommand(),
+                new dev.starling.node.command.session.EndSessionsCommand(),
+                new dev.starling.node.command.session.RefreshSessionsCommand(),
+                new dev.starling.node.command.session.KillSessionsCommand(),
                 new ConnectionStatusCommand(),
                 new GetLogCommand(),
                 new InsertCommand(),

@@ -5,6 +5,7 @@ import dev.starling.node.config.ServerParameters;
 import dev.starling.node.exec.CursorManager;
 import dev.starling.node.repl.OplogTruncator;
 import dev.starling.node.repl.Replication;
+import dev.starling.node.session.LogicalSessions;
 import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.wire.ConnectionStats;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.time.Instant;
  * dev.starling.node.repl.StandaloneReplication} unless the node runs with {@code --replSet}. {@code
  * oplogTruncator} (the oplog's size and truncation) is null on a standalone, which has no oplog.
  * {@code failCommand} is the node's failCommand fail point (switched only with test commands on).
+ * {@code sessions} are the logical sessions clients use.
  */
 public record NodeServices(
     StorageEngine storage,
@@ -29,12 +31,14 @@ public record NodeServices(
     String hostName,
     Replication replication,
     OplogTruncator oplogTruncator,
-    FailCommandPoint failCommand) {
+    FailCommandPoint failCommand,
+    LogicalSessions sessions) {
 
   public NodeServices {
     java.util.Objects.requireNonNull(
         replication, "replication (StandaloneReplication on a standalone)");
     java.util.Objects.requireNonNull(failCommand, "failCommand");
+    java.util.Objects.requireNonNull(sessions, "sessions");
   }
 
   /** "host:port" as this node names itself. */

@@ -137,7 +137,13 @@ public final class NodeOptions {
               + value
               + "'");
     }
-    setParameters.put(name, value);
+    if (name.equals("logicalSessionTimeoutMinutes") && !value.trim().matches("0*[1-9][0-9]{0,7}")) {
+      throw new OptionsException(
+          "--setParameter logicalSessionTimeoutMinutes must be a positive number of minutes, not '"
+              + value
+              + "'");
+    }
+    setParameters.put(name, value.trim());
   }
 
   private void applyConfigFile(Path file) throws OptionsException {

@@ -16,6 +16,7 @@ public final class ServerParameters {
       Set.of(
           "enableTestCommands",
           "cursorTimeoutMillis",
+          "logicalSessionTimeoutMinutes",
           dev.starling.node.config.OplogSize.TEST_MINIMUM_PARAMETER);
 
   private final Map<String, BsonValue> values = new LinkedHashMap<>();
@@ -27,6 +28,11 @@ public final class ServerParameters {
         "cursorTimeoutMillis",
         new BsonInt64(
             Long.parseLong(options.setParameters.getOrDefault("cursorTimeoutMillis", "600000"))));
+    values.put(
+        "logicalSessionTimeoutMinutes",
+        new BsonInt32(
+            Integer.parseInt(
+                options.setParameters.getOrDefault("logicalSessionTimeoutMinutes", "30"))));
     values.put("logLevel", new BsonInt32(0));
     values.put("quiet", BsonBoolean.valueOf(options.quiet));
     values.put("maxBSONDepth", new BsonInt32(200));
@@ -43,6 +49,11 @@ public final class ServerParameters {
 
   public BsonValue get(String name) {
     return values.get(name);
+  }
+
+  /** How long a logical session lives unused (mongod's default: 30 minutes). */
+  public int logicalSessionTimeoutMinutes() {
+    return values.get("logicalSessionTimeoutMinutes").asInt32().getValue();
   }
 
   public long cursorTimeoutMillis() {

@@ -11,6 +11,7 @@ public final class Cursor {
   private final Tail tail;
   private volatile long lastUsedMillis;
   private volatile String killedBecause;
+  private volatile BsonDocument session;
 
   /**
    * What makes a cursor tailable: it stays open at the end of its results, and (awaitData) a
@@ -35,6 +36,15 @@ public final class Cursor {
 
   public String ns() {
     return ns;
+  }
+
+  /** The logical session ({@code lsid}) the cursor belongs to, or null. */
+  public BsonDocument session() {
+    return session;
+  }
+
+  void ownedBy(BsonDocument lsid) {
+    session = lsid;
   }
 
   /**

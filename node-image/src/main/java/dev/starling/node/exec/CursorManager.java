@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bson.BsonDocument;
 
 /** The node's open cursors by id; cursors idle longer than cursorTimeoutMillis are reaped. */
 public final class CursorManager {
@@ -68,6 +69,68 @@ public final class CursorManager {
       if (cursor.ns().equals(ns)) {
         cursor.kill(reason);
       }
+    }
+  }
+
+  /**
+   * Gives cursor {@code id} (just opened by a command that named a session) to the session {@code
+   * lsid}: getMores must name the same session, and ending the session kills it.
+   */
+  public void own(long id, BsonDocument lsid) {
+    Cursor cursor = cursors.get(id);
+    if (cursor != null) {
+      cursor.ownedBy(lsid);
+    }
+  }
+
+  /** Kills the cursors of the session {@code lsid}; how many. */
+  public int killSession(BsonDocument lsid) {
+    int killed = 0;
+    for (Cursor cursor : cursors.values()) {
+      if (lsid.equals(cursor.session()) && cursors.remove(cursor.id(), cursor)) {
+        killed++;
+      }
+    }
+    return killed;
+  }
+
+  /**
+   * Checks that a getMore on cursor {@code id} names the session the cursor belongs to, as mongod:
+   * 50736 when the cursor has none but the getMore names one, 50737 when the getMore names none,
+   * 50738 when they differ. An unknown cursor passes here (the getMore reports it).
+   */
+  public void checkSession(long id, BsonDocument lsid) {
+    Cursor cursor = cursors.get(id);
+    if (cursor == null) {
+      return;
+    }
+    BsonDocument owner = cursor.session();
+    if (owner == null && lsid != null) {
+      throw new MongoServerException(
+          ErrorCode.LOCATION50736,
+          "Cannot run getMore on cursor "
+              + id
+              + ", which was not created in a session, in session "
+              + lsid.toJson());
+    }
+    if (owner != null && lsid == null) {
+      throw new MongoServerException(
+          ErrorCode.LOCATION50737,
+          "Cannot run getMore on cursor "
+              + id
+              + ", which was created in session "
+              + owner.toJson()
+              + ", without an lsid");
+    }
+    if (owner != null && !owner.equals(lsid)) {
+      throw new MongoServerException(
+          ErrorCode.LOCATION50738,
+          "Cannot run getMore on cursor "
+              + id
+              + ", which was created in session "
+              + owner.toJson()
+              + ", in session "
+              + lsid.toJson());
     }
   }
 

@@ -44,6 +44,7 @@ public final class OplogWriter implements WriteObserver {
   private volatile java.util.function.BooleanSupplier writable = () -> true;
   private volatile Consumer<OplogEntryWritten> listener = e -> {};
   private final ThreadLocal<Applying> applying = new ThreadLocal<>();
+  private volatile RetryableWrites sessions;
   private final OplogUsage usage = new OplogUsage();
   private int lastSeconds;
   private int lastIncrement;
@@ -92,6 +93,14 @@ public final class OplogWriter implements WriteObserver {
     this.listener = listener;
   }
 
+  /**
+   * Where the records of retryable writes go: each entry that carries a session adds its record to
+   * its own batch (see {@link RetryableWrites}).
+   */
+  public void sessionRecords(RetryableWrites sessions) {
+    this.sessions = sessions;
+  }
+
   /** The oplog's running size, kept up to date by every put and delete here. */
   public OplogUsage usage() {
     return usage;
@@ -115,15 +124,35 @@ public final class OplogWriter implements WriteObserver {
 
   @Override
   public void commit(DocumentWrite write, Batch batch, Runnable commit) {
-    log(write.collection().db(), batch, commit, (ts, t, wall) -> entry(ts, t, wall, write));
+    RetryableWrites.Statement statement = RetryableWrites.statement();
+    log(
+        write.collection().db(),
+        write,
+        statement,
+        batch,
+        commit,
+        (ts, t, wall) -> {
+          BsonDocument entry = entry(ts, t, wall, write);
+          return statement == null ? entry : statement.tag(entry);
+        });
   }
 
   @Override
   public void commitCatalog(CatalogWrite write, Batch batch, Runnable commit) {
-    log(write.db(), batch, commit, (ts, t, wall) -> catalogEntry(ts, t, wall, write));
+    log(write.db(), null, null, batch, commit, (ts, t, wall) -> catalogEntry(ts, t, wall, write));
   }
 
-  private void log(String db, Batch batch, Runnable commit, EntryBuilder builder) {
+  /**
+   * @param write the document write, or null for a catalog change
+   * @param statement the retryable statement making the write, or null
+   */
+  private void log(
+      String db,
+      DocumentWrite write,
+      RetryableWrites.Statement statement,
+      Batch batch,
+      Runnable commit,
+      EntryBuilder builder) {
     Applying received = applying.get();
     if (db.equals("local") || (received != null && received.entry == null)) {
       commit.run();
@@ -132,7 +161,7 @@ public final class OplogWriter implements WriteObserver {
     lock.lock();
     try {
       if (received != null) {
-        commitReceived(received, batch, commit);
+        commitReceived(received, write, batch, commit);
         return;
       }
       if (!writable.getAsBoolean()) {
@@ -144,17 +173,30 @@ public final class OplogWriter implements WriteObserver {
       BsonTimestamp ts = nextTimestamp();
       long wall = clock.millis();
       long t = term.getAsLong();
-      byte[] bytes = BsonCodec.encode(builder.build(ts, t, wall));
+      BsonDocument entry = builder.build(ts, t, wall);
+      byte[] bytes = BsonCodec.encode(entry);
       batch.put(Column.OPLOG, key(ts), bytes);
+      addSessionRecords(entry, write, batch);
       commit.run();
       usage.added(bytes.length);
+      if (statement != null) {
+        statement.written(new OpTime(ts, t));
+      }
       listener.accept(new OplogEntryWritten(new OpTime(ts, t), wall));
     } finally {
       lock.unlock();
     }
   }
 
-  private void commitReceived(Applying received, Batch batch, Runnable commit) {
+  private void addSessionRecords(BsonDocument entry, DocumentWrite write, Batch batch) {
+    RetryableWrites records = sessions;
+    if (records != null && write != null) {
+      records.addRecords(entry, write, batch);
+    }
+  }
+
+  private void commitReceived(
+      Applying received, DocumentWrite write, Batch batch, Runnable commit) {
     if (received.written) {
       throw new IllegalStateException(
           "a second logged write while applying " + received.entry.toJson());
@@ -162,6 +204,7 @@ public final class OplogWriter implements WriteObserver {
     BsonTimestamp ts = received.entry.getTimestamp("ts");
     byte[] bytes = BsonCodec.encode(received.entry);
     batch.put(Column.OPLOG, key(ts), bytes);
+    addSessionRecords(received.entry, write, batch);
     commit.run();
     usage.added(bytes.length);
     received.written = true;
@@ -198,7 +241,14 @@ public final class OplogWriter implements WriteObserver {
     lock.lock();
     try {
       byte[] bytes = BsonCodec.encode(entry);
-      storage.put(Column.OPLOG, key(entry.getTimestamp("ts")), bytes, false);
+      RetryableWrites records = sessions;
+      storage.commitBatch(
+          batch -> {
+            batch.put(Column.OPLOG, key(entry.getTimestamp("ts")), bytes);
+            if (records != null) {
+              records.addRecords(entry, null, batch);
+            }
+          });
       usage.added(bytes.length);
       written(entry);
     } finally {

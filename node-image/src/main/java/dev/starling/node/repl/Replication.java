@@ -3,6 +3,7 @@ package dev.starling.node.repl;
 import dev.starling.node.storage.Durability;
 import java.util.function.Supplier;
 import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
 
 /**
  * What the rest of the node asks of replication, as mongod's {@code ReplicationCoordinator}
@@ -103,6 +104,28 @@ public interface Replication extends AutoCloseable {
   /** Stops replication; a standalone has nothing to stop. */
   @Override
   void close();
+
+  /**
+   * The bookkeeping of retryable writes ({@code txnNumber}). A standalone refuses them as mongod
+   * does: 20 IllegalOperation "Transaction numbers are only allowed on a replica set member or
+   * mongos".
+   */
+  RetryableWrites retryableWrites();
+
+  /**
+   * What a reply's {@code operationTime} and {@code $clusterTime} say: the timestamp of this
+   * member's last applied entry (at least that of anything this command wrote or read). A
+   * standalone has no cluster time: null, and replies carry neither field.
+   */
+  BsonTimestamp operationTime();
+
+  /**
+   * Waits until this member has applied ({@code majority}: until the majority commit point has
+   * reached) {@code clusterTime}, for a read concern's {@code afterClusterTime}; 50
+   * MaxTimeMSExpired after {@code maxMillis}. A standalone refuses afterClusterTime.
+   */
+  void awaitClusterTime(BsonTimestamp clusterTime, boolean majority, long maxMillis)
+      throws InterruptedException;
 
   /**
    * The replica-set commands (replSet*, configureFailPoint), as mongod's checkReplEnabledForCommand

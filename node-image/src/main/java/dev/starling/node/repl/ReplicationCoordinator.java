@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
+import org.bson.BsonTimestamp;
 
 /**
  * The I/O around the pure {@link TopologyCoordinator}: holds the core and the monitor every
@@ -74,6 +75,7 @@ public final class ReplicationCoordinator implements Replication {
   private final BackgroundSync sync;
   private final PositionCoordinator positions;
   private final ReplicaSetCommands replicaSetCommands;
+  private final RetryableWrites retryableWrites;
 
   /** Wakes write-concern waiters: the commit point, a member's position or the state changed. */
   private final ProgressSignal replicationProgress = new ProgressSignal();
@@ -141,6 +143,8 @@ public final class ReplicationCoordinator implements Replication {
     this.replicaSetCommands =
         new ReplicaSetCommands(
             this, failPoints, heartbeats, elections, positions, stepDowns, reconfigs, sync);
+    this.retryableWrites = new RetryableWrites(storage, () -> term);
+    oplog.sessionRecords(retryableWrites);
     oplog.termSource(() -> term);
     oplog.acceptWritesWhile(() -> writablePrimary);
     oplog.onCommitted(this::written);
@@ -532,6 +536,43 @@ public final class ReplicationCoordinator implements Replication {
   @Override
   public void awaitOplogAfter(long lastSeenTs, long maxMillis) throws InterruptedException {
     syncSource.awaitOplogAfter(lastSeenTs, maxMillis);
+  }
+
+  @Override
+  public RetryableWrites retryableWrites() {
+    return retryableWrites;
+  }
+
+  @Override
+  public BsonTimestamp operationTime() {
+    synchronized (this) {
+      return topology == null ? null : topology.myLastApplied().ts();
+    }
+  }
+
+  @Override
+  public void awaitClusterTime(BsonTimestamp clusterTime, boolean majority, long maxMillis)
+      throws InterruptedException {
+    long deadline = clock.millis() + maxMillis;
+    while (true) {
+      long seen = replicationProgress.version();
+      synchronized (this) {
+        if (topology != null) {
+          OpTime reached = majority ? topology.commitPoint() : topology.myLastApplied();
+          if (reached.ts().compareTo(clusterTime) >= 0) {
+            return;
+          }
+        }
+      }
+      long left = deadline - clock.millis();
+      if (left <= 0) {
+        throw new dev.starling.node.error.MongoServerException(
+            dev.starling.node.error.ErrorCode.MAX_TIME_MS_EXPIRED,
+            "operation exceeded time limit waiting for afterClusterTime " + clusterTime);
+      }
+      // Applied positions move without a signal on every batch: look again at least every 50 ms.
+      replicationProgress.await(seen, Math.min(left, 50));
+    }
   }
 
   @Override

@@ -111,6 +111,14 @@ final class Rollback {
         case "c" -> catalogEntry(ns, o, created, createdIndexes, resync);
         default -> {}
       }
+      if (entry.get("lsid") instanceof BsonDocument lsid) {
+        // The session's retryable-write record and image follow the source's, like a document.
+        for (String side : List.of(RetryableWrites.TRANSACTIONS, RetryableWrites.IMAGES)) {
+          documents
+              .computeIfAbsent(RetryableWrites.DB + "." + side, k -> new LinkedHashSet<>())
+              .add(lsid);
+        }
+      }
     }
     CollectionCloner cloner = new CollectionCloner(peers, host, storage, oplog);
     for (String ns : resync) {
@@ -284,7 +292,7 @@ final class Rollback {
       }
       CollectionMeta collection = storage.collection(db, name);
       BsonDocument local = collection == null ? null : storage.findById(collection, id);
-      if (local != null && local.equals(remote)) {
+      if (local == null ? remote == null : local.equals(remote)) {
         continue;
       }
       if (local != null) {

@@ -6,6 +6,7 @@ import dev.starling.node.storage.Durability;
 import java.util.function.Supplier;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
 
 /**
  * Replication on a node started without {@code --replSet} (mongod's {@code
@@ -96,6 +97,25 @@ public final class StandaloneReplication implements Replication {
 
   @Override
   public void close() {}
+
+  @Override
+  public RetryableWrites retryableWrites() {
+    throw new MongoServerException(
+        ErrorCode.ILLEGAL_OPERATION,
+        "Transaction numbers are only allowed on a replica set member or mongos");
+  }
+
+  @Override
+  public BsonTimestamp operationTime() {
+    return null;
+  }
+
+  @Override
+  public void awaitClusterTime(BsonTimestamp clusterTime, boolean majority, long maxMillis) {
+    throw new MongoServerException(
+        ErrorCode.INVALID_OPTIONS,
+        "Cannot specify afterClusterTime readConcern without replication enabled");
+  }
 
   @Override
   public ReplicaSetCommands replicaSetCommands() {

@@ -200,7 +200,9 @@ public final class StarlingNode implements AutoCloseable {
             hostName,
             replication,
             oplogTruncator,
-            new dev.starling.node.command.FailCommandPoint());
+            new dev.starling.node.command.FailCommandPoint(),
+            new dev.starling.node.session.LogicalSessions(
+                java.time.Duration.ofMinutes(parameters.logicalSessionTimeoutMinutes())));
     List<InetSocketAddress> addresses = new ArrayList<>();
     List<InetSocketAddress> httpAddresses = new ArrayList<>();
     List<String> ips = options.bindIpAll ? List.of("0.0.0.0") : options.bindIps;
@@ -225,6 +227,8 @@ public final class StarlingNode implements AutoCloseable {
           EXIT_NET_ERROR);
     }
     housekeeping.scheduleWithFixedDelay(cursors::reapIdle, 60, 60, TimeUnit.SECONDS);
+    housekeeping.scheduleWithFixedDelay(
+        () -> dev.starling.node.command.Sessions.reapExpired(services), 30, 30, TimeUnit.SECONDS);
     accepting = true;
     Log.info(
         "starling-node %s waiting for connections on %s (http %d, dbpath %s)",

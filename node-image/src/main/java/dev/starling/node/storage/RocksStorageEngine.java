@@ -277,13 +277,67 @@ public final class RocksStorageEngine implements StorageEngine {
   }
 
   private WriteObserver.Batch observed(WriteBatch batch) {
-    return (column, key, value) -> {
-      try {
-        batch.put(cf(column), key, value);
-      } catch (RocksDBException e) {
-        throw storageError(e);
+    return new WriteObserver.Batch() {
+      @Override
+      public void put(Column column, byte[] key, byte[] value) {
+        try {
+          batch.put(cf(column), key, value);
+        } catch (RocksDBException e) {
+          throw storageError(e);
+        }
+      }
+
+      @Override
+      public void putDocument(CollectionMeta collection, BsonDocument doc) {
+        try {
+          putSideDocument(batch, collection, doc);
+        } catch (RocksDBException e) {
+          throw storageError(e);
+        }
       }
     };
+  }
+
+  /**
+   * An observer's own document, by {@code _id}: the stored version (if any) is replaced with its
+   * index entries and the counters follow. The callers serialise these writes (the oplog lock), so
+   * reading the stored version outside the batch is safe.
+   */
+  private void putSideDocument(WriteBatch batch, CollectionMeta collection, BsonDocument doc)
+      throws RocksDBException {
+    CollectionMeta current = catalog.getOrDefault(collection.ns(), collection);
+    byte[] id = KeyEncoding.encode(doc.get("_id"));
+    byte[] recordKey = Keys.concat(Keys.prefix(current.id()), id);
+    byte[] bytes = encodeForStorage(doc);
+    byte[] stored = db.get(cf(Column.RECORDS), recordKey);
+    BsonDocument before = stored == null ? null : BsonCodec.decode(stored);
+    for (IndexMeta index : current.indexes()) {
+      if (before != null) {
+        for (BsonValue[] tuple : keysOf(index, before)) {
+          batch.delete(cf(Column.INDEXES), IndexEntries.key(index, tuple, id));
+        }
+      }
+      for (BsonValue[] tuple : keysOf(index, doc)) {
+        batch.put(cf(Column.INDEXES), IndexEntries.key(index, tuple, id), id);
+      }
+    }
+    batch.put(cf(Column.RECORDS), recordKey, bytes);
+    long documents = before == null ? 1 : 0;
+    long size = bytes.length - (stored == null ? 0 : stored.length);
+    if (documents != 0) {
+      batch.merge(cf(Column.COUNTERS), counterKey(current, COUNT_SUFFIX), Keys.longLE(documents));
+    }
+    if (size != 0) {
+      batch.merge(cf(Column.COUNTERS), counterKey(current, SIZE_SUFFIX), Keys.longLE(size));
+    }
+  }
+
+  @Override
+  public void commitBatch(java.util.function.Consumer<WriteObserver.Batch> fill) {
+    try (WriteBatch batch = new WriteBatch()) {
+      fill.accept(observed(batch));
+      write(batch);
+    }
   }
 
   private void write(WriteBatch batch) {

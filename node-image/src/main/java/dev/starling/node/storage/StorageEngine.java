@@ -128,6 +128,12 @@ public interface StorageEngine extends AutoCloseable {
    */
   void deleteColumnRange(Column column, byte[] fromInclusive, byte[] toExclusive);
 
+  /**
+   * Commits, as one atomic batch that no {@link WriteObserver} sees, what {@code fill} adds: a
+   * received oplog entry whose write was already there, with the session record it carries.
+   */
+  void commitBatch(java.util.function.Consumer<WriteObserver.Batch> fill);
+
   /** Whether storage is open and usable (for /healthz). */
   boolean isOpen();
 

@@ -34,6 +34,14 @@ public interface WriteObserver {
   /** Adds to the batch that commits the write. */
   interface Batch {
     void put(Column column, byte[] key, byte[] value);
+
+    /**
+     * Inserts {@code doc}, or replaces the document with its {@code _id}, in a collection the
+     * observer keeps for itself (a session's last retryable write in {@code config.transactions}):
+     * part of the same atomic batch, never logged, with its index entries and counters, and with no
+     * unique-key checks beyond the {@code _id}.
+     */
+    void putDocument(CollectionMeta collection, BsonDocument doc);
   }
 
   void onWrite(DocumentWrite write, Batch batch);

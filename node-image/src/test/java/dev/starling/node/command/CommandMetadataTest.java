@@ -52,6 +52,11 @@ class CommandMetadataTest {
             "getCmdLineOpts",
             "getParameter",
             "endSessions",
+            "startSession",
+            "refreshSessions",
+            "killSessions",
+            "killAllSessions",
+            "killAllSessionsByPattern",
             "connectionStatus",
             "getLog",
             "killCursors",
@@ -176,7 +181,8 @@ class CommandMetadataTest {
               "node1",
               set.coordinator,
               null,
-              new FailCommandPoint());
+              new FailCommandPoint(),
+              new dev.starling.node.session.LogicalSessions(java.time.Duration.ofMinutes(30)));
       CommandDispatcher dispatcher = new CommandDispatcher(Commands.registry(), node);
 
       BsonDocument reply =

@@ -54,7 +54,8 @@ class HonestAnswersTest {
             "node1",
             new StandaloneReplication(),
             null,
-            new FailCommandPoint());
+            new FailCommandPoint(),
+            new dev.starling.node.session.LogicalSessions(java.time.Duration.ofMinutes(30)));
     dispatcher = new CommandDispatcher(Commands.registry(), node);
   }
 

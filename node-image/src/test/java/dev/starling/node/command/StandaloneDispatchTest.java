@@ -49,7 +49,8 @@ class StandaloneDispatchTest {
             "node1",
             new StandaloneReplication(),
             null,
-            new FailCommandPoint());
+            new FailCommandPoint(),
+            new dev.starling.node.session.LogicalSessions(java.time.Duration.ofMinutes(30)));
     dispatcher = new CommandDispatcher(Commands.registry(), node);
   }
 

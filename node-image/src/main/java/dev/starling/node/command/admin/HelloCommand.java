@@ -47,6 +47,9 @@ public final class HelloCommand implements Command {
         .append("maxMessageSizeBytes", new BsonInt32(WireLimits.MAX_MESSAGE_SIZE))
         .append("maxWriteBatchSize", new BsonInt32(WireLimits.MAX_WRITE_BATCH_SIZE))
         .append("localTime", new BsonDateTime(context.node().clock().millis()))
+        .append(
+            "logicalSessionTimeoutMinutes",
+            new BsonInt32((int) context.node().sessions().timeout().toMinutes()))
         .append("connectionId", new BsonInt64(context.connection().id()))
         .append("minWireVersion", new BsonInt32(0))
         .append("maxWireVersion", new BsonInt32(MAX_WIRE_VERSION))

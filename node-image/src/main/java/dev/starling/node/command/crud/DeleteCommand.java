@@ -44,6 +44,7 @@ public final class DeleteCommand implements Command {
     WriteBatches.checkBatchSize(deletes.size());
     CollectionMeta collection = Namespaces.existing(context, command);
     long[] n = {0};
+    Retries retries = new Retries(context);
     BsonArray errors = new BsonArray();
     if (collection != null) {
       try (CollectionWriter writer =
@@ -54,7 +55,16 @@ public final class DeleteCommand implements Command {
                 ordered,
                 (i, statement) -> {
                   context.node().opCounters().add(OpCounters.Kind.DELETE, 1);
-                  n[0] += deleteMatching(context, writer, statement.asDocument());
+                  retries.refuseMulti(Args.number(statement.asDocument(), "limit", 0) == 0);
+                  if (retries.executed(i) != null) {
+                    n[0]++; // retried: it deleted its document
+                    return;
+                  }
+                  long[] deleted = {0};
+                  retries.run(
+                      i,
+                      () -> deleted[0] = deleteMatching(context, writer, statement.asDocument()));
+                  n[0] += deleted[0];
                 });
       }
     } else {

@@ -63,6 +63,12 @@ public final class FindAndModifyCommand implements Command {
     // fails even when nothing would match, and leaves no collection behind.
     Update update = remove ? null : DocumentUpdater.compile(updateSpec, false);
     CollectionMeta collection = Namespaces.forWrite(context, command);
+    Retries retries = new Retries(context);
+    BsonDocument done = retries.executed(0);
+    if (done != null) {
+      return WriteConcerns.finish(
+          context, command, retried(retries, done, remove, returnNew, fields));
+    }
     BsonDocument lastError = new BsonDocument();
     BsonValue value;
     try (CollectionWriter writer =
@@ -73,21 +79,27 @@ public final class FindAndModifyCommand implements Command {
             QueryExecutor.find(context.node().storage(), writer.collection(), query).results();
         BsonDocument doc = it.hasNext() ? it.next() : null;
         if (doc != null) {
-          writer.delete(doc);
+          retries.run(0, "preImage", () -> writer.delete(doc));
         }
         lastError.append("n", new BsonInt32(doc == null ? 0 : 1));
         value = doc;
       } else {
         context.node().opCounters().add(OpCounters.Kind.UPDATE, 1);
-        DocumentUpdater.Outcome outcome =
-            DocumentUpdater.apply(
-                context.node().storage(),
-                writer,
-                query,
-                update,
-                false,
-                upsert,
-                new BsonDateTime(context.node().clock().millis()));
+        DocumentUpdater.Outcome[] ran = new DocumentUpdater.Outcome[1];
+        retries.run(
+            0,
+            returnNew ? "postImage" : "preImage",
+            () ->
+                ran[0] =
+                    DocumentUpdater.apply(
+                        context.node().storage(),
+                        writer,
+                        query,
+                        update,
+                        false,
+                        upsert,
+                        new BsonDateTime(context.node().clock().millis())));
+        DocumentUpdater.Outcome outcome = ran[0];
         boolean upserted = outcome.upsertedId() != null;
         lastError.append("n", new BsonInt32(upserted || outcome.matched() > 0 ? 1 : 0));
         lastError.append("updatedExisting", BsonBoolean.valueOf(outcome.matched() > 0));
@@ -97,12 +109,34 @@ public final class FindAndModifyCommand implements Command {
         value = returnNew ? outcome.after() : outcome.before();
       }
     }
+    return WriteConcerns.finish(context, command, reply(lastError, value, fields));
+  }
+
+  private static BsonDocument reply(BsonDocument lastError, BsonValue value, BsonDocument fields) {
     if (value != null && fields != null && !fields.isEmpty()) {
       value = Projection.compile(fields).apply(value.asDocument());
     }
-    BsonDocument reply =
-        new BsonDocument("lastErrorObject", lastError)
-            .append("value", value == null ? BsonNull.VALUE : value);
-    return WriteConcerns.finish(context, command, reply);
+    return new BsonDocument("lastErrorObject", lastError)
+        .append("value", value == null ? BsonNull.VALUE : value);
+  }
+
+  /**
+   * The reply of a retried findAndModify, from the entry of its write and the document it kept:
+   * what the first run answered.
+   */
+  private static BsonDocument retried(
+      Retries retries, BsonDocument entry, boolean remove, boolean returnNew, BsonDocument fields) {
+    BsonDocument lastError = new BsonDocument("n", new BsonInt32(1));
+    String op = Retries.op(entry);
+    if (remove) {
+      return reply(lastError, retries.image(entry), fields);
+    }
+    lastError.append("updatedExisting", BsonBoolean.valueOf(op.equals("u")));
+    if (op.equals("i")) {
+      BsonDocument inserted = entry.getDocument("o");
+      lastError.append("upserted", inserted.get("_id"));
+      return reply(lastError, returnNew ? inserted : null, fields);
+    }
+    return reply(lastError, retries.image(entry), fields);
   }
 }

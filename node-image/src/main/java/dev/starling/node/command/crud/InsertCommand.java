@@ -34,6 +34,7 @@ public final class InsertCommand implements Command {
     WriteBatches.checkBatchSize(documents.size());
     CollectionMeta collection = Namespaces.forWrite(context, command);
     int[] n = {0};
+    Retries retries = new Retries(context);
     BsonArray errors;
     try (CollectionWriter writer =
         context.node().storage().writer(collection, WriteConcerns.durability(context, command))) {
@@ -42,7 +43,10 @@ public final class InsertCommand implements Command {
               documents,
               ordered,
               (i, document) -> {
-                writer.insert(Documents.prepareForInsert(document.asDocument()));
+                if (retries.executed(i) == null) {
+                  retries.run(
+                      i, () -> writer.insert(Documents.prepareForInsert(document.asDocument())));
+                }
                 context.node().opCounters().add(OpCounters.Kind.INSERT, 1);
                 n[0]++;
               });

@@ -1,6 +1,7 @@
 package dev.starling.node.command.crud;
 
 import dev.starling.node.command.Replies;
+import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import org.bson.BsonArray;
 import org.bson.BsonValue;
@@ -16,6 +17,15 @@ final class Statements {
     void run(int index, BsonValue statement);
   }
 
+  /** Errors that end the whole command instead of one statement: the member stopped writing. */
+  private static final java.util.Set<ErrorCode> FAIL_THE_BATCH =
+      java.util.EnumSet.of(
+          ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
+          ErrorCode.NOT_WRITABLE_PRIMARY,
+          ErrorCode.PRIMARY_STEPPED_DOWN,
+          ErrorCode.SHUTDOWN_IN_PROGRESS,
+          ErrorCode.INTERRUPTED_AT_SHUTDOWN);
+
   private Statements() {}
 
   static BsonArray run(BsonArray statements, boolean ordered, Body body) {
@@ -28,6 +38,11 @@ final class Statements {
         }
         body.run(i, statement);
       } catch (MongoServerException e) {
+        if (FAIL_THE_BATCH.contains(e.error())) {
+          // As mongod: this member can no longer write, so the whole command fails with it; a
+          // driver then retries a retryable write on the new primary.
+          throw e;
+        }
         errors.add(Replies.writeError(i, e));
         if (ordered) {
           break;

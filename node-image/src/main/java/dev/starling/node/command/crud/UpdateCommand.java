@@ -72,6 +72,7 @@ public final class UpdateCommand implements Command {
     BsonArray upserted = new BsonArray();
     BsonArray errors;
     BsonDateTime now = new BsonDateTime(context.node().clock().millis());
+    Retries retries = new Retries(context);
     try (CollectionWriter writer =
         context.node().storage().writer(collection, WriteConcerns.durability(context, command))) {
       errors =
@@ -82,21 +83,40 @@ public final class UpdateCommand implements Command {
                 context.node().opCounters().add(OpCounters.Kind.UPDATE, 1);
                 BsonDocument statement = entry.asDocument();
                 boolean multi = Args.bool(statement, "multi", false);
-                DocumentUpdater.Outcome outcome =
-                    DocumentUpdater.apply(
-                        context.node().storage(),
-                        writer,
-                        new FindSpec(
-                            Args.document(statement, "q", new BsonDocument()),
-                            null,
-                            null,
-                            0,
-                            0,
-                            statement.get("hint")),
-                        DocumentUpdater.compile(statement.get("u"), multi),
-                        multi,
-                        Args.bool(statement, "upsert", false),
-                        now);
+                retries.refuseMulti(multi);
+                BsonDocument done = retries.executed(i);
+                if (done != null) {
+                  // Retried: the entry says what the statement did.
+                  counts[0]++;
+                  if (Retries.op(done).equals("i")) {
+                    upserted.add(
+                        new BsonDocument("index", new BsonInt32(i))
+                            .append("_id", done.getDocument("o").get("_id")));
+                  } else {
+                    counts[1]++;
+                  }
+                  return;
+                }
+                DocumentUpdater.Outcome[] ran = new DocumentUpdater.Outcome[1];
+                retries.run(
+                    i,
+                    () ->
+                        ran[0] =
+                            DocumentUpdater.apply(
+                                context.node().storage(),
+                                writer,
+                                new FindSpec(
+                                    Args.document(statement, "q", new BsonDocument()),
+                                    null,
+                                    null,
+                                    0,
+                                    0,
+                                    statement.get("hint")),
+                                DocumentUpdater.compile(statement.get("u"), multi),
+                                multi,
+                                Args.bool(statement, "upsert", false),
+                                now));
+                DocumentUpdater.Outcome outcome = ran[0];
                 if (outcome.upsertedId() != null) {
                   counts[0]++;
                   upserted.add(

@@ -50,7 +50,8 @@ class DbHashCommandTest {
             "node1",
             new StandaloneReplication(),
             null,
-            new dev.starling.node.command.FailCommandPoint());
+            new dev.starling.node.command.FailCommandPoint(),
+            new dev.starling.node.session.LogicalSessions(java.time.Duration.ofMinutes(30)));
     context = new CommandContext("test", null, node);
   }
 

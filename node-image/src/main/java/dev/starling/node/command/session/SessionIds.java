@@ -1,0 +1,41 @@
+package dev.starling.node.command.session;
+
+import dev.starling.node.command.OperationSessionInfo;
+import dev.starling.node.command.TypeNames;
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/** The array of session ids that endSessions, refreshSessions and killSessions take. */
+final class SessionIds {
+  /** mongod's limit on the ids of one endSessions or refreshSessions. */
+  static final int MAX = 10_000;
+
+  private SessionIds() {}
+
+  static List<BsonDocument> of(BsonDocument command, String name) {
+    BsonValue value = command.get(name);
+    if (!value.isArray()) {
+      throw new MongoServerException(
+          ErrorCode.TYPE_MISMATCH,
+          "BSON field '"
+              + name
+              + "' is the wrong type '"
+              + TypeNames.of(value)
+              + "', expected type 'array'");
+    }
+    if (value.asArray().size() > MAX) {
+      throw new MongoServerException(
+          ErrorCode.BAD_VALUE,
+          name + " takes at most " + MAX + " sessions, not " + value.asArray().size());
+    }
+    List<BsonDocument> ids = new ArrayList<>();
+    for (BsonValue id : value.asArray()) {
+      ids.add(OperationSessionInfo.lsid(id, name));
+    }
+    return ids;
+  }
+}
