@@ -77,6 +77,7 @@ final class CollectionOperations {
       case "findOneAndReplace" -> findOneAndReplace();
       case "findOneAndDelete" -> findOneAndDelete();
       case "bulkWrite" -> bulkWrite();
+      case "mapReduce" -> mapReduce();
       case "createIndex" -> createIndex();
       case "dropIndex" -> dropIndex();
       case "listIndexes" ->
@@ -471,6 +472,23 @@ final class CollectionOperations {
         };
     a.checkAllUsed();
     return model;
+  }
+
+  /** mapReduce with inline output, the only form the retryable-reads tests use. */
+  @SuppressWarnings("deprecation")
+  private BsonValue mapReduce() {
+    String map = args.required("map").asJavaScript().getCode();
+    String reduce = args.required("reduce").asJavaScript().getCode();
+    BsonValue out = args.get("out");
+    if (out != null && !out.equals(new BsonDocument("inline", new org.bson.BsonInt32(1)))) {
+      throw Unsupported.argument("out " + out, "mapReduce");
+    }
+    args.checkAllUsed();
+    var mapReduce =
+        session == null
+            ? collection.mapReduce(map, reduce)
+            : collection.mapReduce(session, map, reduce);
+    return Results.array(mapReduce.into(new ArrayList<>()));
   }
 
   private BsonValue createIndex() {
