@@ -2,8 +2,10 @@ package dev.starling.node.spec;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
+import org.bson.conversions.Bson;
 
 /**
  * The arguments of one operation, remembering which ones the operation read: {@link #checkAllUsed}
@@ -70,6 +72,33 @@ final class Arguments {
   /** Marks an argument used without reading it (one the runner may safely ignore). */
   void ignore(String name) {
     used.add(name);
+  }
+
+  /** The filter argument, or an empty filter. */
+  BsonDocument filter() {
+    BsonDocument filter = document("filter");
+    return filter == null ? new BsonDocument() : filter;
+  }
+
+  /** Gives the argument to {@code apply} when present. */
+  void ifPresent(String name, Consumer<BsonValue> apply) {
+    BsonValue value = get(name);
+    if (value != null) {
+      apply.accept(value);
+    }
+  }
+
+  /** Gives a {@code hint} argument to the option setter for its form: an index name or keys. */
+  void hint(Consumer<Bson> keys, Consumer<String> name) {
+    BsonValue hint = get("hint");
+    if (hint == null) {
+      return;
+    }
+    if (hint.isString()) {
+      name.accept(hint.asString().getValue());
+    } else {
+      keys.accept(hint.asDocument());
+    }
   }
 
   void checkAllUsed() {

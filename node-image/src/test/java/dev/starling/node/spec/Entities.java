@@ -23,9 +23,6 @@ import org.bson.BsonValue;
  * ends (sessions and cursors before their clients).
  */
 final class Entities implements ValueMatcher.EntityLookup, AutoCloseable {
-  private static final Set<String> COMMAND_EVENTS =
-      Set.of("commandStartedEvent", "commandSucceededEvent", "commandFailedEvent");
-
   private final String baseUri;
   private final Map<String, Object> entities = new LinkedHashMap<>();
   private final Map<String, BsonDocument> lsids = new LinkedHashMap<>();
@@ -239,10 +236,6 @@ final class Entities implements ValueMatcher.EntityLookup, AutoCloseable {
   @Override
   public BsonDocument lsid(String name) {
     return lsids.get(name);
-  }
-
-  static boolean isCommandEvent(String name) {
-    return COMMAND_EVENTS.contains(name);
   }
 
   @Override

@@ -122,6 +122,7 @@ final class Operations {
       return session(s, name, args);
     }
     if (target instanceof MongoCursor<?> cursor) {
+      args.checkAllUsed();
       return cursor(cursor, name);
     }
     throw Unsupported.operation(name + " on " + target.getClass().getSimpleName());
@@ -260,6 +261,9 @@ final class Operations {
   }
 
   private Object session(ClientSession session, String name, Arguments args) {
+    if (!name.equals("startTransaction") && !name.equals("withTransaction")) {
+      args.checkAllUsed();
+    }
     switch (name) {
       case "endSession" -> session.close();
       case "startTransaction" -> {
