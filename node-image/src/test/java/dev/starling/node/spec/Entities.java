@@ -8,6 +8,8 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.gridfs.GridFSBucket;
+import com.mongodb.client.gridfs.GridFSBuckets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,9 +20,9 @@ import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
 /**
- * The named entities of one test: clients, databases, collections, sessions, cursors and saved
- * results. It creates them from {@code createEntities} and closes what needs closing when the test
- * ends (sessions and cursors before their clients).
+ * The named entities of one test: clients, databases, collections, sessions, GridFS buckets,
+ * cursors and saved results. It creates them from {@code createEntities} and closes what needs
+ * closing when the test ends (sessions and cursors before their clients).
  */
 final class Entities implements ValueMatcher.EntityLookup, AutoCloseable {
   private final String baseUri;
@@ -53,6 +55,7 @@ final class Entities implements ValueMatcher.EntityLookup, AutoCloseable {
         entities.put(id, session);
         lsids.put(id, session.getServerSession().getIdentifier().clone());
       }
+      case "bucket" -> entities.put(id, createBucket(spec));
       default -> throw new Unsupported("unsupported entity: " + kind);
     }
   }
@@ -163,6 +166,30 @@ final class Entities implements ValueMatcher.EntityLookup, AutoCloseable {
           };
     }
     return collection;
+  }
+
+  private GridFSBucket createBucket(BsonDocument spec) {
+    MongoDatabase database = database(spec.getString("database").getValue());
+    BsonDocument options = spec.getDocument("bucketOptions", new BsonDocument());
+    GridFSBucket bucket =
+        options.containsKey("bucketName")
+            ? GridFSBuckets.create(database, options.getString("bucketName").getValue())
+            : GridFSBuckets.create(database);
+    for (Map.Entry<String, BsonValue> e : options.entrySet()) {
+      BsonValue v = e.getValue();
+      bucket =
+          switch (e.getKey()) {
+            case "bucketName" -> bucket;
+            case "chunkSizeBytes" -> bucket.withChunkSizeBytes(v.asNumber().intValue());
+            case "readConcern" -> bucket.withReadConcern(DriverOptions.readConcern(v.asDocument()));
+            case "writeConcern" ->
+                bucket.withWriteConcern(DriverOptions.writeConcern(v.asDocument()));
+            case "readPreference" ->
+                bucket.withReadPreference(DriverOptions.readPreference(v.asDocument()));
+            default -> throw new Unsupported("unsupported bucketOptions: " + e.getKey());
+          };
+    }
+    return bucket;
   }
 
   private ClientSession createSession(BsonDocument spec) {

@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.gridfs.GridFSBucket;
 import com.mongodb.client.model.CreateCollectionOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,6 +121,9 @@ final class Operations {
     }
     if (target instanceof ClientSession s) {
       return session(s, name, args);
+    }
+    if (target instanceof GridFSBucket bucket) {
+      return GridFsOperations.run(bucket, session, name, args);
     }
     if (target instanceof MongoCursor<?> cursor) {
       args.checkAllUsed();
