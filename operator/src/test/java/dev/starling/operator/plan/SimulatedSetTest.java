@@ -58,6 +58,8 @@ class SimulatedSetTest {
     boolean revisionsKnown = true;
     String approve;
     String approveHandled;
+    String stepDownRequested;
+    String stepDownHandled;
     int stepDowns;
 
     Sim(int pods) {
@@ -131,8 +133,8 @@ class SimulatedSetTest {
           statefulSet,
           0,
           cwwc,
-          null,
-          null,
+          stepDownRequested,
+          stepDownHandled,
           lastStepDown,
           new Rollout(revisionsKnown, approve, approveHandled));
     }
@@ -368,6 +370,9 @@ class SimulatedSetTest {
           stepDowns++;
           if (s.reason() == Reason.RollPrimary && s.annotationValue() != null) {
             approveHandled = s.annotationValue();
+          }
+          if (s.reason() == Reason.StepDownRequested) {
+            stepDownHandled = s.annotationValue();
           }
         }
         case ResizeOplog r -> {
@@ -704,6 +709,42 @@ class SimulatedSetTest {
             "StepDown orders-1",
             "ChangeMember orders-0");
     assertThat(sim.primary).isEqualTo(host(0));
+  }
+
+  @Test
+  void kubectlScaleDuringARollAddsMembersOnTheNewTemplateAndTheRollStillEndsWithThePrimary() {
+    Sim sim = ready(3);
+    sim.changeImage();
+    sim.run(desired(3), 1);
+    assertThat(sim.restarts).containsExactly("orders-2");
+    // The SRE scales to 5 in the middle of the roll: the new pods start on the new template.
+    List<String> steps = sim.converge(desired(5));
+    assertThat(steps).contains("GrowStatefulSet", "AddMember orders-3", "AddMember orders-4");
+    assertThat(sim.restarts)
+        .as("each old pod once, the new ones never")
+        .containsExactly("orders-2", "orders-1", "orders-0");
+    assertThat(steps).endsWith("StepDown orders-0", "RestartMember orders-0");
+    assertThat(sim.stepDowns).isEqualTo(1);
+    assertThat(sim.outdated).isEmpty();
+    assertThat(sim.config.members()).hasSize(5);
+  }
+
+  @Test
+  void aStepDownAskedForDuringARollIsHonouredAndTheRollFinishesOnTheNewPrimary() {
+    Sim sim = ready(3);
+    sim.changeImage();
+    sim.run(desired(3), 1);
+    assertThat(sim.restarts).containsExactly("orders-2");
+    sim.stepDownRequested = "sre-1";
+    List<String> steps = sim.converge(desired(3));
+    assertThat(sim.stepDownHandled).isEqualTo("sre-1");
+    assertThat(sim.restarts)
+        .containsExactlyInAnyOrder("orders-2", "orders-1", "orders-0")
+        .doesNotHaveDuplicates();
+    // Whoever is primary when only it is left steps down for the roll, then restarts last.
+    assertThat(steps.get(steps.size() - 1)).startsWith("RestartMember");
+    assertThat(steps.get(steps.size() - 2)).startsWith("StepDown");
+    assertThat(sim.outdated).isEmpty();
   }
 
   @Test
