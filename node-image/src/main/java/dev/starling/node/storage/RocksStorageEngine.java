@@ -84,6 +84,28 @@ public final class RocksStorageEngine implements StorageEngine {
   private final Map<String, CollectionMeta> catalog = new ConcurrentHashMap<>();
   private final Map<Long, ReentrantLock> collectionLocks = new ConcurrentHashMap<>();
   private volatile boolean open;
+
+  /**
+   * Held (shared) by every raw write and read of the database, and (exclusive) by {@link #close}: a
+   * background thread that writes while the node shuts down (a new primary's no-op, the journal
+   * flusher) gets 91 ShutdownInProgress instead of touching freed native memory.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+  /** Runs {@code action} while the database stays open. */
+  private <T> T whileOpen(java.util.function.Supplier<T> action) {
+    lifecycle.readLock().lock();
+    try {
+      if (!open) {
+        throw new MongoServerException(ErrorCode.SHUTDOWN_IN_PROGRESS, "storage is closed");
+      }
+      return action.get();
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
   private long nextId;
 
   public static RocksStorageEngine open(Path dbPath, WriteObserver observer) {
@@ -308,7 +330,7 @@ public final class RocksStorageEngine implements StorageEngine {
     CollectionMeta current = catalog.getOrDefault(collection.ns(), collection);
     byte[] id = KeyEncoding.encode(doc.get("_id"));
     byte[] recordKey = Keys.concat(Keys.prefix(current.id()), id);
-    byte[] bytes = encodeForStorage(doc);
+    byte[] bytes = encodeForStorage(doc, MAX_INSERTED_BYTES);
     byte[] stored = db.get(cf(Column.RECORDS), recordKey);
     BsonDocument before = stored == null ? null : BsonCodec.decode(stored);
     for (IndexMeta index : current.indexes()) {
@@ -341,11 +363,15 @@ public final class RocksStorageEngine implements StorageEngine {
   }
 
   private void write(WriteBatch batch) {
-    try {
-      db.write(writeOptions, batch);
-    } catch (RocksDBException e) {
-      throw storageError(e);
-    }
+    whileOpen(
+        () -> {
+          try {
+            db.write(writeOptions, batch);
+          } catch (RocksDBException e) {
+            throw storageError(e);
+          }
+          return null;
+        });
   }
 
   private static byte[] catalogKey(String ns) {
@@ -980,20 +1006,27 @@ public final class RocksStorageEngine implements StorageEngine {
 
   @Override
   public byte[] get(Column column, byte[] key) {
-    try {
-      return db.get(cf(column), key);
-    } catch (RocksDBException e) {
-      throw storageError(e);
-    }
+    return whileOpen(
+        () -> {
+          try {
+            return db.get(cf(column), key);
+          } catch (RocksDBException e) {
+            throw storageError(e);
+          }
+        });
   }
 
   @Override
   public void put(Column column, byte[] key, byte[] value, boolean sync) {
-    try {
-      db.put(cf(column), writeOptions, key, value);
-    } catch (RocksDBException e) {
-      throw storageError(e);
-    }
+    whileOpen(
+        () -> {
+          try {
+            db.put(cf(column), writeOptions, key, value);
+          } catch (RocksDBException e) {
+            throw storageError(e);
+          }
+          return null;
+        });
     if (sync) {
       waitUntilDurable();
     }
@@ -1001,11 +1034,15 @@ public final class RocksStorageEngine implements StorageEngine {
 
   @Override
   public void waitUntilDurable() {
-    try {
-      db.flushWal(true);
-    } catch (RocksDBException e) {
-      throw storageError(e);
-    }
+    whileOpen(
+        () -> {
+          try {
+            db.flushWal(true);
+          } catch (RocksDBException e) {
+            throw storageError(e);
+          }
+          return null;
+        });
   }
 
   @Override
@@ -1039,7 +1076,7 @@ public final class RocksStorageEngine implements StorageEngine {
         batch.deleteRange(cf(column), fromInclusive, lastKey);
         batch.delete(cf(column), lastKey);
       }
-      db.write(writeOptions, batch);
+      write(batch);
     } catch (RocksDBException e) {
       throw storageError(e);
     }
@@ -1053,6 +1090,15 @@ public final class RocksStorageEngine implements StorageEngine {
   /** Flushes memtables and syncs the WAL, then closes RocksDB. */
   @Override
   public synchronized void close() {
+    lifecycle.writeLock().lock();
+    try {
+      closeOpen();
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  private void closeOpen() {
     if (!open) {
       return;
     }
