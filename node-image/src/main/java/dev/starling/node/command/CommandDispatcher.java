@@ -142,6 +142,9 @@ public final class CommandDispatcher implements RequestHandler {
         }
         if (failing != null && failing.writeConcernError() != null) {
           reply.put("writeConcernError", failing.writeConcernError());
+          if (failing.errorLabels() != null) {
+            reply.put("errorLabels", failing.errorLabels().clone());
+          }
         }
         if (session.lsid() != null) {
           Sessions.adoptCursor(node, reply, session.lsid());

@@ -35,7 +35,8 @@ public final class FailCommandPoint {
       long blockMillis,
       boolean closeConnection,
       BsonDocument error,
-      BsonDocument writeConcernError) {
+      BsonDocument writeConcernError,
+      BsonArray errorLabels) {
 
     /** The error reply mongod gives for a failCommand errorCode. */
     static BsonDocument errorReply(int code, List<String> labels) {
@@ -44,7 +45,8 @@ public final class FailCommandPoint {
               .append("errmsg", new BsonString("Failing command via 'failCommand' failpoint"))
               .append("code", new BsonInt32(code))
               .append("codeName", new BsonString(codeName(code)));
-      if (!labels.isEmpty()) {
+      if (labels != null) {
+        // Given labels, even none, replace the ones the server would add (as mongod).
         BsonArray array = new BsonArray();
         labels.forEach(l -> array.add(new BsonString(l)));
         reply.append("errorLabels", array);
@@ -143,13 +145,17 @@ public final class FailCommandPoint {
       }
       code = data.get("errorCode").asNumber().intValue();
     }
-    List<String> labels = new ArrayList<>();
+    List<String> labels = null;
     if (data.get("errorLabels") instanceof BsonArray array) {
-      array.forEach(l -> labels.add(l.asString().getValue()));
+      labels = new ArrayList<>();
+      for (org.bson.BsonValue l : array) {
+        labels.add(l.asString().getValue());
+      }
     }
     BsonDocument wce = data.get("writeConcernError") instanceof BsonDocument d ? d.clone() : null;
     String app = data.get("appName") instanceof BsonString s ? s.getValue() : null;
-    return new Settings(commands, block, close, code, List.copyOf(labels), wce, app);
+    return new Settings(
+        commands, block, close, code, labels == null ? null : List.copyOf(labels), wce, app);
   }
 
   /** Whether the point is switched on (one volatile read). */
@@ -185,16 +191,27 @@ public final class FailCommandPoint {
         s.blockMillis(),
         s.closeConnection(),
         s.errorCode() == null ? null : Activation.errorReply(s.errorCode(), s.errorLabels()),
-        s.writeConcernError());
+        s.writeConcernError(),
+        labels(s.errorLabels()));
   }
 
-  /** MongoDB's name of an error code; empty for a code this node does not know. */
+  /** The labels a reply carries instead of the server's, or null when none were given. */
+  private static BsonArray labels(List<String> labels) {
+    if (labels == null) {
+      return null;
+    }
+    BsonArray array = new BsonArray();
+    labels.forEach(l -> array.add(new BsonString(l)));
+    return array;
+  }
+
+  /** MongoDB's name of an error code; "LocationN" for a code this node does not know. */
   static String codeName(int code) {
     for (ErrorCode c : ErrorCode.values()) {
       if (c.code() == code) {
         return c.codeName();
       }
     }
-    return "";
+    return "Location" + code;
   }
 }

@@ -206,6 +206,16 @@ public enum ErrorCode {
     return codeName;
   }
 
+  /** The code with this number, or InternalError (1) for one this node does not know. */
+  public static ErrorCode ofOrInternal(int code) {
+    for (ErrorCode c : values()) {
+      if (c.code == code) {
+        return c;
+      }
+    }
+    return INTERNAL_ERROR;
+  }
+
   /**
    * A MongoDB "LocationNNNNN" error: mongod reports assertion sites by number for many query
    * errors.

@@ -47,4 +47,20 @@ class FailPointsTest {
             () -> points.configure(FailPoints.STOP_REPL_PRODUCER, new BsonString("sometimes")))
         .isInstanceOf(MongoServerException.class);
   }
+
+  @Test
+  void aSkipModeLetsTheFirstChancesPassThenStaysOn() {
+    FailPoints points = new FailPoints();
+    points.configure(
+        FailPoints.ON_PRIMARY_TRANSACTIONAL_WRITE,
+        org.bson.BsonDocument.parse("{skip: 2}"),
+        org.bson.BsonDocument.parse("{failBeforeCommitExceptionCode: 1}"));
+    assertThat(points.fire(FailPoints.ON_PRIMARY_TRANSACTIONAL_WRITE)).isNull();
+    assertThat(points.fire(FailPoints.ON_PRIMARY_TRANSACTIONAL_WRITE)).isNull();
+    assertThat(points.fire(FailPoints.ON_PRIMARY_TRANSACTIONAL_WRITE))
+        .isEqualTo(org.bson.BsonDocument.parse("{failBeforeCommitExceptionCode: 1}"));
+    assertThat(points.fires(FailPoints.ON_PRIMARY_TRANSACTIONAL_WRITE)).isTrue();
+    points.configure(FailPoints.ON_PRIMARY_TRANSACTIONAL_WRITE, new org.bson.BsonString("off"));
+    assertThat(points.fires(FailPoints.ON_PRIMARY_TRANSACTIONAL_WRITE)).isFalse();
+  }
 }

@@ -3,8 +3,12 @@ package dev.starling.node.command.crud;
 import dev.starling.node.command.CommandContext;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
+import dev.starling.node.repl.FailPoints;
 import dev.starling.node.repl.RetryableWrites;
+import dev.starling.node.wire.CloseConnectionException;
+import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 
 /**
  * A write command's statements under a retryable write ({@code txnNumber}): a statement the
@@ -14,9 +18,11 @@ import org.bson.BsonDocument;
  */
 final class Retries {
   private final RetryableWrites.Checkout checkout;
+  private final CommandContext context;
 
   Retries(CommandContext context) {
     this.checkout = context.retryable();
+    this.context = context;
   }
 
   /** The oplog entry of statement {@code stmtId} if it already ran, else null: run it. */
@@ -35,8 +41,25 @@ final class Retries {
   void run(int stmtId, String retryImage, Runnable write) {
     if (checkout == null) {
       write.run();
-    } else {
-      checkout.run(stmtId, retryImage, write);
+      return;
+    }
+    BsonDocument failing =
+        context.node().replication().failPoints().fire(FailPoints.ON_PRIMARY_TRANSACTIONAL_WRITE);
+    boolean close =
+        failing != null && failing.getBoolean("closeConnection", BsonBoolean.TRUE).getValue();
+    if (failing != null && failing.get("failBeforeCommitExceptionCode") instanceof BsonValue code) {
+      if (close) {
+        throw new CloseConnectionException("onPrimaryTransactionalWrite fail point, before commit");
+      }
+      throw new MongoServerException(
+          ErrorCode.ofOrInternal(code.asNumber().intValue()),
+          "Failing write for "
+              + checkout.txnNumber()
+              + " due to failpoint. The write must not be reflected.");
+    }
+    checkout.run(stmtId, retryImage, write);
+    if (close) {
+      throw new CloseConnectionException("onPrimaryTransactionalWrite fail point, after commit");
     }
   }
 

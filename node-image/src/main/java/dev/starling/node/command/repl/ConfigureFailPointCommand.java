@@ -45,7 +45,13 @@ public final class ConfigureFailPointCommand implements Command {
       return FailPoints.reply(context.node().failCommand().configure(command.get("mode"), data));
     }
     var replicaSet = ReplCommands.replicaSet(context, "configureFailPoint");
-    long count = replicaSet.failPoints().configure(name.getValue(), command.get("mode"));
+    long count =
+        replicaSet
+            .failPoints()
+            .configure(
+                name.getValue(),
+                command.get("mode"),
+                command.get("data") instanceof BsonDocument d ? d : null);
     return FailPoints.reply(count);
   }
 }
