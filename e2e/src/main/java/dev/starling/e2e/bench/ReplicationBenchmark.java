@@ -45,6 +45,9 @@ public final class ReplicationBenchmark {
         --threads N               client threads (1-256, default 16)
         --sample-ms N             lag sampling interval (50-5000, default 200)
         --election-timeout-ms N   the set's electionTimeoutMillis (500-60000, default 10000)
+        --retryable-writes        also run each write concern with retryWrites=true (a txnNumber
+                                  per insert, so a config.transactions write in each insert's
+                                  batch), alternating with it off, and print the throughput ratio
       """
           + ReplBenchArgs.COMMON_USAGE;
 
@@ -68,6 +71,7 @@ public final class ReplicationBenchmark {
   private final int threads;
   private final int sampleMillis;
   private final long electionTimeoutMillis;
+  private boolean retryable;
 
   private ReplicationBenchmark(
       ReplBenchArgs common,
@@ -97,7 +101,9 @@ public final class ReplicationBenchmark {
   }
 
   static int run(String[] args) throws BenchmarkException {
-    int[] v = {10, -1, 16, 200, 10_000}; // seconds, warmup, threads, sample-ms, election timeout
+    int[] v = {
+      10, -1, 16, 200, 10_000, 0
+    }; // seconds, warmup, threads, sample-ms, election, retryable
     ReplBenchArgs.Parsed parsed =
         ReplBenchArgs.parseOrUsage(
             "ReplicationBenchmark",
@@ -111,6 +117,7 @@ public final class ReplicationBenchmark {
                 case "--sample-ms" -> v[3] = ReplBenchArgs.number(arg, value.get(), 50, 5000);
                 case "--election-timeout-ms" ->
                     v[4] = ReplBenchArgs.number(arg, value.get(), 500, 60_000);
+                case "--retryable-writes" -> v[5] = 1;
                 default -> {
                   return false;
                 }
@@ -123,6 +130,7 @@ public final class ReplicationBenchmark {
     ReplBenchArgs common = parsed.args();
     int warmup = v[1] >= 0 ? v[1] : Math.max(1, v[0] / 3);
     ReplicationBenchmark b = new ReplicationBenchmark(common, v[0], warmup, v[2], v[3], v[4]);
+    b.retryable = v[5] == 1;
     b.startWatchdog();
     return b.runAll(args);
   }
@@ -134,7 +142,7 @@ public final class ReplicationBenchmark {
             + seconds
             + 2 * LoadPhase.GRACE.toSeconds()
             + 2 * CATCH_UP_TIMEOUT.toSeconds();
-    long bound = 3L * common.startupTimeoutSeconds + 120 + 2 * perPhase + 120;
+    long bound = 3L * common.startupTimeoutSeconds + 120 + (retryable ? 4 : 2) * perPhase + 120;
     Thread watchdog =
         new Thread(
             () -> {
@@ -169,11 +177,17 @@ public final class ReplicationBenchmark {
       log("set is up, primary " + primary.name());
       List<Row> rows = new ArrayList<>();
       boolean ok = true;
-      try (MongoClient client = client(set)) {
+      try (MongoClient client = client(set, false);
+          MongoClient retrying = client(set, true)) {
         for (WriteConcern wc : List.of(WriteConcern.W1, WriteConcern.MAJORITY)) {
-          Row row = runPhase(set, primary, client, wc);
+          Row row = runPhase(set, primary, client, wc, false);
           rows.add(row);
           ok &= row.result().ok();
+          if (retryable) {
+            Row with = runPhase(set, primary, retrying, wc, true);
+            rows.add(with);
+            ok &= with.result().ok();
+          }
         }
       }
       LocalReplicaSet.Member after = set.awaitStable(Duration.ofSeconds(30));
@@ -196,11 +210,11 @@ public final class ReplicationBenchmark {
     }
   }
 
-  private MongoClient client(LocalReplicaSet set) {
+  private MongoClient client(LocalReplicaSet set, boolean retryWrites) {
     return MongoClients.create(
         MongoClientSettings.builder()
             .applyConnectionString(new ConnectionString(set.uri("")))
-            .retryWrites(false)
+            .retryWrites(retryWrites)
             .retryReads(false)
             .applyToClusterSettings(b -> b.serverSelectionTimeout(10, TimeUnit.SECONDS))
             .applyToSocketSettings(
@@ -210,10 +224,18 @@ public final class ReplicationBenchmark {
   }
 
   private Row runPhase(
-      LocalReplicaSet set, LocalReplicaSet.Member primary, MongoClient client, WriteConcern wc)
+      LocalReplicaSet set,
+      LocalReplicaSet.Member primary,
+      MongoClient client,
+      WriteConcern wc,
+      boolean retryWrites)
       throws BenchmarkException {
-    String label = wc == WriteConcern.MAJORITY ? "w:\"majority\"" : "w:1";
-    String name = wc == WriteConcern.MAJORITY ? "insert_majority" : "insert_w1";
+    String label =
+        (wc == WriteConcern.MAJORITY ? "w:\"majority\"" : "w:1")
+            + (retryWrites ? ", retryWrites" : "");
+    String name =
+        (wc == WriteConcern.MAJORITY ? "insert_majority" : "insert_w1")
+            + (retryWrites ? "_retry" : "");
     MongoCollection<Document> coll =
         client.getDatabase(DB).getCollection(name).withWriteConcern(wc);
     coll.withWriteConcern(WriteConcern.MAJORITY).drop();
@@ -345,7 +367,8 @@ public final class ReplicationBenchmark {
             String.format(
                 Locale.ROOT,
                 "- Load: %d client threads, one Java sync-driver client with the replica-set URI"
-                    + " (retryWrites=false), closed loop of single-document inserts of small"
+                    + " (retryWrites=false; with --retryable-writes a second one with"
+                    + " retryWrites=true), closed loop of single-document inserts of small"
                     + " documents {_id: ObjectId, i, name, n}; per write concern a fresh"
                     + " collection, %d s warm-up, then %d s measured",
                 threads,
@@ -397,6 +420,16 @@ public final class ReplicationBenchmark {
           .append(r.failedSamples() > 0 ? " (" + r.failedSamples() + " failed)" : "")
           .append(r.notSecondary() > 0 ? " (" + r.notSecondary() + " not SECONDARY)" : "")
           .append(" |\n");
+    }
+    if (retryable && rows.stream().allMatch(r -> r.result().ok())) {
+      for (int i = 0; i + 1 < rows.size(); i += 2) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "\n%s with / without retryable writes (the config.transactions write): %.2f\n",
+                rows.get(i).label(),
+                rows.get(i + 1).result().opsPerSecond() / rows.get(i).result().opsPerSecond()));
+      }
     }
     if (rows.size() == 2 && rows.get(0).result().ok() && rows.get(1).result().ok()) {
       double ratio = rows.get(1).result().opsPerSecond() / rows.get(0).result().opsPerSecond();

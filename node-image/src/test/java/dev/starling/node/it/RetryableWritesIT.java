@@ -56,7 +56,8 @@ class RetryableWritesIT {
   }
 
   private static final java.util.regex.Pattern NODE_RACE_ERROR =
-      java.util.regex.Pattern.compile(".*@\\d+: MongoNetworkError: connection \\d+ to \\S+ closed");
+      java.util.regex.Pattern.compile(
+          ".*@\\d+: MongoNetworkError: (connection \\d+ to \\S+ closed|read ECONNRESET)");
 
   /** A writer inserting {_id: NAME-n} into retry.NAME until stopped. */
   private interface Writer {
