@@ -3,13 +3,11 @@ package dev.starling.node.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.starling.node.command.CommandMetadata.AllowedOnSecondary;
-import dev.starling.node.config.NodeOptions;
 import dev.starling.node.repl.OneMemberSet;
 import dev.starling.node.wire.OpCode;
 import dev.starling.node.wire.Request;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -168,21 +166,7 @@ class CommandMetadataTest {
   @Test
   void explainOnANonPrimaryWithoutSecondaryOkIsRefusedWith13435(@TempDir Path dir) {
     try (OneMemberSet set = OneMemberSet.start(dir)) {
-      NodeServices node =
-          new NodeServices(
-              set.engine,
-              null,
-              new NodeOptions(),
-              null,
-              null,
-              new OpCounters(),
-              Clock.systemUTC(),
-              Instant.EPOCH,
-              "node1",
-              set.coordinator,
-              null,
-              new FailCommandPoint(),
-              new dev.starling.node.session.LogicalSessions(java.time.Duration.ofMinutes(30)));
+      NodeServices node = TestNodes.of(set.engine, Clock.systemUTC(), set.coordinator);
       CommandDispatcher dispatcher = new CommandDispatcher(Commands.registry(), node);
 
       BsonDocument reply =

@@ -2,19 +2,13 @@ package dev.starling.node.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.starling.node.config.NodeOptions;
-import dev.starling.node.config.ServerParameters;
-import dev.starling.node.exec.CursorManager;
-import dev.starling.node.repl.StandaloneReplication;
 import dev.starling.node.storage.RocksStorageEngine;
 import dev.starling.node.storage.WriteObserver;
 import dev.starling.node.wire.ClientConnection;
-import dev.starling.node.wire.ConnectionStats;
 import dev.starling.node.wire.OpCode;
 import dev.starling.node.wire.Request;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.bson.BsonDocument;
@@ -38,24 +32,7 @@ class HonestAnswersTest {
   @BeforeEach
   void open() {
     engine = RocksStorageEngine.open(dir, WriteObserver.NONE);
-    NodeOptions options = new NodeOptions();
-    ServerParameters parameters = new ServerParameters(options);
-    Clock clock = Clock.systemUTC();
-    NodeServices node =
-        new NodeServices(
-            engine,
-            new CursorManager(clock, parameters.cursorTimeoutMillis()),
-            options,
-            parameters,
-            new ConnectionStats(),
-            new OpCounters(),
-            clock,
-            Instant.EPOCH,
-            "node1",
-            new StandaloneReplication(),
-            null,
-            new FailCommandPoint(),
-            new dev.starling.node.session.LogicalSessions(java.time.Duration.ofMinutes(30)));
+    NodeServices node = TestNodes.standalone(engine, Clock.systemUTC());
     dispatcher = new CommandDispatcher(Commands.registry(), node);
   }
 

@@ -2,22 +2,15 @@ package dev.starling.node.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.starling.node.config.NodeOptions;
-import dev.starling.node.config.ServerParameters;
-import dev.starling.node.exec.CursorManager;
-import dev.starling.node.repl.StandaloneReplication;
-import dev.starling.node.session.LogicalSessions;
+import dev.starling.node.MutableClock;
 import dev.starling.node.storage.RocksStorageEngine;
 import dev.starling.node.storage.WriteObserver;
 import dev.starling.node.wire.ClientConnection;
-import dev.starling.node.wire.ConnectionStats;
 import dev.starling.node.wire.OpCode;
 import dev.starling.node.wire.Request;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import org.bson.BsonBinary;
 import org.bson.BsonDocument;
@@ -36,48 +29,12 @@ class SessionCommandsTest {
   RocksStorageEngine engine;
   CommandDispatcher dispatcher;
   NodeServices node;
-  final MutableClock clock = new MutableClock();
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    Instant now = Instant.parse("2026-12-05T00:00:00Z");
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
+  final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T00:00:00Z"));
 
   @BeforeEach
   void open() {
     engine = RocksStorageEngine.open(dir, WriteObserver.NONE);
-    NodeOptions options = new NodeOptions();
-    ServerParameters parameters = new ServerParameters(options);
-    node =
-        new NodeServices(
-            engine,
-            new CursorManager(clock, parameters.cursorTimeoutMillis()),
-            options,
-            parameters,
-            new ConnectionStats(),
-            new OpCounters(),
-            clock,
-            Instant.EPOCH,
-            "node1",
-            new StandaloneReplication(),
-            null,
-            new FailCommandPoint(),
-            new LogicalSessions(Duration.ofMinutes(parameters.logicalSessionTimeoutMinutes())));
+    node = TestNodes.standalone(engine, clock);
     dispatcher = new CommandDispatcher(Commands.registry(), node);
   }
 
@@ -130,9 +87,9 @@ class SessionCommandsTest {
     BsonDocument refreshed = lsid();
     run(with("{ping: 1}", used));
     run(with("{ping: 1}", refreshed));
-    clock.now = clock.now.plus(Duration.ofMinutes(20));
+    clock.advance(Duration.ofMinutes(20));
     run(new BsonDocument("refreshSessions", new org.bson.BsonArray(java.util.List.of(refreshed))));
-    clock.now = clock.now.plus(Duration.ofMinutes(11));
+    clock.advance(Duration.ofMinutes(11));
     Sessions.reapExpired(node);
     assertThat(node.sessions().all()).containsExactly(refreshed);
   }

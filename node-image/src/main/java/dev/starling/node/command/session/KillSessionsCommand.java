@@ -5,11 +5,11 @@ import dev.starling.node.command.CommandContext;
 import dev.starling.node.command.CommandMetadata;
 import dev.starling.node.command.OperationSessionInfo;
 import dev.starling.node.command.Sessions;
-import dev.starling.node.command.TypeNames;
 import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import java.util.ArrayList;
 import java.util.List;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -32,24 +32,15 @@ public final class KillSessionsCommand implements Command {
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
     String name = command.getFirstKey();
-    BsonValue value = command.get(name);
-    if (!value.isArray()) {
-      throw new MongoServerException(
-          ErrorCode.TYPE_MISMATCH,
-          "BSON field '"
-              + name
-              + "' is the wrong type '"
-              + TypeNames.of(value)
-              + "', expected type 'array'");
-    }
+    BsonArray value = SessionIds.array(command, name);
     List<BsonDocument> killed;
-    if (value.asArray().isEmpty()) {
+    if (value.isEmpty()) {
       killed = context.node().sessions().all();
     } else if (name.equals("killSessions")) {
       killed = SessionIds.of(command, name);
     } else {
       killed = new ArrayList<>();
-      for (BsonValue pattern : value.asArray()) {
+      for (BsonValue pattern : value) {
         if (!pattern.isDocument()) {
           throw new MongoServerException(
               ErrorCode.TYPE_MISMATCH, name + " takes an array of objects");

@@ -6,6 +6,7 @@ import dev.starling.node.error.ErrorCode;
 import dev.starling.node.error.MongoServerException;
 import java.util.ArrayList;
 import java.util.List;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -16,7 +17,8 @@ final class SessionIds {
 
   private SessionIds() {}
 
-  static List<BsonDocument> of(BsonDocument command, String name) {
+  /** The command's array argument {@code name}; 14 TypeMismatch when it is not an array. */
+  static BsonArray array(BsonDocument command, String name) {
     BsonValue value = command.get(name);
     if (!value.isArray()) {
       throw new MongoServerException(
@@ -27,13 +29,17 @@ final class SessionIds {
               + TypeNames.of(value)
               + "', expected type 'array'");
     }
-    if (value.asArray().size() > MAX) {
+    return value.asArray();
+  }
+
+  static List<BsonDocument> of(BsonDocument command, String name) {
+    BsonArray value = array(command, name);
+    if (value.size() > MAX) {
       throw new MongoServerException(
-          ErrorCode.BAD_VALUE,
-          name + " takes at most " + MAX + " sessions, not " + value.asArray().size());
+          ErrorCode.BAD_VALUE, name + " takes at most " + MAX + " sessions, not " + value.size());
     }
     List<BsonDocument> ids = new ArrayList<>();
-    for (BsonValue id : value.asArray()) {
+    for (BsonValue id : value) {
       ids.add(OperationSessionInfo.lsid(id, name));
     }
     return ids;
