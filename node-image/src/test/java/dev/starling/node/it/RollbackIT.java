@@ -14,7 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.junit.jupiter.api.Test;
@@ -105,6 +110,111 @@ class RollbackIT {
           .containsAll(doomed)
           .contains("common-1");
     }
+  }
+
+  /** A retryable insert of {@code {_id: id}} as a driver sends it, straight to member {@code i}. */
+  private static BsonDocument retryableInsert(
+      ReplicaSetCluster rs, int i, BsonDocument lsid, long txnNumber, String id, BsonValue w)
+      throws IOException {
+    try (Wire wire = Wire.connect(rs.node(i).port())) {
+      return wire.command(
+          new BsonDocument("insert", new BsonString("docs"))
+              .append(
+                  "documents", new BsonArray(List.of(new BsonDocument("_id", new BsonString(id)))))
+              .append("lsid", lsid)
+              .append("txnNumber", new BsonInt64(txnNumber))
+              .append("writeConcern", new BsonDocument("w", w))
+              .append("$db", new BsonString("test")));
+    }
+  }
+
+  @Test
+  void aRetryableWriteRolledBackRunsAgainOnTheNewPrimaryAndItsRecordFollowsTheRollback()
+      throws IOException {
+    try (ReplicaSetCluster rs =
+        ReplicaSetCluster.startInitiated(
+            "rollback-retry", 3, 2000, "--setParameter", "enableTestCommands=1")) {
+      int old = rs.awaitPrimary();
+      BsonDocument lsid =
+          new BsonDocument(
+              "id",
+              new org.bson.BsonBinary(
+                  java.util.UUID.randomUUID(), org.bson.UuidRepresentation.STANDARD));
+      // A second session whose rolled-back write nobody retries: only the rollback fixes its
+      // record.
+      BsonDocument idle =
+          new BsonDocument(
+              "id",
+              new org.bson.BsonBinary(
+                  java.util.UUID.randomUUID(), org.bson.UuidRepresentation.STANDARD));
+      BsonValue majority = new BsonString("majority");
+      assertThat(retryableInsert(rs, old, lsid, 1, "kept", majority).getInt32("n").getValue())
+          .isOne();
+      assertThat(retryableInsert(rs, old, idle, 1, "idle-kept", majority).getInt32("n").getValue())
+          .isOne();
+
+      // Transaction number 2 is acknowledged (w:1) by a primary cut off from the others.
+      failPoint(rs, old, "dropReplicationTraffic", "alwaysOn");
+      assertThat(
+              retryableInsert(rs, old, lsid, 2, "retried", new BsonInt32(1))
+                  .getInt32("n")
+                  .getValue())
+          .isOne();
+      assertThat(
+              retryableInsert(rs, old, idle, 2, "idle-doomed", new BsonInt32(1))
+                  .getInt32("n")
+                  .getValue())
+          .isOne();
+      assertThat(sessionRecord(rs, old, idle).getInt64("txnNum").getValue()).isEqualTo(2);
+      List<Integer> others = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        if (i != old) {
+          others.add(i);
+        }
+      }
+      int next = rs.awaitPrimaryAmong(others);
+      // The driver's retry reaches the new primary, which never saw that write: it runs it.
+      BsonDocument first = retryableInsert(rs, next, lsid, 2, "retried", majority);
+      assertThat(first.containsKey("writeErrors")).as(first.toJson()).isFalse();
+      assertThat(first.getInt32("n").getValue()).isOne();
+      // Retried once more, it is answered from the session's record: no duplicate key.
+      BsonDocument again = retryableInsert(rs, next, lsid, 2, "retried", majority);
+      assertThat(again.containsKey("writeErrors")).as(again.toJson()).isFalse();
+      assertThat(again.getInt32("n").getValue()).isOne();
+      // An older transaction number of the session is refused.
+      assertThat(retryableInsert(rs, next, lsid, 1, "kept", majority).getInt32("code").getValue())
+          .isEqualTo(225);
+
+      failPoint(rs, old, "dropReplicationTraffic", "off");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(rs.isSecondary(old)).isTrue();
+                assertThat(rs.dbHash(old, "test")).isEqualTo(rs.dbHash(next, "test"));
+                assertThat(sessionRecord(rs, old, lsid)).isEqualTo(sessionRecord(rs, next, lsid));
+                assertThat(sessionRecord(rs, old, idle)).isEqualTo(sessionRecord(rs, next, idle));
+              });
+      for (int i = 0; i < 3; i++) {
+        MongoCollection<Document> docs = rs.direct(i).getDatabase("test").getCollection("docs");
+        assertThat(docs.countDocuments(new Document("_id", "retried"))).as("member %d", i).isOne();
+      }
+      assertThat(sessionRecord(rs, old, lsid).getInt64("txnNum").getValue()).isEqualTo(2);
+      // The idle session's rolled-back transaction number is gone from the former primary too.
+      assertThat(sessionRecord(rs, old, idle).getInt64("txnNum").getValue()).isEqualTo(1);
+    }
+  }
+
+  /** The session's config.transactions record on member {@code i}. */
+  private static BsonDocument sessionRecord(ReplicaSetCluster rs, int i, BsonDocument lsid) {
+    return rs.direct(i)
+        .getDatabase("config")
+        .getCollection("transactions", BsonDocument.class)
+        .withReadPreference(com.mongodb.ReadPreference.secondaryPreferred())
+        .find(new BsonDocument("_id", lsid))
+        .first();
   }
 
   /** Every document in the BSON files under {@code dir}. */
