@@ -97,9 +97,7 @@ public final class Sessions {
     for (BsonDocument lsid : lsids) {
       node.sessions().end(lsid);
       node.cursors().killSession(lsid);
-      if (node.replication().hasOplog()) {
-        node.replication().retryableWrites().forget(lsid);
-      }
+      node.replication().sessionEnded(lsid);
     }
   }
 

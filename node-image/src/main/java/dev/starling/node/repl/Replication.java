@@ -113,6 +113,12 @@ public interface Replication extends AutoCloseable {
   RetryableWrites retryableWrites();
 
   /**
+   * A logical session ended or expired: a member forgets the session's retryable-write memory (its
+   * durable record stays); a standalone kept none.
+   */
+  void sessionEnded(BsonDocument lsid);
+
+  /**
    * What a reply's {@code operationTime} and {@code $clusterTime} say: the timestamp of this
    * member's last applied entry (at least that of anything this command wrote or read). A
    * standalone has no cluster time: null, and replies carry neither field.

@@ -61,6 +61,9 @@ public final class ReplicationCoordinator implements Replication {
   private volatile MemberState state = MemberState.STARTUP;
   private volatile boolean writablePrimary;
 
+  /** The last applied entry's timestamp, as publish() last saw it: every reply's operationTime. */
+  private volatile BsonTimestamp lastAppliedTs;
+
   private long lastWriteWallMillis;
   private volatile boolean closed;
   private long stateGeneration;
@@ -216,6 +219,7 @@ public final class ReplicationCoordinator implements Replication {
   private void publish() {
     advanceMajorityView();
     term = topology.term();
+    lastAppliedTs = topology.myLastApplied().ts();
     state = topology.config() == null ? MemberState.STARTUP : topology.memberState();
     boolean writable = topology.isWritablePrimary() && !sync.applyingBatch();
     if (writable && !writablePrimary) {
@@ -544,10 +548,14 @@ public final class ReplicationCoordinator implements Replication {
   }
 
   @Override
+  public void sessionEnded(BsonDocument lsid) {
+    retryableWrites.forget(lsid);
+  }
+
+  @Override
   public BsonTimestamp operationTime() {
-    synchronized (this) {
-      return topology == null ? null : topology.myLastApplied().ts();
-    }
+    // Read on every reply: a volatile field, not the monitor that writes hold.
+    return lastAppliedTs;
   }
 
   @Override

@@ -106,6 +106,11 @@ public final class StandaloneReplication implements Replication {
   }
 
   @Override
+  public void sessionEnded(BsonDocument lsid) {
+    // a standalone keeps no retryable-write memory
+  }
+
+  @Override
   public BsonTimestamp operationTime() {
     return null;
   }

@@ -70,6 +70,14 @@ public final class ReplicaSetCluster implements AutoCloseable {
     return nodes.size();
   }
 
+  /** Every member's index but {@code member}'s, ascending. */
+  public List<Integer> others(int member) {
+    return java.util.stream.IntStream.range(0, nodes.size())
+        .filter(i -> i != member)
+        .boxed()
+        .toList();
+  }
+
   /** The config replSetInitiate gets: every member, priority 1. */
   public Document config(long electionTimeoutMillis) {
     List<Document> members = new ArrayList<>();

@@ -21,16 +21,6 @@ import org.junit.jupiter.api.Test;
 class ReplicationIT {
   private static final long ELECTION_TIMEOUT = 2000;
 
-  private static List<Integer> others(ReplicaSetCluster rs, int i) {
-    List<Integer> out = new ArrayList<>();
-    for (int j = 0; j < rs.size(); j++) {
-      if (j != i) {
-        out.add(j);
-      }
-    }
-    return out;
-  }
-
   private static long countOn(ReplicaSetCluster rs, int i, Document filter) {
     return rs.direct(i)
         .getDatabase("test")
@@ -88,7 +78,7 @@ class ReplicationIT {
   void wThreeWithAMemberStoppedTimesOutWith64() {
     try (ReplicaSetCluster rs = ReplicaSetCluster.startInitiated("wc", 3, ELECTION_TIMEOUT)) {
       int primary = rs.awaitPrimary();
-      int stopped = others(rs, primary).get(0);
+      int stopped = rs.others(primary).get(0);
       rs.node(stopped).terminate();
       MongoCollection<Document> docs = rs.direct(primary).getDatabase("test").getCollection("docs");
       docs.withWriteConcern(new WriteConcern(2).withWTimeout(10, TimeUnit.SECONDS))
@@ -124,7 +114,7 @@ class ReplicationIT {
           .getCollection("docs")
           .withWriteConcern(WriteConcern.MAJORITY)
           .insertOne(new Document("_id", "before"));
-      List<Integer> rest = others(rs, primary);
+      List<Integer> rest = rs.others(primary);
       int survivor = rest.get(0);
       int downSecondary = rest.get(1);
       rs.node(primary).terminate();
@@ -174,7 +164,7 @@ class ReplicationIT {
       int primary = rs.awaitPrimary();
       long term = termOf(rs, primary);
       rs.node(primary).kill9();
-      int next = rs.awaitPrimaryAmong(others(rs, primary));
+      int next = rs.awaitPrimaryAmong(rs.others(primary));
       assertThat(termOf(rs, next)).isGreaterThan(term);
       await()
           .atMost(Duration.ofSeconds(30))
@@ -202,7 +192,7 @@ class ReplicationIT {
   void stepDownHandsOverToACaughtUpSecondaryAndFreezeKeepsANodeOut() {
     try (ReplicaSetCluster rs = ReplicaSetCluster.startInitiated("stepdown", 3, ELECTION_TIMEOUT)) {
       int primary = rs.awaitPrimary();
-      List<Integer> rest = others(rs, primary);
+      List<Integer> rest = rs.others(primary);
       int frozen = rest.get(0);
       int heir = rest.get(1);
       rs.direct(primary)

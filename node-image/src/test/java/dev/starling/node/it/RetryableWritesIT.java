@@ -60,13 +60,36 @@ class RetryableWritesIT {
           ".*@\\d+: MongoNetworkError: (connection \\d+ to \\S+ closed|read ECONNRESET)");
 
   /** A writer inserting {_id: NAME-n} into retry.NAME until stopped. */
-  private interface Writer {
-    String name();
+  private static final class Writer {
+    private final String name;
+    private final Expect expect;
+    private final java.util.concurrent.Callable<Document> stopping;
+    private Document result;
 
-    Expect expect();
+    /**
+     * @param stopping stops the writer after the insert in flight and returns what it saw
+     */
+    Writer(String name, Expect expect, java.util.concurrent.Callable<Document> stopping) {
+      this.name = name;
+      this.expect = expect;
+      this.stopping = stopping;
+    }
 
-    /** Stops after the insert in flight; the number acknowledged and the errors seen. */
-    Document stop() throws Exception;
+    String name() {
+      return name;
+    }
+
+    Expect expect() {
+      return expect;
+    }
+
+    /** Stops it (once): the inserts attempted, the failed ones, the errors, the longest stall. */
+    Document stop() throws Exception {
+      if (result == null) {
+        result = stopping.call();
+      }
+      return result;
+    }
   }
 
   @Test
@@ -105,8 +128,7 @@ class RetryableWritesIT {
               .getDatabase("admin")
               .runCommand(
                   new Document("replSetStepDown", 2).append("secondaryCatchUpPeriodSecs", 1));
-          List<Integer> others = IntStream.range(0, 3).filter(m -> m != primary).boxed().toList();
-          rs.awaitPrimaryAmong(others);
+          rs.awaitPrimaryAmong(rs.others(primary));
           stepDownMillis.add((System.nanoTime() - start) / 1_000_000);
           awaitProgress(observer, writers);
         }
@@ -115,8 +137,7 @@ class RetryableWritesIT {
           int primary = rs.awaitPrimary();
           long start = System.nanoTime();
           rs.node(primary).kill9();
-          List<Integer> others = IntStream.range(0, 3).filter(m -> m != primary).boxed().toList();
-          rs.awaitPrimaryAmong(others);
+          rs.awaitPrimaryAmong(rs.others(primary));
           killMillis.add((System.nanoTime() - start) / 1_000_000);
           rs.node(primary).restartOnSamePorts();
           rs.awaitSecondaries(2);
@@ -250,28 +271,18 @@ class RetryableWritesIT {
                     attempted.incrementAndGet();
                   }
                 });
-    return new Writer() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Expect expect() {
-        return expect;
-      }
-
-      @Override
-      public Document stop() throws Exception {
-        stopping.set(true);
-        thread.join(60_000);
-        client.close();
-        return new Document("attempted", attempted.get())
-            .append("failed", new ArrayList<>(failed))
-            .append("errors", new ArrayList<>(errors))
-            .append("stallMs", stallNanos.get() / 1_000_000);
-      }
-    };
+    return new Writer(
+        name,
+        expect,
+        () -> {
+          stopping.set(true);
+          thread.join(60_000);
+          client.close();
+          return new Document("attempted", attempted.get())
+              .append("failed", new ArrayList<>(failed))
+              .append("errors", new ArrayList<>(errors))
+              .append("stallMs", stallNanos.get() / 1_000_000);
+        });
   }
 
   /** mongosh with its default settings, running retrying_writer.js. */
@@ -313,39 +324,22 @@ class RetryableWritesIT {
             .redirectOutput(out.toFile());
     builder.environment().putAll(env);
     Process process = builder.start();
-    return new Writer() {
-      Document result;
-
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Expect expect() {
-        return expect;
-      }
-
-      @Override
-      public Document stop() throws Exception {
-        if (result != null) {
-          return result;
-        }
-        Files.writeString(stopFile(name), "stop");
-        boolean ended = process.waitFor(60, TimeUnit.SECONDS);
-        process.destroyForcibly();
-        String output = Files.readString(out, StandardCharsets.UTF_8);
-        assertThat(ended).as("%s stopped; its output:%n%s", name, output).isTrue();
-        result =
-            output
-                .lines()
-                .filter(l -> l.startsWith("RESULT "))
-                .map(l -> Document.parse(l.substring("RESULT ".length())))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError(name + " printed no RESULT:\n" + output));
-        return result;
-      }
-    };
+    return new Writer(
+        name,
+        expect,
+        () -> {
+          Files.writeString(stopFile(name), "stop");
+          boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+          process.destroyForcibly();
+          String output = Files.readString(out, StandardCharsets.UTF_8);
+          assertThat(ended).as("%s stopped; its output:%n%s", name, output).isTrue();
+          return output
+              .lines()
+              .filter(l -> l.startsWith("RESULT "))
+              .map(l -> Document.parse(l.substring("RESULT ".length())))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(name + " printed no RESULT:\n" + output));
+        });
   }
 
   private String script(String file) throws Exception {

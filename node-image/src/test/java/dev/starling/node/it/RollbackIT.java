@@ -63,13 +63,7 @@ class RollbackIT {
       oldDocs.updateOne(
           new Document("_id", "common-1"), new Document("$set", new Document("v", "doomed")));
 
-      List<Integer> others = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        if (i != old) {
-          others.add(i);
-        }
-      }
-      int next = rs.awaitPrimaryAmong(others);
+      int next = rs.awaitPrimaryAmong(rs.others(old));
       await()
           .atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(100))
@@ -166,13 +160,7 @@ class RollbackIT {
                   .getValue())
           .isOne();
       assertThat(sessionRecord(rs, old, idle).getInt64("txnNum").getValue()).isEqualTo(2);
-      List<Integer> others = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        if (i != old) {
-          others.add(i);
-        }
-      }
-      int next = rs.awaitPrimaryAmong(others);
+      int next = rs.awaitPrimaryAmong(rs.others(old));
       // The driver's retry reaches the new primary, which never saw that write: it runs it.
       BsonDocument first = retryableInsert(rs, next, lsid, 2, "retried", majority);
       assertThat(first.containsKey("writeErrors")).as(first.toJson()).isFalse();
