@@ -8,7 +8,9 @@ import dev.starling.node.repl.core.StepDownAttempt;
 import dev.starling.node.repl.core.TopologyCoordinator;
 import dev.starling.node.util.Log;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 
@@ -42,6 +44,9 @@ final class StepDownCoordinator {
     /** The host of member {@code memberId}, or null. */
     String hostOf(int memberId);
   }
+
+  /** How often the handoff looks again for a caught-up secondary that has not refused. */
+  private static final long HANDOFF_RECHECK_MILLIS = 20;
 
   private final Object monitor;
   private final String setName;
@@ -92,29 +97,75 @@ final class StepDownCoordinator {
   /**
    * After a step-down, asks a caught-up electable secondary to stand for election now
    * (replSetStepUp), as mongod's election handoff does, instead of everyone waiting out the
-   * election timeout. Holds the monitor; the call runs on its own thread.
+   * election timeout. Runs on its own thread for up to one election timeout: a secondary a few
+   * entries behind at the moment of the step-down is asked once it has caught up, and one that
+   * refuses because it is itself frozen by an earlier step-down (83) is passed over for the next.
+   * Ends as soon as any member is primary.
    */
   private void handOff() {
-    List<String> hosts =
-        replication.topology().handoffCandidates().stream()
-            .map(replication::hostOf)
-            .filter(h -> h != null)
-            .toList();
-    Thread.ofVirtual()
-        .name("repl-election-handoff")
-        .start(
-            () -> {
-              for (String host : hosts) {
-                try {
-                  peers.call(
-                      host, "admin", new BsonDocument("replSetStepUp", new BsonInt32(1)), 5_000);
-                  Log.info("replica set %s: handed the primary to %s", setName, host);
-                  return;
-                } catch (RuntimeException e) {
-                  Log.info("replica set %s: election handoff to %s failed: %s", setName, host, e);
-                }
-              }
-            });
+    long deadline;
+    synchronized (monitor) {
+      deadline = clock.millis() + replication.requireConfig().electionTimeoutMillis();
+    }
+    Thread.ofVirtual().name("repl-election-handoff").start(() -> handOffUntil(deadline));
+  }
+
+  private void handOffUntil(long deadline) {
+    Set<Integer> refused = new HashSet<>();
+    while (true) {
+      List<Integer> candidates;
+      synchronized (monitor) {
+        while (true) {
+          TopologyCoordinator topology = replication.topology();
+          if (topology.primaryId() >= 0 || clock.millis() >= deadline) {
+            return;
+          }
+          candidates =
+              topology.handoffCandidates().stream().filter(id -> !refused.contains(id)).toList();
+          if (!candidates.isEmpty()) {
+            break;
+          }
+          try {
+            monitor.wait(HANDOFF_RECHECK_MILLIS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+      for (int id : candidates) {
+        String host;
+        synchronized (monitor) {
+          host = replication.hostOf(id);
+        }
+        if (host == null) {
+          refused.add(id);
+          continue;
+        }
+        try {
+          peers.call(host, "admin", new BsonDocument("replSetStepUp", new BsonInt32(1)), 5_000);
+          Log.info("replica set %s: handed the primary to %s", setName, host);
+          return;
+        } catch (com.mongodb.MongoCommandException e) {
+          if (e.getErrorCode() == ErrorCode.NODE_NOT_ELECTABLE.code()) {
+            refused.add(id);
+          }
+          Log.info(
+              "replica set %s: election handoff to %s failed: %s",
+              setName, host, e.getErrorMessage());
+        } catch (RuntimeException e) {
+          Log.info("replica set %s: election handoff to %s failed: %s", setName, host, e);
+        }
+      }
+      synchronized (monitor) {
+        try {
+          monitor.wait(HANDOFF_RECHECK_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   /**

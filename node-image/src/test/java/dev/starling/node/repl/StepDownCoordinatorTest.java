@@ -74,6 +74,47 @@ class StepDownCoordinatorTest {
   }
 
   @Test
+  void theHandoffPassesOverAFrozenSecondaryAndAsksTheOtherOnceItHasCaughtUp() {
+    elected();
+    TopologyCoordinator tc = replication.topology;
+    OpTime newer = OpTime.of(100, 1, tc.term());
+    tc.setMyLastOpTimes(newer, newer);
+    tc.processHeartbeatResponse(
+        T + 2, 1, FakeCoordinator.reply(MemberState.SECONDARY, tc.term(), newer), 1);
+    List<String> asked = new CopyOnWriteArrayList<>();
+    StepDownCoordinator coordinator =
+        new StepDownCoordinator(
+            replication,
+            "rs0",
+            replication,
+            (host, db, command, timeout) -> {
+              asked.add(host);
+              if (host.equals("b:1")) {
+                // b:1 stepped down a moment ago and is still frozen.
+                throw new com.mongodb.MongoCommandException(
+                    new BsonDocument("ok", new org.bson.BsonDouble(0))
+                        .append("code", new org.bson.BsonInt32(83))
+                        .append("errmsg", new org.bson.BsonString("Node is not electable")),
+                    new com.mongodb.ServerAddress("b", 1));
+              }
+              return new BsonDocument();
+            },
+            clock);
+
+    coordinator.stepDown(60, 10, false);
+
+    // Only b:1 has everything at the step-down; c:1 is asked only once it has caught up.
+    await().atMost(Duration.ofSeconds(5)).until(() -> asked.contains("b:1"));
+    assertThat(asked).doesNotContain("c:1");
+    synchronized (replication) {
+      tc.processHeartbeatResponse(
+          T + 3, 2, FakeCoordinator.reply(MemberState.SECONDARY, tc.term(), newer), 1);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> asked.contains("c:1"));
+    assertThat(asked).containsExactly("b:1", "c:1");
+  }
+
+  @Test
   void stepDownOnANonPrimaryFailsWithNotWritablePrimary() {
     replication.topology.installConfig(clock.millis(), CONFIG);
     assertThatThrownBy(() -> stepDowns.stepDown(60, 0, false))
