@@ -9,7 +9,9 @@ import dev.starling.node.storage.StorageEngine;
 import dev.starling.node.storage.WriteObserver;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -255,6 +257,36 @@ public final class OplogWriter implements WriteObserver {
       lock.unlock();
     }
     return false;
+  }
+
+  /**
+   * Stores {@code entries}, in timestamp order and all older than anything this oplog holds, as
+   * history: not applied, and without the session records {@link #applying} adds (the records
+   * copied with the data are newer). An initial sync's copy of the part of its source's oplog that
+   * the copied retryable-write records point into.
+   */
+  public void storeHistory(StorageEngine storage, List<BsonDocument> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    lock.lock();
+    try {
+      List<byte[]> encoded = new ArrayList<>(entries.size());
+      for (BsonDocument entry : entries) {
+        encoded.add(BsonCodec.encode(entry));
+      }
+      storage.commitBatch(
+          batch -> {
+            for (int i = 0; i < entries.size(); i++) {
+              batch.put(Column.OPLOG, key(entries.get(i).getTimestamp("ts")), encoded.get(i));
+            }
+          });
+      for (byte[] b : encoded) {
+        usage.added(b.length);
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Runs {@code work} on this thread with none of its writes logged. */
