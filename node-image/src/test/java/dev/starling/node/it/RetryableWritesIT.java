@@ -38,6 +38,9 @@ class RetryableWritesIT {
   private static final int STEP_DOWNS = Integer.getInteger("starling.retry.stepDowns", 20);
   private static final int KILLS = Integer.getInteger("starling.retry.kills", 20);
 
+  /** replSetStepDown's stepDownSecs: how long a stepped-down member stays unelectable. */
+  private static final int STEP_DOWN_SECS = 2;
+
   @TempDir Path work;
 
   /** What a writer's application may see. */
@@ -121,13 +124,31 @@ class RetryableWritesIT {
 
         List<Long> stepDownMillis = new ArrayList<>();
         List<Long> killMillis = new ArrayList<>();
+        // A member that stepped down may not be elected for STEP_DOWN_SECS. Each step-down waits
+        // until some other member is past that, as an SRE's or the operator's would be: back to
+        // back, both others could still be frozen and the set would have no electable member
+        // until a freeze ran out (a stall the test would make, not measure).
+        long[] steppedDownAt = new long[3];
+        java.util.Arrays.fill(steppedDownAt, System.nanoTime() - STEP_DOWN_SECS * 1_000_000_000L);
         for (int i = 0; i < STEP_DOWNS; i++) {
           int primary = rs.awaitPrimary();
+          await()
+              .atMost(Duration.ofSeconds(STEP_DOWN_SECS + 1))
+              .pollInterval(Duration.ofMillis(20))
+              .until(
+                  () ->
+                      rs.others(primary).stream()
+                          .anyMatch(
+                              m ->
+                                  System.nanoTime() - steppedDownAt[m]
+                                      > STEP_DOWN_SECS * 1_000_000_000L));
           long start = System.nanoTime();
           rs.direct(primary)
               .getDatabase("admin")
               .runCommand(
-                  new Document("replSetStepDown", 2).append("secondaryCatchUpPeriodSecs", 1));
+                  new Document("replSetStepDown", STEP_DOWN_SECS)
+                      .append("secondaryCatchUpPeriodSecs", 1));
+          steppedDownAt[primary] = System.nanoTime();
           rs.awaitPrimaryAmong(rs.others(primary));
           stepDownMillis.add((System.nanoTime() - start) / 1_000_000);
           awaitProgress(observer, writers);
