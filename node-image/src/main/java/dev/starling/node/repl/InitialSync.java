@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonString;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 
@@ -87,12 +86,10 @@ final class InitialSync {
     // The first statement of a transaction number has a null prevOpTime; the oldest one of a
     // copied record's transaction number is where the history must start.
     try (RemoteCursor firsts =
-        new RemoteCursor(
+        RemoteCursor.oplog(
             peers,
             host,
-            "local",
-            new BsonDocument("find", new BsonString("oplog.rs"))
-                .append(
+            new BsonDocument(
                     "filter",
                     new BsonDocument(
                             "ts", new BsonDocument("$gte", windowStart).append("$lt", beginTs))
@@ -119,21 +116,14 @@ final class InitialSync {
     int copied = 0;
     List<BsonDocument> batch = new ArrayList<>();
     try (RemoteCursor entries =
-        new RemoteCursor(
+        RemoteCursor.oplog(
             peers,
             host,
-            "local",
-            new BsonDocument("find", new BsonString("oplog.rs"))
-                .append(
-                    "filter",
-                    new BsonDocument(
-                        "ts", new BsonDocument("$gte", from).append("$lt", beginTs))))) {
+            new BsonDocument(
+                "filter",
+                new BsonDocument("ts", new BsonDocument("$gte", from).append("$lt", beginTs))))) {
       while (entries.hasNext()) {
-        BsonDocument entry = entries.next();
-        if (entry.getTimestamp("ts").compareTo(beginTs) >= 0) {
-          break;
-        }
-        batch.add(entry);
+        batch.add(entries.next());
         if (batch.size() == HISTORY_BATCH) {
           oplog.storeHistory(storage, batch);
           copied += batch.size();
@@ -160,12 +150,10 @@ final class InitialSync {
 
   private static BsonDocument edgeEntry(PeerClients peers, String host, int direction) {
     try (RemoteCursor cursor =
-        new RemoteCursor(
+        RemoteCursor.oplog(
             peers,
             host,
-            "local",
-            new BsonDocument("find", new BsonString("oplog.rs"))
-                .append("sort", new BsonDocument("$natural", new BsonInt32(direction)))
+            new BsonDocument("sort", new BsonDocument("$natural", new BsonInt32(direction)))
                 .append("limit", new BsonInt32(1)))) {
       return cursor.hasNext() ? cursor.next() : null;
     }

@@ -42,6 +42,16 @@ final class RemoteCursor implements Iterator<BsonDocument>, AutoCloseable {
     take(cursor, "firstBatch");
   }
 
+  /**
+   * A find on {@code host}'s {@code local.oplog.rs} with {@code options} (filter, sort, projection,
+   * limit, batchSize).
+   */
+  static RemoteCursor oplog(PeerClients peers, String host, BsonDocument options) {
+    BsonDocument find = new BsonDocument("find", new BsonString("oplog.rs"));
+    find.putAll(options);
+    return new RemoteCursor(peers, host, "local", find);
+  }
+
   /** The reply to the find itself (with any metadata the peer added). */
   BsonDocument firstReply() {
     return firstReply;

@@ -150,12 +150,10 @@ final class Rollback {
   private OpTime findCommonPoint(String host, OpTime lastApplied, List<BsonDocument> undo) {
     Iterator<BsonDocument> local = OplogWriter.read(storage, true);
     try (RemoteCursor remote =
-        new RemoteCursor(
+        RemoteCursor.oplog(
             peers,
             host,
-            "local",
-            new BsonDocument("find", new BsonString("oplog.rs"))
-                .append(
+            new BsonDocument(
                     "filter", new BsonDocument("ts", new BsonDocument("$lte", lastApplied.ts())))
                 .append("sort", new BsonDocument("$natural", new BsonInt32(-1)))
                 .append("batchSize", new BsonInt32(1000)))) {

@@ -112,19 +112,23 @@ final class StepDownCoordinator {
 
   private void handOffUntil(long deadline) {
     Set<Integer> refused = new HashSet<>();
+    boolean justTried = false;
     while (true) {
-      List<Integer> candidates;
+      List<Integer> candidates = List.of();
       synchronized (monitor) {
         while (true) {
           TopologyCoordinator topology = replication.topology();
           if (topology.primaryId() >= 0 || clock.millis() >= deadline) {
             return;
           }
-          candidates =
-              topology.handoffCandidates().stream().filter(id -> !refused.contains(id)).toList();
-          if (!candidates.isEmpty()) {
-            break;
+          if (!justTried) {
+            candidates =
+                topology.handoffCandidates().stream().filter(id -> !refused.contains(id)).toList();
+            if (!candidates.isEmpty()) {
+              break;
+            }
           }
+          justTried = false;
           try {
             monitor.wait(HANDOFF_RECHECK_MILLIS);
           } catch (InterruptedException e) {
@@ -134,38 +138,42 @@ final class StepDownCoordinator {
         }
       }
       for (int id : candidates) {
-        String host;
-        synchronized (monitor) {
-          host = replication.hostOf(id);
-        }
-        if (host == null) {
-          refused.add(id);
-          continue;
-        }
-        try {
-          peers.call(host, "admin", new BsonDocument("replSetStepUp", new BsonInt32(1)), 5_000);
-          Log.info("replica set %s: handed the primary to %s", setName, host);
-          return;
-        } catch (com.mongodb.MongoCommandException e) {
-          if (e.getErrorCode() == ErrorCode.NODE_NOT_ELECTABLE.code()) {
-            refused.add(id);
-          }
-          Log.info(
-              "replica set %s: election handoff to %s failed: %s",
-              setName, host, e.getErrorMessage());
-        } catch (RuntimeException e) {
-          Log.info("replica set %s: election handoff to %s failed: %s", setName, host, e);
-        }
-      }
-      synchronized (monitor) {
-        try {
-          monitor.wait(HANDOFF_RECHECK_MILLIS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+        if (askToStepUp(id, refused)) {
           return;
         }
       }
+      justTried = true;
+      // A candidate that failed for another reason (it lost the election) may be asked again.
     }
+  }
+
+  /**
+   * Sends replSetStepUp to member {@code id}; whether it was elected. Remembers in {@code refused}
+   * a member that may not run now (83: frozen, or not a secondary).
+   */
+  private boolean askToStepUp(int id, Set<Integer> refused) {
+    String host;
+    synchronized (monitor) {
+      host = replication.hostOf(id);
+    }
+    if (host == null) {
+      refused.add(id);
+      return false;
+    }
+    try {
+      peers.call(host, "admin", new BsonDocument("replSetStepUp", new BsonInt32(1)), 5_000);
+      Log.info("replica set %s: handed the primary to %s", setName, host);
+      return true;
+    } catch (com.mongodb.MongoCommandException e) {
+      if (e.getErrorCode() == ErrorCode.NODE_NOT_ELECTABLE.code()) {
+        refused.add(id);
+      }
+      Log.info(
+          "replica set %s: election handoff to %s failed: %s", setName, host, e.getErrorMessage());
+    } catch (RuntimeException e) {
+      Log.info("replica set %s: election handoff to %s failed: %s", setName, host, e);
+    }
+    return false;
   }
 
   /**
