@@ -132,11 +132,21 @@ public final class CommandDispatcher implements RequestHandler {
         if (metadata.writeConcern().supported()) {
           WriteConcerns.validate(context, request.command());
         }
-        Sessions.awaitAfterClusterTime(node, request.command());
+        long started = node.clock().millis();
+        ReadConcerns.Args readConcern = ReadConcerns.parse(request.command());
+        Sessions.awaitAfterClusterTime(node, request.command(), readConcern);
+        // As mongod: a getMore reads on under its cursor's read concern, with no wait of its own.
+        boolean linearizable = readConcern.linearizable() && !name.equals("getMore");
+        if (linearizable) {
+          node.replication().checkLinearizableRead();
+        }
         BsonDocument reply =
-            ReadConcerns.isMajority(request.command()) && !request.database().equals("local")
+            readConcern.majority() && !request.database().equals("local")
                 ? node.replication().readMajority(() -> command.run(context, request.command()))
                 : command.run(context, request.command());
+        if (linearizable) {
+          awaitLinearizable(request.command(), reply, started);
+        }
         if (metadata.writeConcern() == CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN) {
           WriteConcerns.finish(context, request.command(), reply);
         }
@@ -177,6 +187,35 @@ public final class CommandDispatcher implements RequestHandler {
               new MongoServerException(
                   ErrorCode.INTERNAL_ERROR, "internal error in " + name + ": " + e)),
           session);
+    }
+  }
+
+  /**
+   * The reply of a linearizable read goes out only once the primary has confirmed, with a
+   * majority-committed no-op written after the read, that it still was the primary when it read
+   * (mongod's waitForLinearizableReadConcern), within what is left of the command's maxTimeMS. If
+   * that fails, the cursor the read opened is closed with it.
+   */
+  private void awaitLinearizable(BsonDocument command, BsonDocument reply, long started) {
+    long maxTimeMillis = Sessions.maxTimeMillis(command);
+    try {
+      if (maxTimeMillis == 0) {
+        node.replication().awaitLinearizableRead(0);
+        return;
+      }
+      long left = maxTimeMillis - (node.clock().millis() - started);
+      if (left <= 0) {
+        throw new MongoServerException(
+            ErrorCode.MAX_TIME_MS_EXPIRED, "operation exceeded time limit");
+      }
+      node.replication().awaitLinearizableRead(left);
+    } catch (MongoServerException e) {
+      if (reply.get("cursor") instanceof BsonDocument cursor
+          && cursor.get("id") instanceof org.bson.BsonInt64 id
+          && id.getValue() != 0) {
+        node.cursors().kill(id.getValue());
+      }
+      throw e;
     }
   }
 

@@ -5,11 +5,41 @@ import dev.starling.node.error.MongoServerException;
 import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
+import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 
-/** A command's readConcern: "local" (the default) and "available" read the latest data. */
+/**
+ * A command's readConcern, parsed as mongod 6.0 parses it (ReadConcernArgs::parse): "local" (the
+ * default) and "available" read the latest data, "majority" the majority-committed data,
+ * "linearizable" the latest data on a primary that then confirms it still is one (see {@link
+ * dev.starling.node.repl.Replication#awaitLinearizableRead}).
+ */
 public final class ReadConcerns {
-  private static final Set<String> LEVELS = Set.of("local", "available", "majority");
+  /** The levels this node serves ("snapshot" is refused). */
+  public enum Level {
+    LOCAL,
+    AVAILABLE,
+    MAJORITY,
+    LINEARIZABLE
+  }
+
+  /**
+   * A parsed readConcern.
+   *
+   * @param afterClusterTime the time a causally consistent read waits for, or null
+   */
+  public record Args(Level level, BsonTimestamp afterClusterTime) {
+    /** No readConcern: level "local", no wait. */
+    public static final Args DEFAULT = new Args(Level.LOCAL, null);
+
+    public boolean majority() {
+      return level == Level.MAJORITY;
+    }
+
+    public boolean linearizable() {
+      return level == Level.LINEARIZABLE;
+    }
+  }
 
   /** The fields mongod 6.0 accepts in a readConcern document. */
   private static final Set<String> FIELDS =
@@ -24,43 +54,109 @@ public final class ReadConcerns {
   private ReadConcerns() {}
 
   /**
-   * Whether the command asks for readConcern "majority". A readConcern mongod 6.0 cannot parse
-   * fails as there (ReadConcernArgs::parse): not an object or an unknown level is 9 FailedToParse,
-   * an unknown field 72 InvalidOptions; the levels this node does not serve ("linearizable",
-   * "snapshot") are NotImplemented.
+   * The command's readConcern. What mongod 6.0 cannot parse fails as there: not an object or an
+   * unknown level is 9 FailedToParse, an unknown field or a combination it forbids 72
+   * InvalidOptions, a field of the wrong type 14 TypeMismatch. Level "snapshot" (with its {@code
+   * atClusterTime}), which this node does not serve, is 238 NotImplemented.
+   *
+   * <p>One check mongod makes later, in waitForReadConcern, is made here: {@code afterOpTime} (an
+   * internal field) with "linearizable" is 9 FailedToParse. mongod checks it after refusing
+   * linearizable on a standalone, so there a standalone answers 123 instead; the result is a
+   * refusal either way.
    */
-  public static boolean isMajority(BsonDocument command) {
+  public static Args parse(BsonDocument command) {
     BsonValue rc = command.get("readConcern");
     if (rc == null || rc.isNull()) {
-      return false;
+      return Args.DEFAULT;
     }
     if (!(rc instanceof BsonDocument doc)) {
       throw new MongoServerException(
           ErrorCode.FAILED_TO_PARSE, "readConcern field should be an object");
     }
-    for (String field : doc.keySet()) {
-      if (!FIELDS.contains(field)) {
-        throw new MongoServerException(
-            ErrorCode.INVALID_OPTIONS, "Unrecognized option in readConcern: " + field);
+    Level level = null;
+    BsonTimestamp afterClusterTime = null;
+    boolean afterOpTime = false;
+    boolean atClusterTime = false;
+    for (var field : doc.entrySet()) {
+      switch (field.getKey()) {
+        case "level" -> level = level(field.getValue());
+        case "afterClusterTime" -> afterClusterTime = timestamp(field);
+        case "atClusterTime" -> {
+          timestamp(field);
+          atClusterTime = true;
+        }
+        case "afterOpTime" -> afterOpTime = true;
+        default -> {
+          if (!FIELDS.contains(field.getKey())) {
+            throw new MongoServerException(
+                ErrorCode.INVALID_OPTIONS, "Unrecognized option in readConcern: " + field.getKey());
+          }
+        }
       }
     }
-    BsonValue level = doc.get("level");
-    if (level == null) {
-      return false;
+    Level effective = level == null ? Level.LOCAL : level;
+    if (afterClusterTime != null && afterOpTime) {
+      throw invalid("Can not specify both afterClusterTime and afterOpTime");
     }
+    if (afterClusterTime != null && atClusterTime) {
+      throw invalid(
+          "Specifying a timestamp for readConcern snapshot in a causally consistent session is not"
+              + " allowed. See"
+              + " https://docs.mongodb.com/manual/core/read-isolation-consistency-recency/#causal-consistency");
+    }
+    // "available" must not wait; "linearizable" is causally consistent already.
+    if (afterClusterTime != null && effective != Level.MAJORITY && effective != Level.LOCAL) {
+      throw invalid(
+          "afterClusterTime field can be set only if level is equal to majority, local, or"
+              + " snapshot");
+    }
+    if (atClusterTime) {
+      throw invalid("atClusterTime field can be set only if level is equal to snapshot");
+    }
+    if (afterClusterTime != null && afterClusterTime.getValue() == 0) {
+      throw invalid("afterClusterTime cannot be a null timestamp");
+    }
+    if (afterOpTime && effective == Level.LINEARIZABLE) {
+      throw new MongoServerException(
+          ErrorCode.FAILED_TO_PARSE, "afterOpTime not compatible with linearizable read concern");
+    }
+    return new Args(effective, afterClusterTime);
+  }
+
+  private static Level level(BsonValue level) {
     if (!(level instanceof BsonString s)) {
       throw new MongoServerException(ErrorCode.TYPE_MISMATCH, "readConcern.level must be a string");
     }
-    if (s.getValue().equals("linearizable") || s.getValue().equals("snapshot")) {
+    return switch (s.getValue()) {
+      case "local" -> Level.LOCAL;
+      case "available" -> Level.AVAILABLE;
+      case "majority" -> Level.MAJORITY;
+      case "linearizable" -> Level.LINEARIZABLE;
+      case "snapshot" ->
+          throw new MongoServerException(
+              ErrorCode.NOT_IMPLEMENTED, "readConcern level snapshot is not supported");
+      default ->
+          throw new MongoServerException(
+              ErrorCode.FAILED_TO_PARSE,
+              "readConcern.level must be either 'local', 'majority', 'linearizable', 'available',"
+                  + " or 'snapshot'");
+    };
+  }
+
+  private static BsonTimestamp timestamp(java.util.Map.Entry<String, BsonValue> field) {
+    if (!field.getValue().isTimestamp()) {
       throw new MongoServerException(
-          ErrorCode.NOT_IMPLEMENTED, "readConcern level " + s.getValue() + " is not supported");
+          ErrorCode.TYPE_MISMATCH,
+          "BSON field 'readConcern."
+              + field.getKey()
+              + "' is the wrong type '"
+              + TypeNames.of(field.getValue())
+              + "', expected type 'timestamp'");
     }
-    if (!LEVELS.contains(s.getValue())) {
-      throw new MongoServerException(
-          ErrorCode.FAILED_TO_PARSE,
-          "readConcern.level must be either 'local', 'majority', 'linearizable', 'available', or"
-              + " 'snapshot'");
-    }
-    return s.getValue().equals("majority");
+    return field.getValue().asTimestamp();
+  }
+
+  private static MongoServerException invalid(String message) {
+    return new MongoServerException(ErrorCode.INVALID_OPTIONS, message);
   }
 }

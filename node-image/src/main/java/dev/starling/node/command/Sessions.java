@@ -41,37 +41,32 @@ public final class Sessions {
    * that time (for level "majority", until the commit point has reached it), up to the command's
    * maxTimeMS.
    */
-  static void awaitAfterClusterTime(NodeServices node, BsonDocument command) {
-    if (!(command.get("readConcern") instanceof BsonDocument rc)
-        || !rc.containsKey("afterClusterTime")) {
+  static void awaitAfterClusterTime(
+      NodeServices node, BsonDocument command, ReadConcerns.Args readConcern) {
+    if (readConcern.afterClusterTime() == null) {
       return;
     }
-    BsonValue after = rc.get("afterClusterTime");
-    if (!after.isTimestamp()) {
-      throw new MongoServerException(
-          ErrorCode.TYPE_MISMATCH,
-          "BSON field 'readConcern.afterClusterTime' is the wrong type '"
-              + TypeNames.of(after)
-              + "', expected type 'timestamp'");
-    }
-    if (after.asTimestamp().getValue() == 0) {
-      throw new MongoServerException(
-          ErrorCode.INVALID_OPTIONS, "afterClusterTime cannot be a null timestamp");
-    }
-    long maxMillis =
-        command.get("maxTimeMS") instanceof BsonValue max
-                && max.isNumber()
-                && max.asNumber().longValue() > 0
-            ? max.asNumber().longValue()
-            : DEFAULT_CLUSTER_TIME_WAIT_MILLIS;
-    boolean majority = ReadConcerns.isMajority(command);
+    long maxMillis = maxTimeMillis(command);
     try {
-      node.replication().awaitClusterTime(after.asTimestamp(), majority, maxMillis);
+      node.replication()
+          .awaitClusterTime(
+              readConcern.afterClusterTime(),
+              readConcern.majority(),
+              maxMillis > 0 ? maxMillis : DEFAULT_CLUSTER_TIME_WAIT_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MongoServerException(
           ErrorCode.INTERRUPTED_AT_SHUTDOWN, "interrupted waiting for afterClusterTime");
     }
+  }
+
+  /** The command's maxTimeMS when it sets a positive one, else 0 (no limit). */
+  static long maxTimeMillis(BsonDocument command) {
+    return command.get("maxTimeMS") instanceof BsonValue max
+            && max.isNumber()
+            && max.asNumber().longValue() > 0
+        ? max.asNumber().longValue()
+        : 0;
   }
 
   /** A cursor a command opened in a session belongs to that session. */

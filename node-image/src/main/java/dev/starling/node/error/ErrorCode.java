@@ -42,6 +42,7 @@ public enum ErrorCode {
   NO_REPLICATION_ENABLED(76, "NoReplicationEnabled"),
   INDEX_OPTIONS_CONFLICT(85, "IndexOptionsConflict"),
   INDEX_KEY_SPECS_CONFLICT(86, "IndexKeySpecsConflict"),
+  NOT_A_REPLICA_SET(123, "NotAReplicaSet"),
   COMMAND_NOT_SUPPORTED(115, "CommandNotSupported"),
   CAPPED_POSITION_LOST(136, "CappedPositionLost"),
   CANNOT_INDEX_PARALLEL_ARRAYS(171, "CannotIndexParallelArrays"),

@@ -312,26 +312,45 @@ public final class OplogWriter implements WriteObserver {
   public OpTime appendNoop(StorageEngine storage, BsonDocument o) {
     lock.lock();
     try {
-      BsonTimestamp ts = nextTimestamp();
-      long wall = clock.millis();
-      long t = term.getAsLong();
-      BsonDocument entry =
-          new BsonDocument("op", new BsonString("n"))
-              .append("ns", new BsonString(""))
-              .append("o", o)
-              .append("ts", ts)
-              .append("t", new BsonInt64(t))
-              .append("v", new BsonInt64(2))
-              .append("wall", new BsonDateTime(wall));
-      byte[] bytes = BsonCodec.encode(entry);
-      storage.put(Column.OPLOG, key(ts), bytes, true);
-      usage.added(bytes.length);
-      OpTime opTime = new OpTime(ts, t);
-      listener.accept(new OplogEntryWritten(opTime, wall));
-      return opTime;
+      return noop(storage, o, true);
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Writes a no-op entry as a client's write is written: only while this node takes writes (checked
+   * under the oplog lock, as for a write's entry; null when it does not), and not synced (the
+   * journal flusher makes it durable along with other writes).
+   */
+  public OpTime appendNoopIfWritable(StorageEngine storage, BsonDocument o) {
+    lock.lock();
+    try {
+      return writable.getAsBoolean() ? noop(storage, o, false) : null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Writes a no-op entry, synced or not. Holds the lock. */
+  private OpTime noop(StorageEngine storage, BsonDocument o, boolean sync) {
+    BsonTimestamp ts = nextTimestamp();
+    long wall = clock.millis();
+    long t = term.getAsLong();
+    BsonDocument entry =
+        new BsonDocument("op", new BsonString("n"))
+            .append("ns", new BsonString(""))
+            .append("o", o)
+            .append("ts", ts)
+            .append("t", new BsonInt64(t))
+            .append("v", new BsonInt64(2))
+            .append("wall", new BsonDateTime(wall));
+    byte[] bytes = BsonCodec.encode(entry);
+    storage.put(Column.OPLOG, key(ts), bytes, sync);
+    usage.added(bytes.length);
+    OpTime opTime = new OpTime(ts, t);
+    listener.accept(new OplogEntryWritten(opTime, wall));
+    return opTime;
   }
 
   /**

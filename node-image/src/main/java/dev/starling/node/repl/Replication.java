@@ -134,6 +134,24 @@ public interface Replication extends AutoCloseable {
       throws InterruptedException;
 
   /**
+   * Before a read with readConcern "linearizable" runs (mongod's waitForReadConcern): only a
+   * primary serves one, 10107 NotWritablePrimary "cannot satisfy linearizable read concern on
+   * non-primary node" elsewhere. A standalone refuses it with 123 NotAReplicaSet.
+   */
+  void checkLinearizableRead();
+
+  /**
+   * After a read with readConcern "linearizable" produced its result, before the reply (mongod's
+   * waitForLinearizableReadConcern): the primary writes a no-op entry ({@code {msg: "linearizable
+   * read"}}) and waits until a majority holds it, which proves that no other member had been
+   * elected when the read ran. Fails with 10107 if this member is no longer the writable primary
+   * when it comes to write, with 11602 InterruptedDueToReplStateChange if it steps down while
+   * waiting, and with 50 MaxTimeMSExpired after {@code maxMillis} (0: waits as long as it takes). A
+   * standalone refuses it as {@link #checkLinearizableRead} does.
+   */
+  void awaitLinearizableRead(long maxMillis);
+
+  /**
    * The replica-set commands (replSet*, configureFailPoint), as mongod's checkReplEnabledForCommand
    * gates them: a member's {@link ReplicaSetCommands}; a standalone throws 76 NoReplicationEnabled
    * "not running with --replSet".

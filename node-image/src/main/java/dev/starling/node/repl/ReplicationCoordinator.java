@@ -1,5 +1,7 @@
 package dev.starling.node.repl;
 
+import dev.starling.node.error.ErrorCode;
+import dev.starling.node.error.MongoServerException;
 import dev.starling.node.repl.core.Action;
 import dev.starling.node.repl.core.DurableState;
 import dev.starling.node.repl.core.MemberState;
@@ -581,6 +583,42 @@ public final class ReplicationCoordinator implements Replication {
       // Applied positions move without a signal on every batch: look again at least every 50 ms.
       replicationProgress.await(seen, Math.min(left, 50));
     }
+  }
+
+  @Override
+  public void checkLinearizableRead() {
+    if (state != MemberState.PRIMARY) {
+      throw new MongoServerException(
+          ErrorCode.NOT_WRITABLE_PRIMARY,
+          "cannot satisfy linearizable read concern on non-primary node");
+    }
+  }
+
+  @Override
+  public void awaitLinearizableRead(long maxMillis) {
+    long generation;
+    synchronized (this) {
+      // Before the entry: a step-down after this moves the generation, which fails the wait.
+      generation = stateGeneration;
+    }
+    OpTime noop =
+        oplog.appendNoopIfWritable(
+            storage, new BsonDocument("msg", new BsonString("linearizable read")));
+    if (noop == null) {
+      throw new MongoServerException(
+          ErrorCode.NOT_WRITABLE_PRIMARY,
+          "No longer primary when waiting for linearizable read concern");
+    }
+    BsonDocument error = writeConcernWaiter.awaitCommitted(noop, generation, maxMillis);
+    if (error == null) {
+      return;
+    }
+    if (error.getInt32("code").getValue() == ErrorCode.WRITE_CONCERN_FAILED.code()) {
+      throw new MongoServerException(
+          ErrorCode.MAX_TIME_MS_EXPIRED, "operation exceeded time limit");
+    }
+    throw new MongoServerException(
+        ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, error.getString("errmsg").getValue());
   }
 
   @Override

@@ -123,6 +123,17 @@ public final class StandaloneReplication implements Replication {
   }
 
   @Override
+  public void checkLinearizableRead() {
+    throw new MongoServerException(
+        ErrorCode.NOT_A_REPLICA_SET, "node needs to be a replica set member to use read concern");
+  }
+
+  @Override
+  public void awaitLinearizableRead(long maxMillis) {
+    checkLinearizableRead();
+  }
+
+  @Override
   public ReplicaSetCommands replicaSetCommands() {
     throw new MongoServerException(ErrorCode.NO_REPLICATION_ENABLED, "not running with --replSet");
   }

@@ -105,17 +105,54 @@ final class WriteConcernWaiter {
       target = mine != null ? mine : replication.lastApplied();
       generation = replication.stateGeneration();
     }
+    return waitFor(request, mode, target, generation, waitStart, deadline, false);
+  }
+
+  /** The concern of {@link #awaitCommitted}. */
+  private static final WriteConcernRequest MAJORITY =
+      WriteConcernRequest.parse(new BsonDocument("w", new org.bson.BsonString("majority")));
+
+  /**
+   * Waits until the commit point reaches {@code target}, an entry this member wrote as primary
+   * while its state generation was {@code generation} (a linearizable read's no-op); returns null
+   * then, 64 WriteConcernFailed after {@code maxMillis} (0: no limit), 11602 once the member
+   * stepped down. Unlike a write's wait, a step-down fails it even when the commit point has passed
+   * the target meanwhile: a commit point learned from a new primary says nothing of an entry the
+   * new primary may not have (mongod's awaitReplication fails on a step-down or new term first
+   * too).
+   */
+  BsonDocument awaitCommitted(OpTime target, long generation, long maxMillis) {
+    long waitStart = clock.millis();
+    long deadline = maxMillis > 0 ? waitStart + maxMillis : Long.MAX_VALUE;
+    return waitFor(MAJORITY, null, target, generation, waitStart, deadline, true);
+  }
+
+  /**
+   * The wait of {@link #await} and {@link #awaitCommitted}: until {@code request} is satisfied for
+   * {@code target}, the deadline passes or the state generation moves on from {@code generation};
+   * {@code stateFirst} looks at the state before the positions.
+   */
+  private BsonDocument waitFor(
+      WriteConcernRequest request,
+      WriteConcernMode mode,
+      OpTime target,
+      long generation,
+      long waitStart,
+      long deadline,
+      boolean stateFirst) {
     CommitPointWaiters.Waiter waiter = null;
     try {
       while (true) {
         // Read the signal's version before the check, so a change in between is not missed.
         long seen = progress.version();
         synchronized (monitor) {
-          if (replication.satisfied(request, mode, target)) {
+          boolean stateChanged =
+              generation != replication.stateGeneration() || replication.closed();
+          if (!(stateFirst && stateChanged) && replication.satisfied(request, mode, target)) {
             logSlowWait(waitStart, target);
             return null;
           }
-          if (generation != replication.stateGeneration() || replication.closed()) {
+          if (stateChanged) {
             return WriteConcernRequest.error(
                 ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
                 "operation was interrupted because the node stepped down while waiting for"

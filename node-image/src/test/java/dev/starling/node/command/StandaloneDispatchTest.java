@@ -122,6 +122,21 @@ class StandaloneDispatchTest {
   }
 
   @Test
+  void aLinearizableReadIsRefusedAsNotAReplicaSetAndSnapshotAsNotImplemented() {
+    run("{insert: 'c', documents: [{_id: 1}]}");
+
+    BsonDocument reply = run("{find: 'c', readConcern: {level: 'linearizable'}}");
+
+    assertThat(reply.getNumber("ok").intValue()).isZero();
+    assertThat(reply.getInt32("code").getValue()).isEqualTo(123);
+    assertThat(reply.getString("codeName").getValue()).isEqualTo("NotAReplicaSet");
+    assertThat(reply.getString("errmsg").getValue())
+        .isEqualTo("node needs to be a replica set member to use read concern");
+    assertThat(run("{find: 'c', readConcern: {level: 'snapshot'}}").getInt32("code").getValue())
+        .isEqualTo(238);
+  }
+
+  @Test
   void theOplogIsAnAbsentCollection() {
     BsonDocument reply =
         dispatcher.handle(

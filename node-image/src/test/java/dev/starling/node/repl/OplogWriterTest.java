@@ -306,6 +306,32 @@ class OplogWriterTest {
   }
 
   /** A collection created without its create entry, for tests about document entries. */
+  @Test
+  void aClientsNoopIsWrittenOnlyWhileTheNodeTakesWrites() {
+    open();
+    java.util.concurrent.atomic.AtomicBoolean writable =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    oplog.acceptWritesWhile(writable::get);
+    List<dev.starling.node.repl.core.OpTime> heard = new ArrayList<>();
+    oplog.onCommitted(e -> heard.add(e.opTime()));
+
+    dev.starling.node.repl.core.OpTime written =
+        oplog.appendNoopIfWritable(engine, json("{msg: 'linearizable read'}"));
+
+    assertThat(written).isNotNull();
+    assertThat(written.term()).isEqualTo(3);
+    assertThat(heard).containsExactly(written);
+    BsonDocument entry = OplogWriter.read(engine, true).next();
+    assertThat(entry.getString("op").getValue()).isEqualTo("n");
+    assertThat(entry.getDocument("o")).isEqualTo(json("{msg: 'linearizable read'}"));
+    assertThat(entry.getTimestamp("ts")).isEqualTo(written.ts());
+
+    writable.set(false);
+    assertThat(oplog.appendNoopIfWritable(engine, json("{msg: 'linearizable read'}"))).isNull();
+    assertThat(timestamps(engine)).containsExactly(written.ts());
+    assertThat(heard).containsExactly(written);
+  }
+
   private CollectionMeta setUpCollection(String db, String name) {
     CollectionMeta[] created = new CollectionMeta[1];
     oplog.unlogged(() -> created[0] = engine.collectionForWrite(db, name));

@@ -196,6 +196,44 @@ class ReplicationCoordinatorTest {
         "already");
   }
 
+  @Test
+  void aMemberThatIsNotPrimaryRefusesALinearizableRead() {
+    start();
+    assertError(
+        coordinator::checkLinearizableRead,
+        ErrorCode.NOT_WRITABLE_PRIMARY,
+        "cannot satisfy linearizable read concern on non-primary node");
+    assertError(
+        () -> coordinator.awaitLinearizableRead(1000),
+        ErrorCode.NOT_WRITABLE_PRIMARY,
+        "No longer primary when waiting for linearizable read concern");
+    assertThat(OplogWriter.read(engine, true).hasNext()).isFalse();
+  }
+
+  @Test
+  void aPrimaryConfirmsALinearizableReadWithAMajorityCommittedNoop() {
+    start();
+    coordinator.replicaSetCommands().initiate(null);
+    await().atMost(Duration.ofSeconds(5)).until(coordinator::isWritablePrimary);
+    coordinator.checkLinearizableRead();
+
+    coordinator.awaitLinearizableRead(5000);
+
+    List<BsonDocument> noops = new java.util.ArrayList<>();
+    OplogWriter.read(engine, false)
+        .forEachRemaining(
+            e -> {
+              if (e.getDocument("o").equals(BsonDocument.parse("{msg: 'linearizable read'}"))) {
+                noops.add(e);
+              }
+            });
+    assertThat(noops).hasSize(1);
+    assertThat(noops.get(0).getString("op").getValue()).isEqualTo("n");
+    // One voter: committed once the journal flusher made it durable, before the wait returned.
+    assertThat(coordinator.snapshot().committed().ts())
+        .isGreaterThanOrEqualTo(noops.get(0).getTimestamp("ts"));
+  }
+
   private static void assertError(Runnable r, ErrorCode code, String message) {
     assertThatThrownBy(r::run)
         .isInstanceOfSatisfying(

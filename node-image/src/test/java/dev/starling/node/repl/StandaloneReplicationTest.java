@@ -32,6 +32,23 @@ class StandaloneReplicationTest {
   }
 
   @Test
+  void refusesALinearizableReadAsNotAReplicaSet() {
+    for (Runnable step :
+        List.<Runnable>of(
+            standalone::checkLinearizableRead, () -> standalone.awaitLinearizableRead(0))) {
+      assertThatThrownBy(step::run)
+          .isInstanceOfSatisfying(
+              MongoServerException.class,
+              e -> {
+                assertThat(e.error()).isEqualTo(ErrorCode.NOT_A_REPLICA_SET);
+                assertThat(e.code()).isEqualTo(123);
+                assertThat(e.getMessage())
+                    .isEqualTo("node needs to be a replica set member to use read concern");
+              });
+    }
+  }
+
+  @Test
   void refusesWOverOneAndCustomModesWithBadValue() {
     assertThatThrownBy(() -> standalone.validateWriteConcern(doc("{w: 2}")))
         .isInstanceOfSatisfying(

@@ -89,6 +89,54 @@ class WriteConcernWaiterTest {
     assertThat(code(waiter.await(BsonDocument.parse("{w: 4}")))).isEqualTo(100);
   }
 
+  // ------------------------------------------------ a linearizable read's no-op (awaitCommitted)
+
+  private CompletableFuture<BsonDocument> awaitCommitted(long generation, long maxMillis) {
+    return CompletableFuture.supplyAsync(() -> waiter.awaitCommitted(WRITE, generation, maxMillis));
+  }
+
+  @Test
+  void aNoopWaitReturnsOnceTheCommitPointReachesTheEntry() throws Exception {
+    CompletableFuture<BsonDocument> wait = awaitCommitted(0, 0);
+    org.awaitility.Awaitility.await().until(() -> replication.checks > 0);
+    assertThat(wait).isNotDone();
+    synchronized (monitor) {
+      replication.committed = WRITE;
+      waiter.commitPointMoved(WRITE);
+    }
+    assertThat(wait.get(5, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void aNoopWaitPastItsTimeFailsWith64() throws Exception {
+    BsonDocument error = awaitCommitted(0, 20).get(5, TimeUnit.SECONDS);
+    assertThat(code(error)).isEqualTo(64);
+  }
+
+  @Test
+  void aNoopWaitFailsWith11602WhenTheMemberStepsDownEvenIfTheCommitPointPassedTheEntry()
+      throws Exception {
+    CompletableFuture<BsonDocument> wait = awaitCommitted(0, 0);
+    org.awaitility.Awaitility.await().until(() -> replication.checks > 0);
+    synchronized (monitor) {
+      // Stepped down, then learned a commit point in a newer term from the new primary.
+      replication.generation++;
+      replication.committed = OpTime.of(200, 1, 2);
+      waiter.commitPointMoved(replication.committed);
+    }
+    assertThat(code(wait.get(5, TimeUnit.SECONDS))).isEqualTo(11602);
+  }
+
+  @Test
+  void aNoopWrittenBeforeAStepDownFailsAtOnce() throws Exception {
+    synchronized (monitor) {
+      replication.committed = WRITE;
+      replication.generation = 1;
+    }
+    // The generation sampled before the entry was written is 0: a step-down came in between.
+    assertThat(code(awaitCommitted(0, 0).get(5, TimeUnit.SECONDS))).isEqualTo(11602);
+  }
+
   /** Three members; the commit point and how many hold the write are set by each test. */
   private static final class FakeReplication implements WriteConcernWaiter.Replication {
     private final ReplSetConfig config =
