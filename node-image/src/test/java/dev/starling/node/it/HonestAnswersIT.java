@@ -10,6 +10,7 @@ import com.mongodb.ReadPreference;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Collation;
 import com.mongodb.client.model.CollationStrength;
 import java.nio.file.Path;
@@ -68,6 +69,43 @@ class HonestAnswersIT {
     Document doc = new Document("_id", id).append("x", "a".repeat(size - base));
     assertThat(Wire.bson(BsonDocument.parse(doc.toJson())).length).isEqualTo(size);
     return doc;
+  }
+
+  // --------------------------------------------------------------- reads of local.oplog.rs
+
+  @Test
+  void countDistinctAndAggregateOnTheOplogReadTheOplogAsFindDoes() {
+    client
+        .getDatabase("honest")
+        .getCollection("oplogcount")
+        .insertMany(
+            List.of(new Document("_id", 1), new Document("_id", 2), new Document("_id", 3)));
+    MongoDatabase local = rs.direct(primary).getDatabase("local");
+    MongoCollection<Document> oplog = local.getCollection("oplog.rs");
+    Document filter = new Document("ns", "honest.oplogcount");
+
+    List<Document> found = oplog.find(filter).into(new ArrayList<>());
+    assertThat(found).hasSize(3).allSatisfy(e -> assertThat(e.getString("op")).isEqualTo("i"));
+    // Before, each of these answered 0 or nothing: local.oplog.rs is not a collection.
+    assertThat(oplog.countDocuments(filter)).isEqualTo(3);
+    assertThat(
+            local
+                .runCommand(new Document("count", "oplog.rs").append("query", filter))
+                .getInteger("n"))
+        .isEqualTo(3);
+    assertThat(oplog.estimatedDocumentCount()).isGreaterThanOrEqualTo(3);
+    assertThat(oplog.distinct("op", filter, String.class).into(new ArrayList<>()))
+        .containsExactly("i");
+    assertThat(
+            oplog
+                .aggregate(
+                    List.of(
+                        new Document("$match", filter),
+                        new Document(
+                            "$group",
+                            new Document("_id", "$op").append("n", new Document("$sum", 1)))))
+                .into(new ArrayList<>()))
+        .containsExactly(new Document("_id", "i").append("n", 3));
   }
 
   // --------------------------------------------------------------- 10. the 16 MiB limit

@@ -53,13 +53,26 @@ public final class AggregateCommand implements Command {
           ErrorCode.FAILED_TO_PARSE,
           "The 'cursor' option is required, except for aggregate with the explain argument");
     }
-    Prepared prepared = prepare(context, command, pipeline);
-    if (explain) {
-      return explain(context, command, prepared);
+    Iterator<BsonDocument> input;
+    if (FindCommand.namesOplog(context, command)) {
+      if (explain) {
+        throw new MongoServerException(
+            ErrorCode.NOT_IMPLEMENTED,
+            "explain of an aggregate on local.oplog.rs is not supported");
+      }
+      BsonDocument filter = pipeline.leadingMatchFilter();
+      input =
+          FindCommand.oplog(context, FindSpec.filter(filter == null ? new BsonDocument() : filter));
+    } else {
+      Prepared prepared = prepare(context, command, pipeline);
+      if (explain) {
+        return explain(context, command, prepared);
+      }
+      input = prepared.execution().results();
     }
     int batchSize =
         CursorReplies.batchSize(cursorOption.asDocument(), CursorReplies.DEFAULT_FIRST_BATCH);
-    Iterator<BsonDocument> results = pipeline.stream(prepared.execution().results());
+    Iterator<BsonDocument> results = pipeline.stream(input);
     return CursorReplies.firstBatch(
         context.node().cursors(), Namespaces.ns(context, command), results, batchSize, false);
   }

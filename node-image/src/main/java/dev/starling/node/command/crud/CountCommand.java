@@ -35,7 +35,12 @@ public final class CountCommand implements Command {
     long skip = Math.max(0, Args.number(command, "skip", 0));
     long limit = Math.abs(Args.number(command, "limit", 0));
     long n;
-    if (collection == null) {
+    if (FindCommand.namesOplog(context, command)) {
+      n =
+          count(
+              FindCommand.oplog(
+                  context, new FindSpec(query, null, null, skip, limit, command.get("hint"))));
+    } else if (collection == null) {
       n = 0;
     } else if (query.isEmpty()) {
       n = Math.max(0, context.node().storage().count(collection) - skip);
@@ -43,18 +48,23 @@ public final class CountCommand implements Command {
         n = Math.min(n, limit);
       }
     } else {
-      Iterator<BsonDocument> it =
-          QueryExecutor.find(
-                  context.node().storage(),
-                  collection,
-                  new FindSpec(query, null, null, skip, limit, command.get("hint")))
-              .results();
-      n = 0;
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
+      n =
+          count(
+              QueryExecutor.find(
+                      context.node().storage(),
+                      collection,
+                      new FindSpec(query, null, null, skip, limit, command.get("hint")))
+                  .results());
     }
     return new BsonDocument("n", new BsonInt32((int) n));
+  }
+
+  private static long count(Iterator<BsonDocument> it) {
+    long n = 0;
+    while (it.hasNext()) {
+      it.next();
+      n++;
+    }
+    return n;
   }
 }

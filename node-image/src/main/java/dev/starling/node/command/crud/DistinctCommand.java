@@ -42,13 +42,13 @@ public final class DistinctCommand implements Command {
     }
     CollectionMeta collection = Namespaces.existing(context, command);
     TreeSet<BsonValue> values = new TreeSet<>(BsonOrder.ORDER);
-    if (collection != null) {
+    FindSpec spec = FindSpec.filter(Args.document(command, "query", new BsonDocument()));
+    boolean oplog = FindCommand.namesOplog(context, command);
+    if (collection != null || oplog) {
       Iterator<BsonDocument> it =
-          QueryExecutor.find(
-                  context.node().storage(),
-                  collection,
-                  FindSpec.filter(Args.document(command, "query", new BsonDocument())))
-              .results();
+          oplog
+              ? FindCommand.oplog(context, spec)
+              : QueryExecutor.find(context.node().storage(), collection, spec).results();
       while (it.hasNext()) {
         BsonDocument doc = it.next();
         values.addAll(IndexKeys.valuesAt(doc, key));

@@ -152,6 +152,14 @@ public final class FindCommand implements Command {
   static final String OPLOG_NS = "local.oplog.rs";
 
   /**
+   * Whether the command names local.oplog.rs, which is no collection but a view of the oplog
+   * column: count, distinct and aggregate then read it through {@link #oplog}, as find does.
+   */
+  static boolean namesOplog(CommandContext context, BsonDocument command) {
+    return Namespaces.ns(context, command).equals(OPLOG_NS);
+  }
+
+  /**
    * Refuses the find options this node does not honour rather than ignore them, with 238
    * NotImplemented (a well-formed request mongod would serve). {@code showRecordId}: records are
    * keyed by {@code _id}, there is no record id to show. {@code returnKey}: mongod returns the key
@@ -173,7 +181,7 @@ public final class FindCommand implements Command {
    * local.oplog.rs, a read-only view of the oplog column in timestamp order. A sort of {@code
    * {$natural: ±1}} or {@code {ts: ±1}} is the storage order, read forwards or backwards.
    */
-  private static Iterator<BsonDocument> oplog(CommandContext context, FindSpec spec) {
+  static Iterator<BsonDocument> oplog(CommandContext context, FindSpec spec) {
     BsonDocument sort = spec.sort();
     boolean reverse = false;
     if (sort != null && sort.size() == 1) {
