@@ -165,10 +165,15 @@ class RollbackIT {
       BsonDocument first = retryableInsert(rs, next, lsid, 2, "retried", majority);
       assertThat(first.containsKey("writeErrors")).as(first.toJson()).isFalse();
       assertThat(first.getInt32("n").getValue()).isOne();
-      // Retried once more, it is answered from the session's record: no duplicate key.
+      assertThat(first.containsKey("retriedStmtIds")).as(first.toJson()).isFalse();
+      // Retried once more, it is answered from the session's record: no duplicate key, and the
+      // reply names the statement it did not run again, as mongod's does.
       BsonDocument again = retryableInsert(rs, next, lsid, 2, "retried", majority);
       assertThat(again.containsKey("writeErrors")).as(again.toJson()).isFalse();
       assertThat(again.getInt32("n").getValue()).isOne();
+      assertThat(again.get("retriedStmtIds"))
+          .as(again.toJson())
+          .isEqualTo(new BsonArray(List.of(new BsonInt32(0))));
       // An older transaction number of the session is refused.
       assertThat(retryableInsert(rs, next, lsid, 1, "kept", majority).getInt32("code").getValue())
           .isEqualTo(225);

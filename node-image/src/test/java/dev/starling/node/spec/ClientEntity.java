@@ -6,16 +6,29 @@ import com.mongodb.event.ConnectionCheckedOutEvent;
 import com.mongodb.event.ConnectionPoolListener;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A client entity: the driver's client, the commands it observed and its checked-out count. */
+/**
+ * A client entity: the driver's client, the commands it observed, its checked-out count and whether
+ * it retries reads (for the helpers the runner implements itself).
+ */
 final class ClientEntity implements AutoCloseable {
   private final MongoClient client;
   private final CommandRecorder recorder;
   private final ConnectionCounter connections;
+  private final boolean retryReads;
 
-  ClientEntity(MongoClient client, CommandRecorder recorder, ConnectionCounter connections) {
+  ClientEntity(
+      MongoClient client,
+      CommandRecorder recorder,
+      ConnectionCounter connections,
+      boolean retryReads) {
     this.client = client;
     this.recorder = recorder;
     this.connections = connections;
+    this.retryReads = retryReads;
+  }
+
+  boolean retryReads() {
+    return retryReads;
   }
 
   MongoClient client() {

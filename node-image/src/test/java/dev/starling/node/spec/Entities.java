@@ -29,6 +29,9 @@ final class Entities implements ValueMatcher.EntityLookup, AutoCloseable {
   private final Map<String, Object> entities = new LinkedHashMap<>();
   private final Map<String, BsonDocument> lsids = new LinkedHashMap<>();
 
+  /** The client entity each database and collection entity was made from. */
+  private final Map<String, String> clientOf = new LinkedHashMap<>();
+
   Entities(String baseUri) {
     this.baseUri = baseUri;
   }
@@ -48,8 +51,14 @@ final class Entities implements ValueMatcher.EntityLookup, AutoCloseable {
     }
     switch (kind) {
       case "client" -> entities.put(id, createClient(spec));
-      case "database" -> entities.put(id, createDatabase(spec));
-      case "collection" -> entities.put(id, createCollection(spec));
+      case "database" -> {
+        entities.put(id, createDatabase(spec));
+        clientOf.put(id, spec.getString("client").getValue());
+      }
+      case "collection" -> {
+        entities.put(id, createCollection(spec));
+        clientOf.put(id, clientOf.get(spec.getString("database").getValue()));
+      }
       case "session" -> {
         ClientSession session = createSession(spec);
         entities.put(id, session);
@@ -109,7 +118,8 @@ final class Entities implements ValueMatcher.EntityLookup, AutoCloseable {
             .addCommandListener(recorder)
             .applyToConnectionPoolSettings(b -> b.addConnectionPoolListener(counter))
             .build();
-    return new ClientEntity(MongoClients.create(settings), recorder, counter);
+    return new ClientEntity(
+        MongoClients.create(settings), recorder, counter, settings.getRetryReads());
   }
 
   private static String uriValue(BsonValue value) {
@@ -218,6 +228,15 @@ final class Entities implements ValueMatcher.EntityLookup, AutoCloseable {
 
   ClientEntity client(String id) {
     return as(id, ClientEntity.class);
+  }
+
+  /** The client entity a database or collection entity was made from. */
+  ClientEntity clientOf(String id) {
+    String client = clientOf.get(id);
+    if (client == null) {
+      throw new IllegalStateException("entity " + id + " is not a database or collection");
+    }
+    return client(client);
   }
 
   MongoDatabase database(String id) {

@@ -111,6 +111,9 @@ final class Operations {
     if (target instanceof MongoCollection<?> collection) {
       @SuppressWarnings("unchecked")
       MongoCollection<BsonDocument> documents = (MongoCollection<BsonDocument>) collection;
+      if (name.equals("count")) {
+        return new DeprecatedCount(entities.clientOf(object), documents, session, args).run();
+      }
       return new CollectionOperations(documents, session, args).run(name);
     }
     if (target instanceof MongoDatabase database) {

@@ -74,7 +74,7 @@ public final class DeleteCommand implements Command {
     if (!errors.isEmpty()) {
       reply.append("writeErrors", errors);
     }
-    return WriteConcerns.finish(context, command, reply);
+    return WriteConcerns.finish(context, command, retries.reportRetried(reply));
   }
 
   private static long deleteMatching(

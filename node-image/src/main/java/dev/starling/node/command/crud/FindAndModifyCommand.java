@@ -66,8 +66,12 @@ public final class FindAndModifyCommand implements Command {
     Retries retries = new Retries(context);
     BsonDocument done = retries.executed(0);
     if (done != null) {
+      // As mongod (5.0+): the reply of a statement answered from the session's history names it.
       return WriteConcerns.finish(
-          context, command, retried(retries, done, remove, returnNew, fields));
+          context,
+          command,
+          retried(retries, done, remove, returnNew, fields)
+              .append("retriedStmtId", new BsonInt32(0)));
     }
     BsonDocument lastError = new BsonDocument();
     BsonValue value;

@@ -55,6 +55,6 @@ public final class InsertCommand implements Command {
     if (!errors.isEmpty()) {
       reply.append("writeErrors", errors);
     }
-    return WriteConcerns.finish(context, command, reply);
+    return WriteConcerns.finish(context, command, retries.reportRetried(reply));
   }
 }

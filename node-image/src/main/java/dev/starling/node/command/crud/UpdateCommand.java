@@ -136,6 +136,6 @@ public final class UpdateCommand implements Command {
     if (!errors.isEmpty()) {
       reply.append("writeErrors", errors);
     }
-    return WriteConcerns.finish(context, command, reply);
+    return WriteConcerns.finish(context, command, retries.reportRetried(reply));
   }
 }
