@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.starling.node.storage.RocksStorageEngine;
 import dev.starling.node.storage.WriteObserver;
-import dev.starling.node.wire.ClientConnection;
-import dev.starling.node.wire.OpCode;
-import dev.starling.node.wire.Request;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -46,9 +43,7 @@ class HonestAnswersTest {
   }
 
   private BsonDocument run(String db, String json) {
-    return dispatcher.handle(
-        new Request(1, OpCode.OP_MSG, db, BsonDocument.parse(json), false, false),
-        new ClientConnection(1, null));
+    return TestNodes.run(dispatcher, db, BsonDocument.parse(json));
   }
 
   private static void assertError(BsonDocument reply, int code, String codeName) {

@@ -8,9 +8,6 @@ import dev.starling.node.repl.Replication;
 import dev.starling.node.repl.StandaloneReplication;
 import dev.starling.node.storage.RocksStorageEngine;
 import dev.starling.node.storage.WriteObserver;
-import dev.starling.node.wire.ClientConnection;
-import dev.starling.node.wire.OpCode;
-import dev.starling.node.wire.Request;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -88,9 +85,7 @@ class LinearizableDispatchTest {
   }
 
   private BsonDocument run(String json) {
-    return dispatcher.handle(
-        new Request(1, OpCode.OP_MSG, "test", BsonDocument.parse(json), false, false),
-        new ClientConnection(1, null));
+    return TestNodes.run(dispatcher, "test", BsonDocument.parse(json));
   }
 
   private static void assertOk(BsonDocument reply) {

@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.starling.node.repl.OneMemberSet;
-import dev.starling.node.wire.ClientConnection;
-import dev.starling.node.wire.OpCode;
-import dev.starling.node.wire.Request;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.UUID;
 import org.bson.BsonArray;
-import org.bson.BsonBinary;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
-import org.bson.UuidRepresentation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,16 +44,9 @@ class RetriedStatementsTest {
   private BsonDocument run(String json, BsonDocument lsid, long txnNumber) {
     BsonDocument command =
         BsonDocument.parse(json).append("lsid", lsid).append("txnNumber", new BsonInt64(txnNumber));
-    BsonDocument reply =
-        dispatcher.handle(
-            new Request(1, OpCode.OP_MSG, "test", command, false, false),
-            new ClientConnection(1, null));
+    BsonDocument reply = TestNodes.run(dispatcher, "test", command);
     assertThat(reply.getDouble("ok").getValue()).as(reply.toJson()).isEqualTo(1.0);
     return reply;
-  }
-
-  private static BsonDocument lsid() {
-    return new BsonDocument("id", new BsonBinary(UUID.randomUUID(), UuidRepresentation.STANDARD));
   }
 
   private static BsonArray ids(int... ids) {
@@ -72,7 +59,7 @@ class RetriedStatementsTest {
 
   @Test
   void anInsertNamesTheStatementsItDidNotRunAgain() {
-    BsonDocument lsid = lsid();
+    BsonDocument lsid = TestNodes.newLsid();
     BsonDocument first = run("{insert: 'c', documents: [{_id: 1}, {_id: 2}]}", lsid, 1);
     assertThat(first.getInt32("n").getValue()).isEqualTo(2);
     assertThat(first.containsKey("retriedStmtIds")).as("nothing was retried").isFalse();
@@ -91,7 +78,7 @@ class RetriedStatementsTest {
 
   @Test
   void anUpdateAndADeleteNameTheirRetriedStatements() {
-    BsonDocument lsid = lsid();
+    BsonDocument lsid = TestNodes.newLsid();
     run("{insert: 'c', documents: [{_id: 1, v: 0}, {_id: 2, v: 0}]}", lsid, 1);
     String update =
         "{update: 'c', updates: [{q: {_id: 1}, u: {$inc: {v: 1}}},"
@@ -114,7 +101,7 @@ class RetriedStatementsTest {
 
   @Test
   void aFindAndModifyNamesItsRetriedStatement() {
-    BsonDocument lsid = lsid();
+    BsonDocument lsid = TestNodes.newLsid();
     run("{insert: 'c', documents: [{_id: 1, v: 0}]}", lsid, 1);
     String command = "{findAndModify: 'c', query: {_id: 1}, update: {$inc: {v: 1}}, new: true}";
     BsonDocument first = run(command, lsid, 2);

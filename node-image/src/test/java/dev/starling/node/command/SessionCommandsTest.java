@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.starling.node.MutableClock;
 import dev.starling.node.storage.RocksStorageEngine;
 import dev.starling.node.storage.WriteObserver;
-import dev.starling.node.wire.ClientConnection;
-import dev.starling.node.wire.OpCode;
-import dev.starling.node.wire.Request;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
-import org.bson.BsonBinary;
 import org.bson.BsonDocument;
-import org.bson.UuidRepresentation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,13 +42,7 @@ class SessionCommandsTest {
   }
 
   private BsonDocument run(BsonDocument command) {
-    return dispatcher.handle(
-        new Request(1, OpCode.OP_MSG, "test", command, false, false),
-        new ClientConnection(1, null));
-  }
-
-  private static BsonDocument lsid() {
-    return new BsonDocument("id", new BsonBinary(UUID.randomUUID(), UuidRepresentation.STANDARD));
+    return TestNodes.run(dispatcher, "test", command);
   }
 
   private static BsonDocument with(String json, BsonDocument lsid) {
@@ -72,7 +60,7 @@ class SessionCommandsTest {
 
   @Test
   void aCommandNamingASessionStartsItAndEndSessionsEndsIt() {
-    BsonDocument lsid = lsid();
+    BsonDocument lsid = TestNodes.newLsid();
     assertThat(run(with("{ping: 1}", lsid)).getDouble("ok").getValue()).isEqualTo(1.0);
     assertThat(node.sessions().all()).containsExactly(lsid);
     BsonDocument end =
@@ -83,8 +71,8 @@ class SessionCommandsTest {
 
   @Test
   void sessionsExpireAfterTheTimeoutUnlessRefreshed() {
-    BsonDocument used = lsid();
-    BsonDocument refreshed = lsid();
+    BsonDocument used = TestNodes.newLsid();
+    BsonDocument refreshed = TestNodes.newLsid();
     run(with("{ping: 1}", used));
     run(with("{ping: 1}", refreshed));
     clock.advance(Duration.ofMinutes(20));
@@ -97,12 +85,13 @@ class SessionCommandsTest {
   @Test
   void aCursorBelongsToItsSessionAndDiesWithIt() {
     run("{insert: 'c', documents: [{_id: 1}, {_id: 2}, {_id: 3}]}");
-    BsonDocument lsid = lsid();
+    BsonDocument lsid = TestNodes.newLsid();
     BsonDocument find = run(with("{find: 'c', batchSize: 1}", lsid));
     long id = find.getDocument("cursor").getInt64("id").getValue();
     assertThat(id).isNotZero();
 
-    BsonDocument other = run(with("{getMore: NumberLong(" + id + "), collection: 'c'}", lsid()));
+    BsonDocument other =
+        run(with("{getMore: NumberLong(" + id + "), collection: 'c'}", TestNodes.newLsid()));
     assertThat(other.getInt32("code").getValue()).isEqualTo(50738);
     BsonDocument none = run("{getMore: NumberLong(" + id + "), collection: 'c'}");
     assertThat(none.getInt32("code").getValue()).isEqualTo(50737);
@@ -127,7 +116,9 @@ class SessionCommandsTest {
         .as("a txnNumber without a session")
         .isEqualTo(72);
     assertThat(
-            run(with("{insert: 'c', documents: [{}], txnNumber: NumberLong(1)}", lsid()))
+            run(with(
+                    "{insert: 'c', documents: [{}], txnNumber: NumberLong(1)}",
+                    TestNodes.newLsid()))
                 .getInt32("code")
                 .getValue())
         .as("a standalone takes no retryable writes")
@@ -136,7 +127,7 @@ class SessionCommandsTest {
             run(with(
                     "{find: 'c', startTransaction: true, autocommit: false, txnNumber:"
                         + " NumberLong(1)}",
-                    lsid()))
+                    TestNodes.newLsid()))
                 .getInt32("code")
                 .getValue())
         .isEqualTo(20);
@@ -144,7 +135,7 @@ class SessionCommandsTest {
 
   @Test
   void aStandaloneAddsNoClusterTime() {
-    BsonDocument reply = run(with("{ping: 1}", lsid()));
+    BsonDocument reply = run(with("{ping: 1}", TestNodes.newLsid()));
     assertThat(reply.containsKey("$clusterTime")).isFalse();
     assertThat(reply.containsKey("operationTime")).isFalse();
   }

@@ -38,9 +38,7 @@ class StandaloneDispatchTest {
   }
 
   private BsonDocument run(String json) {
-    return dispatcher.handle(
-        new Request(1, OpCode.OP_MSG, "test", BsonDocument.parse(json), false, false),
-        new ClientConnection(1, null));
+    return TestNodes.run(dispatcher, "test", BsonDocument.parse(json));
   }
 
   private long count() {
