@@ -33,6 +33,14 @@ class WriteConcernWaiterTest {
     return error.getInt32("code").getValue();
   }
 
+  /** The commit point moves to {@code committed}, as the coordinator tells the waiter. */
+  private void moveCommitPoint(OpTime committed) {
+    synchronized (monitor) {
+      replication.committed = committed;
+      waiter.commitPointMoved(committed);
+    }
+  }
+
   @Test
   void wOneIsSatisfiedByTheWriteItself() {
     assertThat(waiter.await(BsonDocument.parse("{w: 1}"))).isNull();
@@ -42,15 +50,9 @@ class WriteConcernWaiterTest {
   @Test
   void aMajorityWaitReturnsOnceTheCommitPointReachesTheWrite() throws Exception {
     CompletableFuture<BsonDocument> wait = awaitAfterWriting("{w: 'majority'}");
-    synchronized (monitor) {
-      replication.committed = OpTime.of(99, 1, 1);
-      waiter.commitPointMoved(replication.committed);
-    }
+    moveCommitPoint(OpTime.of(99, 1, 1));
     assertThat(wait).isNotDone();
-    synchronized (monitor) {
-      replication.committed = WRITE;
-      waiter.commitPointMoved(WRITE);
-    }
+    moveCommitPoint(WRITE);
     assertThat(wait.get(5, TimeUnit.SECONDS)).isNull();
   }
 
@@ -100,10 +102,7 @@ class WriteConcernWaiterTest {
     CompletableFuture<BsonDocument> wait = awaitCommitted(0, 0);
     org.awaitility.Awaitility.await().until(() -> replication.checks > 0);
     assertThat(wait).isNotDone();
-    synchronized (monitor) {
-      replication.committed = WRITE;
-      waiter.commitPointMoved(WRITE);
-    }
+    moveCommitPoint(WRITE);
     assertThat(wait.get(5, TimeUnit.SECONDS)).isNull();
   }
 
