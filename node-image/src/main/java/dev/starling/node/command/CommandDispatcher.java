@@ -115,7 +115,7 @@ public final class CommandDispatcher implements RequestHandler {
         }
         return decorate(error, session);
       }
-      CommandMetadata metadata = command.metadata();
+      CommandMetadata metadata = command.metadata(request.command());
       ReplicaSetGate.check(
           node.replication(), metadata.secondary(), request.database(), request.command());
       if (metadata.counter() == OpCounters.Kind.COMMAND) {
@@ -133,8 +133,13 @@ public final class CommandDispatcher implements RequestHandler {
           WriteConcerns.validate(context, request.command());
         }
         Sessions.awaitAfterClusterTime(node, request.command());
+        // A write reads what it writes over as it is now: run at the majority snapshot, its own
+        // reads of the documents it replaces would be stale. A write that reads at the majority
+        // snapshot ($out, $merge) does so itself, for its source only.
         BsonDocument reply =
-            ReadConcerns.isMajority(request.command()) && !request.database().equals("local")
+            ReadConcerns.isMajority(request.command())
+                    && !request.database().equals("local")
+                    && !metadata.writeConcern().supported()
                 ? node.replication().readMajority(() -> command.run(context, request.command()))
                 : command.run(context, request.command());
         if (metadata.writeConcern() == CommandMetadata.WriteConcernUse.AWAITED_AFTER_RUN) {
