@@ -129,6 +129,43 @@ class AggregateWritesTest {
   }
 
   @Test
+  void readersSeeTheOldContentsOrTheNewNeverAMix() throws Exception {
+    StringBuilder hundred = new StringBuilder("{insert: 'src100', documents: [");
+    for (int i = 0; i < 100; i++) {
+      hundred.append(i == 0 ? "" : ",").append("{_id: ").append(i).append("}");
+    }
+    ok(hundred.append("]}").toString());
+    ok(
+        "{aggregate: 'src100', pipeline: [{$match: {_id: {$lt: 50}}}, {$out: 'src50'}], cursor:"
+            + " {}}");
+    ok("{aggregate: 'src100', pipeline: [{$out: 'dst'}], cursor: {}}");
+    java.util.Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread reader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  while (!stop.get()) {
+                    seen.add(run("{count: 'dst'}").getNumber("n").longValue());
+                  }
+                });
+    try {
+      for (int i = 0; i < 10; i++) {
+        ok(
+            "{aggregate: 'src"
+                + (i % 2 == 0 ? 50 : 100)
+                + "', pipeline: [{$out: 'dst'}], cursor: {}}");
+      }
+    } finally {
+      stop.set(true);
+      reader.join();
+    }
+    assertThat(seen).isNotEmpty().isSubsetOf(50L, 100L);
+    assertThat(collectionNames("test")).containsExactly("dst", "src100", "src50");
+  }
+
+  @Test
   void aFailedOutLeavesTheTargetAsItWasAndDropsItsTemporaryCollection() {
     source();
     ok("{insert: 'dst', documents: [{_id: 9, k: 'old'}]}");
