@@ -18,6 +18,15 @@ public interface Command {
    */
   CommandMetadata metadata();
 
+  /**
+   * The metadata of this invocation: the same for every invocation of most commands, but an
+   * aggregate that ends in {@code $out} or {@code $merge} is a write (mongod decides it per request
+   * too). Must not fail on a malformed command: the command itself reports that when it runs.
+   */
+  default CommandMetadata metadata(BsonDocument command) {
+    return metadata();
+  }
+
   /** Commands that may run before a handshake-level check, through the legacy OP_QUERY path. */
   default boolean allowedOverOpQuery() {
     return false;

@@ -115,7 +115,7 @@ public final class CommandDispatcher implements RequestHandler {
         }
         return decorate(error, session);
       }
-      CommandMetadata metadata = command.metadata();
+      CommandMetadata metadata = command.metadata(request.command());
       ReplicaSetGate.check(
           node.replication(), metadata.secondary(), request.database(), request.command());
       if (metadata.counter() == OpCounters.Kind.COMMAND) {
@@ -140,8 +140,13 @@ public final class CommandDispatcher implements RequestHandler {
         if (linearizable) {
           node.replication().checkLinearizableRead();
         }
+        // A write reads what it writes over as it is now: run at the majority snapshot, its own
+        // reads of the documents it replaces would be stale. A write that reads at the majority
+        // snapshot ($out, $merge) does so itself, for its source only.
         BsonDocument reply =
-            readConcern.majority() && !request.database().equals("local")
+            readConcern.majority()
+                    && !request.database().equals("local")
+                    && !metadata.writeConcern().supported()
                 ? node.replication().readMajority(() -> command.run(context, request.command()))
                 : command.run(context, request.command());
         if (linearizable) {

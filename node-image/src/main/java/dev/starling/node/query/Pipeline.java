@@ -16,6 +16,7 @@ import org.bson.BsonValue;
 public final class Pipeline {
   private final List<Stage> stages;
   private final BsonDocument leadingMatch;
+  private final WriteStage writeStage;
 
   /** One stage: turns a stream of documents into another. */
   @FunctionalInterface
@@ -23,15 +24,22 @@ public final class Pipeline {
     Iterator<BsonDocument> apply(Iterator<BsonDocument> input);
   }
 
-  private Pipeline(List<Stage> stages, BsonDocument leadingMatch) {
+  private Pipeline(List<Stage> stages, BsonDocument leadingMatch, WriteStage writeStage) {
     this.stages = stages;
     this.leadingMatch = leadingMatch;
+    this.writeStage = writeStage;
   }
 
-  /** Compiles the stages, failing with mongod's errors for unknown or malformed stages. */
+  /**
+   * Compiles the stages, failing with mongod's errors for unknown or malformed stages. A final
+   * {@code $out} or {@code $merge} is parsed into {@link #writeStage()}, not compiled into the
+   * stream: whoever runs the pipeline writes its results. Anywhere else it is mongod's 40601.
+   */
   public static Pipeline compile(BsonArray stages) {
     List<Stage> compiled = new ArrayList<>();
     BsonDocument leadingMatch = null;
+    WriteStage writeStage = null;
+    String misplaced = null;
     for (int i = 0; i < stages.size(); i++) {
       BsonValue s = stages.get(i);
       if (!s.isDocument()) {
@@ -49,9 +57,39 @@ public final class Pipeline {
       if (i == 0 && name.equals("$match") && spec.isDocument()) {
         leadingMatch = spec.asDocument();
       }
+      if (WriteStage.isWriteStage(name)) {
+        // mongod parses every stage before it checks positions.
+        writeStage = WriteStage.parse(name, spec);
+        if (i != stages.size() - 1 && misplaced == null) {
+          misplaced = name;
+        }
+        continue;
+      }
       compiled.add(Stages.compile(name, spec));
     }
-    return new Pipeline(List.copyOf(compiled), leadingMatch);
+    if (misplaced != null) {
+      throw new MongoServerException(
+          ErrorCode.location(40601), misplaced + " can only be the final stage in the pipeline");
+    }
+    return new Pipeline(List.copyOf(compiled), leadingMatch, writeStage);
+  }
+
+  /**
+   * Whether the last stage of {@code stages} is {@code $out} or {@code $merge}, read without
+   * compiling anything: an aggregate that ends in one is a write.
+   */
+  public static boolean endsInWriteStage(BsonValue stages) {
+    if (!(stages instanceof BsonArray array) || array.isEmpty()) {
+      return false;
+    }
+    return array.get(array.size() - 1) instanceof BsonDocument last
+        && last.size() == 1
+        && WriteStage.isWriteStage(last.getFirstKey());
+  }
+
+  /** The final {@code $out} or {@code $merge}, or null. */
+  public WriteStage writeStage() {
+    return writeStage;
   }
 
   /**

@@ -88,7 +88,18 @@ final class MajorityReadView {
    * ReadConcernMajorityNotAvailableYet if none comes.
    */
   <T> T read(Supplier<T> read, long timeoutMillis) {
-    ReadSnapshot snapshot;
+    ReadSnapshot snapshot = retain(timeoutMillis);
+    try {
+      return storage.readAt(snapshot, read);
+    } finally {
+      snapshot.release();
+    }
+  }
+
+  /**
+   * A reference to the view, waiting for a first one as {@link #read} does; the caller releases it.
+   */
+  ReadSnapshot retain(long timeoutMillis) {
     synchronized (this) {
       long deadline = System.currentTimeMillis() + timeoutMillis;
       while (view == null || !view.retain()) {
@@ -107,12 +118,7 @@ final class MajorityReadView {
               ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
         }
       }
-      snapshot = view;
-    }
-    try {
-      return storage.readAt(snapshot, read);
-    } finally {
-      snapshot.release();
+      return view;
     }
   }
 

@@ -41,6 +41,13 @@ public interface Replication extends AutoCloseable {
   <T> T readMajority(Supplier<T> read);
 
   /**
+   * A reference to the snapshot that {@link #readMajority} reads, waiting for one as it does, for a
+   * command that reads at it and writes elsewhere ({@code $out}, {@code $merge}); the caller
+   * releases it. Null on a standalone, which reads its latest data.
+   */
+  dev.starling.node.storage.ReadSnapshot retainMajoritySnapshot();
+
+  /**
    * Refuses, before a command runs, a write concern this node can never satisfy (mongod's
    * validateWriteConcern). A member accepts every concern here (an unsatisfiable one ends in a
    * writeConcernError after the write); a standalone refuses {@code w} over 1 and any {@code w}

@@ -497,6 +497,11 @@ public final class ReplicationCoordinator implements Replication {
   }
 
   @Override
+  public dev.starling.node.storage.ReadSnapshot retainMajoritySnapshot() {
+    return majorityView.retain(2_000);
+  }
+
+  @Override
   public void validateWriteConcern(BsonDocument writeConcern) {}
 
   @Override

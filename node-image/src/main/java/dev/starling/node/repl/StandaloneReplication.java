@@ -39,6 +39,11 @@ public final class StandaloneReplication implements Replication {
   }
 
   @Override
+  public dev.starling.node.storage.ReadSnapshot retainMajoritySnapshot() {
+    return null;
+  }
+
+  @Override
   public void validateWriteConcern(BsonDocument writeConcern) {
     WriteConcernRequest request = WriteConcernRequest.parse(writeConcern);
     if (request.count() > 1) {

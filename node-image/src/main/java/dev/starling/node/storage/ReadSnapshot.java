@@ -13,12 +13,19 @@ import org.rocksdb.Snapshot;
 public final class ReadSnapshot {
   private final RocksDB db;
   private final Snapshot snapshot;
+  private final java.util.function.Consumer<Runnable> whileOpen;
   private ReadOptions options;
   private int refs = 1;
 
-  ReadSnapshot(RocksDB db) {
+  /**
+   * @param whileOpen runs the native release only while the store is open: a scan abandoned before
+   *     its end drops its reference when the garbage collector finds it, which may be after the
+   *     store closed (and released every snapshot with it)
+   */
+  ReadSnapshot(RocksDB db, java.util.function.Consumer<Runnable> whileOpen) {
     this.db = db;
     this.snapshot = db.getSnapshot();
+    this.whileOpen = whileOpen;
   }
 
   /** Takes a reference; false if the snapshot is already released. */
@@ -36,7 +43,7 @@ public final class ReadSnapshot {
       return;
     }
     if (--refs == 0) {
-      db.releaseSnapshot(snapshot);
+      whileOpen.accept(() -> db.releaseSnapshot(snapshot));
       if (options != null) {
         options.close();
       }

@@ -106,6 +106,18 @@ public final class RocksStorageEngine implements StorageEngine {
     }
   }
 
+  /** Runs {@code action} if the store is open, else skips it; never while it closes. */
+  private void ifOpen(Runnable action) {
+    lifecycle.readLock().lock();
+    try {
+      if (open) {
+        action.run();
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
   private long nextId;
 
   public static RocksStorageEngine open(Path dbPath, WriteObserver observer) {
@@ -660,7 +672,7 @@ public final class RocksStorageEngine implements StorageEngine {
 
   @Override
   public ReadSnapshot openSnapshot() {
-    return new ReadSnapshot(db);
+    return whileOpen(() -> new ReadSnapshot(db, this::ifOpen));
   }
 
   @Override

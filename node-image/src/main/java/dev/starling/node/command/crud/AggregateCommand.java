@@ -32,6 +32,25 @@ public final class AggregateCommand implements Command {
     return CommandMetadata.secondaryOptIn();
   }
 
+  /**
+   * An aggregate that ends in {@code $out} or {@code $merge} (and is not an explain) is a write: it
+   * takes a write concern, which it waits for itself, as the insert and update commands do. Like
+   * mongod 6.0 it still passes the read gate of a secondary for a client that opted in (13435
+   * otherwise); {@link AggregateWrites} then refuses it there with 10107.
+   */
+  @Override
+  public CommandMetadata metadata(BsonDocument command) {
+    if (Pipeline.endsInWriteStage(command.get("pipeline"))
+        && !(command.get("explain") instanceof org.bson.BsonBoolean explain
+            && explain.getValue())) {
+      return new CommandMetadata(
+          CommandMetadata.AllowedOnSecondary.OPT_IN,
+          CommandMetadata.WriteConcernUse.AWAITED_BY_COMMAND,
+          dev.starling.node.command.OpCounters.Kind.COMMAND);
+    }
+    return metadata();
+  }
+
   @Override
   public BsonDocument run(CommandContext context, BsonDocument command) {
     if (!command.get("aggregate").isString()) {
@@ -52,6 +71,9 @@ public final class AggregateCommand implements Command {
       throw new MongoServerException(
           ErrorCode.FAILED_TO_PARSE,
           "The 'cursor' option is required, except for aggregate with the explain argument");
+    }
+    if (pipeline.writeStage() != null && !explain) {
+      return AggregateWrites.run(context, command, pipeline);
     }
     Iterator<BsonDocument> input;
     if (FindCommand.namesOplog(context, command)) {
@@ -100,6 +122,11 @@ public final class AggregateCommand implements Command {
       out.append("count", new BsonDocument("count", stats.get("count")));
     }
     Pipeline rest = Pipeline.compile(new BsonArray(stages.getValues().subList(1, stages.size())));
+    if (rest.writeStage() != null) {
+      throw new MongoServerException(
+          ErrorCode.NOT_IMPLEMENTED,
+          rest.writeStage().name() + " after $collStats is not supported by this node");
+    }
     BsonDocument cursor = Args.document(command, "cursor", new BsonDocument());
     return CursorReplies.firstBatch(
         context.node().cursors(),
