@@ -17,6 +17,9 @@ import org.bson.BsonDocument;
  * MongoDB's error reply. Nothing a client sends escapes as an exception.
  */
 public final class CommandDispatcher implements RequestHandler {
+  /** How often a read runs when its collection keeps being replaced under it. */
+  private static final int READ_ATTEMPTS = 3;
+
   /** Errors that say this member's replication state does not allow the command. */
   private static final java.util.Set<ErrorCode> STATE_CHANGE_ERRORS =
       java.util.EnumSet.of(
@@ -147,8 +150,9 @@ public final class CommandDispatcher implements RequestHandler {
             readConcern.majority()
                     && !request.database().equals("local")
                     && !metadata.writeConcern().supported()
-                ? node.replication().readMajority(() -> command.run(context, request.command()))
-                : command.run(context, request.command());
+                ? node.replication()
+                    .readMajority(() -> run(command, name, metadata, context, request.command()))
+                : run(command, name, metadata, context, request.command());
         if (linearizable) {
           awaitLinearizable(request.command(), reply, started);
         }
@@ -192,6 +196,32 @@ public final class CommandDispatcher implements RequestHandler {
               new MongoServerException(
                   ErrorCode.INTERNAL_ERROR, "internal error in " + name + ": " + e)),
           session);
+    }
+  }
+
+  /**
+   * Runs the command. A read whose collection was dropped, renamed or replaced under it before it
+   * produced its reply (175 QueryPlanKilled from storage) runs again, on what its name names now:
+   * where mongod's read would have held the collection and seen the old contents, it sees the new
+   * ones, never a mix of the two nor nothing. A getMore fails with 175, as on mongod.
+   */
+  private static BsonDocument run(
+      Command command,
+      String name,
+      CommandMetadata metadata,
+      CommandContext context,
+      BsonDocument body) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return command.run(context, body);
+      } catch (MongoServerException e) {
+        if (e.error() != ErrorCode.QUERY_PLAN_KILLED
+            || metadata.writeConcern().supported()
+            || name.equals("getMore")
+            || attempt == READ_ATTEMPTS) {
+          throw e;
+        }
+      }
     }
   }
 

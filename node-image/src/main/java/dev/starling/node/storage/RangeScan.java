@@ -28,6 +28,7 @@ final class RangeScan implements Iterator<byte[][]> {
   private final ReadSnapshot snapshot;
   private final Cleaner.Cleanable releaseSnapshot;
   private static final Cleaner CLEANER = Cleaner.create();
+  private Runnable pageCheck;
 
   RangeScan(RocksDB db, ColumnFamilyHandle family, byte[] lower, byte[] upper) {
     this(db, family, lower, upper, false);
@@ -76,10 +77,22 @@ final class RangeScan implements Iterator<byte[][]> {
     return scan;
   }
 
+  /**
+   * Runs {@code check} after each page is read (it may throw to end the scan): a scan that reads
+   * the latest data page by page can so make sure the data it read was still its own.
+   */
+  RangeScan checkEachPage(Runnable check) {
+    this.pageCheck = check;
+    return this;
+  }
+
   @Override
   public boolean hasNext() {
     if (page.isEmpty() && !exhausted) {
       fill();
+      if (pageCheck != null) {
+        pageCheck.run();
+      }
     }
     if (page.isEmpty() && releaseSnapshot != null) {
       releaseSnapshot.clean();

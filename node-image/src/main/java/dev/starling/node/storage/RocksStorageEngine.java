@@ -82,6 +82,14 @@ public final class RocksStorageEngine implements StorageEngine {
 
   private final ReentrantLock catalogLock = new ReentrantLock();
   private final Map<String, CollectionMeta> catalog = new ConcurrentHashMap<>();
+
+  /**
+   * Odd while a catalog change that drops or renames commits and the in-memory catalog follows it
+   * (a sequence lock): {@link #stillCataloged} reads the catalog only between such changes.
+   */
+  private final java.util.concurrent.atomic.AtomicLong catalogVersion =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final Map<Long, ReentrantLock> collectionLocks = new ConcurrentHashMap<>();
   private volatile boolean open;
 
@@ -288,6 +296,7 @@ public final class RocksStorageEngine implements StorageEngine {
       CollectionMeta replaced,
       WriteObserver.CatalogWrite change,
       BatchFiller extra) {
+    catalogVersion.incrementAndGet();
     try (WriteBatch batch = new WriteBatch()) {
       extra.fill(batch);
       if (replaced != null && !replaced.ns().equals(meta.ns())) {
@@ -296,13 +305,55 @@ public final class RocksStorageEngine implements StorageEngine {
       batch.put(
           cf(Column.CATALOG), catalogKey(meta.ns()), BsonCodec.encode(CatalogEntries.encode(meta)));
       commitCatalog(batch, change);
+      if (replaced != null) {
+        catalog.remove(replaced.ns());
+      }
+      catalog.put(meta.ns(), meta);
     } catch (RocksDBException e) {
       throw storageError(e);
+    } finally {
+      catalogVersion.incrementAndGet();
     }
-    if (replaced != null) {
-      catalog.remove(replaced.ns());
+  }
+
+  /**
+   * Whether {@code collection} is still in the catalog under its name (not dropped, renamed or
+   * replaced), asked when no drop or rename is committing. A read that read data and then finds its
+   * collection still cataloged read it before any drop: the drop's batch and the catalog's update
+   * happen together, between two changes of {@link #catalogVersion}.
+   */
+  /**
+   * 175 QueryPlanKilled unless {@code collection} is {@linkplain #stillCataloged still cataloged}.
+   */
+  private void requireCataloged(CollectionMeta collection) {
+    if (!stillCataloged(collection)) {
+      throw collectionGone(collection);
     }
-    catalog.put(meta.ns(), meta);
+  }
+
+  private boolean stillCataloged(CollectionMeta collection) {
+    while (true) {
+      long version = catalogVersion.get();
+      if ((version & 1) == 0) {
+        CollectionMeta current = catalog.get(collection.ns());
+        boolean live = current != null && current.id() == collection.id();
+        if (catalogVersion.get() == version) {
+          return live;
+        }
+      } else {
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+      }
+    }
+  }
+
+  /**
+   * 175 QueryPlanKilled, as mongod ends a read whose collection was dropped or renamed under it:
+   * what this read saw may have been read after the collection's data was deleted.
+   */
+  private static MongoServerException collectionGone(CollectionMeta collection) {
+    return new MongoServerException(
+        ErrorCode.QUERY_PLAN_KILLED,
+        "collection " + collection.ns() + " was dropped, renamed or replaced during the read");
   }
 
   /** Commits a catalog change's batch through the observer, which adds the oplog entry. */
@@ -405,6 +456,7 @@ public final class RocksStorageEngine implements StorageEngine {
       if (current == null || current.id() != collection.id()) {
         return false;
       }
+      catalogVersion.incrementAndGet();
       try (WriteBatch batch = new WriteBatch()) {
         addDrop(batch, current);
         commitCatalog(
@@ -413,10 +465,12 @@ public final class RocksStorageEngine implements StorageEngine {
                 current.db(),
                 current.uuid(),
                 new BsonDocument("drop", new BsonString(current.name()))));
+        catalog.remove(current.ns());
       } catch (RocksDBException e) {
         throw storageError(e);
+      } finally {
+        catalogVersion.incrementAndGet();
       }
-      catalog.remove(current.ns());
       return true;
     } finally {
       catalogLock.unlock();
@@ -664,6 +718,10 @@ public final class RocksStorageEngine implements StorageEngine {
       } else {
         throw new IllegalStateException("read snapshot already released");
       }
+      if (bytes == null && snapshot == null) {
+        // Absent, or gone with its collection.
+        requireCataloged(collection);
+      }
       return bytes == null ? null : BsonCodec.decode(bytes);
     } catch (RocksDBException e) {
       throw storageError(e);
@@ -696,6 +754,9 @@ public final class RocksStorageEngine implements StorageEngine {
             Keys.prefix(collection.id() + 1),
             false,
             readAt.get());
+    if (readAt.get() == null) {
+      scan.checkEachPage(() -> requireCataloged(collection));
+    }
     return Iterators.map(scan, entry -> BsonCodec.decode(entry[1]));
   }
 
@@ -707,6 +768,9 @@ public final class RocksStorageEngine implements StorageEngine {
     byte[] to = upper == null ? Keys.prefix(index.id() + 1) : Keys.concat(prefix, upper);
     ReadSnapshot snapshot = readAt.get();
     RangeScan scan = new RangeScan(db, cf(Column.INDEXES), from, to, false, snapshot);
+    if (snapshot == null) {
+      scan.checkEachPage(() -> requireCataloged(collection));
+    }
     Iterator<byte[]> ids = Iterators.map(scan, entry -> entry[1]);
     if (index.multikey()) {
       Set<ByteBuffer> returned = new HashSet<>();
@@ -719,7 +783,9 @@ public final class RocksStorageEngine implements StorageEngine {
 
   @Override
   public long count(CollectionMeta collection) {
-    return Math.max(0, counter(collection, COUNT_SUFFIX));
+    long count = Math.max(0, counter(collection, COUNT_SUFFIX));
+    requireCataloged(collection);
+    return count;
   }
 
   @Override

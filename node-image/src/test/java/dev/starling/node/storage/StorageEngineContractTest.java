@@ -50,6 +50,46 @@ public abstract class StorageEngineContractTest {
   }
 
   @Test
+  void aReadWhoseCollectionIsReplacedUnderItEndsWith175InsteadOfSeeingNothing() {
+    CollectionMeta old = engine.collectionForWrite("test", "dst");
+    String[] docs = new String[600];
+    for (int i = 0; i < docs.length; i++) {
+      docs[i] = "{_id: " + i + "}";
+    }
+    insert(old, docs);
+    CollectionMeta replacement = engine.collectionForWrite("test", "tmp");
+    insert(replacement, "{_id: 'new'}");
+    Iterator<BsonDocument> scanning = engine.scan(old);
+    assertThat(scanning.next()).isEqualTo(json("{_id: 0}"));
+
+    // $out's replacement: the new contents renamed over the old collection, which is dropped.
+    engine.renameCollection(replacement, "test", "dst", true);
+
+    // The scan's next page, the count and a point read of the old collection would read nothing:
+    // each says its collection is gone rather than answer as if it were empty.
+    java.util.function.Consumer<org.assertj.core.api.ThrowableAssert.ThrowingCallable> gone =
+        read ->
+            assertThatThrownBy(read)
+                .isInstanceOfSatisfying(
+                    MongoServerException.class,
+                    e -> assertThat(e.error()).isEqualTo(ErrorCode.QUERY_PLAN_KILLED));
+    gone.accept(
+        () -> {
+          while (scanning.hasNext()) {
+            scanning.next();
+          }
+        });
+    gone.accept(() -> engine.count(old));
+    gone.accept(() -> engine.findById(old, new BsonInt32(1)));
+    CollectionMeta now = engine.collection("test", "dst");
+    List<BsonDocument> contents = new ArrayList<>();
+    engine.scan(now).forEachRemaining(contents::add);
+    assertThat(contents).containsExactly(json("{_id: 'new'}"));
+    assertThat(engine.count(now)).isEqualTo(1);
+    assertThat(engine.findById(now, new BsonInt32(1))).isNull();
+  }
+
+  @Test
   void duplicateIdIsRejectedWithKeyValue() {
     CollectionMeta c = engine.collectionForWrite("test", "c");
     insert(c, "{_id: 1}");
