@@ -146,13 +146,18 @@ public final class CommandDispatcher implements RequestHandler {
         // A write reads what it writes over as it is now: run at the majority snapshot, its own
         // reads of the documents it replaces would be stale. A write that reads at the majority
         // snapshot ($out, $merge) does so itself, for its source only.
-        BsonDocument reply =
-            readConcern.majority()
-                    && !request.database().equals("local")
-                    && !metadata.writeConcern().supported()
-                ? node.replication()
-                    .readMajority(() -> run(command, name, metadata, context, request.command()))
-                : run(command, name, metadata, context, request.command());
+        BsonDocument reply;
+        if (readConcern.snapshot() && !name.equals("getMore")) {
+          reply = readSnapshot(command, name, metadata, context, request.command(), readConcern);
+        } else if (readConcern.majority()
+            && !request.database().equals("local")
+            && !metadata.writeConcern().supported()) {
+          reply =
+              node.replication()
+                  .readMajority(() -> run(command, name, metadata, context, request.command()));
+        } else {
+          reply = run(command, name, metadata, context, request.command());
+        }
         if (linearizable) {
           awaitLinearizable(request.command(), reply, started);
         }
@@ -223,6 +228,47 @@ public final class CommandDispatcher implements RequestHandler {
         }
       }
     }
+  }
+
+  /** The commands that take readConcern "snapshot" outside a transaction, as on mongod 5.0+. */
+  private static final java.util.Set<String> SNAPSHOT_READS =
+      java.util.Set.of("find", "aggregate", "distinct");
+
+  /**
+   * A read with readConcern "snapshot" runs at one point of the majority-committed data ({@link
+   * dev.starling.node.repl.Replication#readSnapshot}); its reply names that point as {@code
+   * atClusterTime}, in its cursor for find and aggregate and at the top for distinct, where the
+   * drivers' snapshot sessions read it. Other commands refuse the level with 72, as mongod does
+   * outside a transaction.
+   */
+  private BsonDocument readSnapshot(
+      Command command,
+      String name,
+      CommandMetadata metadata,
+      CommandContext context,
+      BsonDocument body,
+      ReadConcerns.Args readConcern) {
+    if (!SNAPSHOT_READS.contains(name) || metadata.writeConcern().supported()) {
+      throw new MongoServerException(
+          ErrorCode.INVALID_OPTIONS,
+          "Command "
+              + name
+              + " does not support { readConcern: { level: \"snapshot\" } } outside a"
+              + " transaction");
+    }
+    var read =
+        node.replication()
+            .readSnapshot(
+                readConcern.atClusterTime(),
+                Sessions.maxTimeMillis(body),
+                () -> run(command, name, metadata, context, body));
+    BsonDocument reply = read.getValue();
+    if (reply.get("cursor") instanceof BsonDocument cursor) {
+      cursor.put("atClusterTime", read.getKey());
+    } else {
+      reply.put("atClusterTime", read.getKey());
+    }
+    return reply;
   }
 
   /**

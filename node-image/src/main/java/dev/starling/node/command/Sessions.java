@@ -51,7 +51,7 @@ public final class Sessions {
       node.replication()
           .awaitClusterTime(
               readConcern.afterClusterTime(),
-              readConcern.majority(),
+              readConcern.majorityCommitted(),
               maxMillis > 0 ? maxMillis : DEFAULT_CLUSTER_TIME_WAIT_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -73,6 +73,8 @@ public enum ErrorCode {
   COMMAND_FAILED(125, "CommandFailed"),
   NODE_NOT_ELECTABLE(83, "NodeNotElectable"),
   NOT_IMPLEMENTED(238, "NotImplemented"),
+  SNAPSHOT_TOO_OLD(239, "SnapshotTooOld"),
+  SNAPSHOT_UNAVAILABLE(246, "SnapshotUnavailable"),
   TRANSACTION_TOO_OLD(225, "TransactionTooOld"),
   INCOMPLETE_TRANSACTION_HISTORY(217, "IncompleteTransactionHistory"),
   NOT_A_RETRYABLE_WRITE_COMMAND(50768, "NotARetryableWriteCommand"),

@@ -8,6 +8,7 @@ import dev.starling.node.storage.StorageEngine;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.bson.BsonTimestamp;
 
 /**
  * The data as of the majority commit point, for readConcern "majority". The node keeps a storage
@@ -22,8 +23,23 @@ final class MajorityReadView {
   /** Snapshots kept ahead of the commit point; beyond this the oldest go (the view lags more). */
   private static final int MAX_SNAPSHOTS = 1000;
 
+  /**
+   * How long a snapshot behind the view stays readable at its time, for readConcern "snapshot" with
+   * {@code atClusterTime} (mongod's minSnapshotHistoryWindowInSeconds, 300 by default).
+   */
+  static final long HISTORY_MILLIS = 300_000;
+
+  /** Snapshots kept behind the view at most; beyond this the oldest go (the window shrinks). */
+  private static final int MAX_HISTORY = 10_000;
+
   private final StorageEngine storage;
   private final TreeMap<OpTime, ReadSnapshot> snapshots = new TreeMap<>();
+
+  /** Snapshots behind the view by the time of their entry, with when they left the view. */
+  private final TreeMap<BsonTimestamp, Kept> history = new TreeMap<>();
+
+  private record Kept(ReadSnapshot snapshot, long sinceMillis) {}
+
   private ReadSnapshot view;
   private OpTime viewAt = OpTime.NULL;
   private boolean closed;
@@ -60,7 +76,8 @@ final class MajorityReadView {
       at = floor.getKey();
       // The floor's snapshot becomes the view (its reference moves there); older ones go.
       var older = snapshots.headMap(at, false);
-      older.values().forEach(ReadSnapshot::release);
+      long now = System.currentTimeMillis();
+      older.forEach((opTime, snapshot) -> keep(opTime, snapshot, now));
       older.clear();
       snapshots.remove(at);
     } else if (!committed.isBefore(lastApplied) && view == null) {
@@ -70,11 +87,110 @@ final class MajorityReadView {
       return;
     }
     if (view != null) {
-      view.release();
+      keep(viewAt, view, System.currentTimeMillis());
     }
     view = next;
     viewAt = at;
     notifyAll();
+  }
+
+  /** Keeps a snapshot that leaves the view for snapshot reads at its time, for a while. */
+  private void keep(OpTime opTime, ReadSnapshot snapshot, long now) {
+    Kept replaced = history.put(opTime.ts(), new Kept(snapshot, now));
+    if (replaced != null) {
+      replaced.snapshot().release();
+    }
+    while (!history.isEmpty()
+        && (history.size() > MAX_HISTORY
+            || history.firstEntry().getValue().sinceMillis() < now - HISTORY_MILLIS)) {
+      history.pollFirstEntry().getValue().snapshot().release();
+    }
+  }
+
+  /**
+   * Runs {@code read} for readConcern "snapshot": at the view (the majority commit point) when
+   * {@code atClusterTime} is null, else at exactly {@code atClusterTime}, waiting up to {@code
+   * timeoutMillis} for the commit point to reach it. Returns the time it read at with the result.
+   * Exactly: the snapshot of the newest entry at or before that time, when no entry lies between
+   * the two (so on a secondary, which keeps a snapshot per applied batch, not every time within a
+   * batch can be read: 246 SnapshotUnavailable); a time older than the snapshots kept is 239
+   * SnapshotTooOld, as on mongod once its history window has passed.
+   *
+   * @param entryAfter the timestamp of the oplog's first entry after the given one, or null
+   */
+  <T> Map.Entry<BsonTimestamp, T> readAt(
+      BsonTimestamp atClusterTime,
+      long timeoutMillis,
+      Supplier<T> read,
+      java.util.function.UnaryOperator<BsonTimestamp> entryAfter) {
+    ReadSnapshot snapshot;
+    BsonTimestamp readAt;
+    synchronized (this) {
+      long deadline = System.currentTimeMillis() + timeoutMillis;
+      while (view == null || (atClusterTime != null && viewAt.ts().compareTo(atClusterTime) < 0)) {
+        long wait = deadline - System.currentTimeMillis();
+        if (closed || wait <= 0) {
+          throw view == null
+              ? new MongoServerException(
+                  ErrorCode.READ_CONCERN_MAJORITY_NOT_AVAILABLE_YET,
+                  "Read concern snapshot reads are currently not possible: no majority-committed"
+                      + " snapshot yet")
+              : new MongoServerException(
+                  ErrorCode.MAX_TIME_MS_EXPIRED,
+                  "waited for the majority commit point to reach atClusterTime "
+                      + atClusterTime
+                      + "; it is at "
+                      + viewAt.ts());
+        }
+        try {
+          wait(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new MongoServerException(
+              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
+        }
+      }
+      if (atClusterTime == null || viewAt.ts().equals(atClusterTime)) {
+        snapshot = view;
+        readAt = viewAt.ts();
+      } else {
+        // The view is past atClusterTime: the newest kept snapshot at or before it.
+        Map.Entry<BsonTimestamp, Kept> floor = history.floorEntry(atClusterTime);
+        if (floor != null) {
+          snapshot = floor.getValue().snapshot();
+          readAt = floor.getKey();
+        } else {
+          throw new MongoServerException(
+              ErrorCode.SNAPSHOT_TOO_OLD,
+              "Read timestamp "
+                  + atClusterTime
+                  + " is older than the oldest available timestamp"
+                  + (history.isEmpty() ? "" : " (" + history.firstKey() + ")"));
+        }
+      }
+      if (!snapshot.retain()) {
+        throw new MongoServerException(
+            ErrorCode.SNAPSHOT_UNAVAILABLE, "the snapshot at " + readAt + " was just released");
+      }
+    }
+    try {
+      if (atClusterTime != null && !readAt.equals(atClusterTime)) {
+        BsonTimestamp next = entryAfter.apply(readAt);
+        if (next != null && next.compareTo(atClusterTime) <= 0) {
+          throw new MongoServerException(
+              ErrorCode.SNAPSHOT_UNAVAILABLE,
+              "this member has no snapshot of the data at exactly "
+                  + atClusterTime
+                  + " (it keeps one per applied batch; the nearest is "
+                  + readAt
+                  + ")");
+        }
+      }
+      T result = storage.readAt(snapshot, read);
+      return Map.entry(atClusterTime == null ? readAt : atClusterTime, result);
+    } finally {
+      snapshot.release();
+    }
   }
 
   /** Drops the snapshots ahead of the view (their data was rolled back). */
@@ -126,6 +242,8 @@ final class MajorityReadView {
   synchronized void close() {
     closed = true;
     dropPending();
+    history.values().forEach(kept -> kept.snapshot().release());
+    history.clear();
     if (view != null) {
       view.release();
       view = null;

@@ -141,6 +141,20 @@ public interface Replication extends AutoCloseable {
       throws InterruptedException;
 
   /**
+   * Runs {@code read} with readConcern "snapshot" (find, aggregate and distinct outside
+   * transactions, as mongod 5.0+): at one point of the majority-committed data, the majority commit
+   * point when {@code atClusterTime} is null, else exactly {@code atClusterTime} (waiting up to
+   * {@code maxMillis}, 0 for a default, for the commit point to reach it); a cursor it opens reads
+   * on at that point. Returns the time it read at, which the reply names, with the result. 72
+   * InvalidOptions for an atClusterTime past this member's cluster time, 239 SnapshotTooOld for one
+   * older than the snapshots kept (five minutes, as mongod's default history window), 246
+   * SnapshotUnavailable for a time this member has no exact snapshot of. A standalone refuses it
+   * with 123 NotAReplicaSet.
+   */
+  <T> java.util.Map.Entry<BsonTimestamp, T> readSnapshot(
+      BsonTimestamp atClusterTime, long maxMillis, Supplier<T> read);
+
+  /**
    * Before a read with readConcern "linearizable" runs (mongod's waitForReadConcern): only a
    * primary serves one, 10107 NotWritablePrimary "cannot satisfy linearizable read concern on
    * non-primary node" elsewhere. A standalone refuses it with 123 NotAReplicaSet.

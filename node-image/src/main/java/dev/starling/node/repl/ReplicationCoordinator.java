@@ -497,6 +497,34 @@ public final class ReplicationCoordinator implements Replication {
   }
 
   @Override
+  public <T> java.util.Map.Entry<BsonTimestamp, T> readSnapshot(
+      BsonTimestamp atClusterTime, long maxMillis, java.util.function.Supplier<T> read) {
+    if (atClusterTime != null && atClusterTime.compareTo(operationTime()) > 0) {
+      throw new MongoServerException(
+          ErrorCode.INVALID_OPTIONS,
+          "readConcern atClusterTime value must not be greater than the current clusterTime."
+              + " Requested clusterTime: "
+              + atClusterTime
+              + "; current clusterTime: "
+              + operationTime());
+    }
+    return majorityView.readAt(
+        atClusterTime, maxMillis > 0 ? maxMillis : 2_000, read, this::oplogEntryAfter);
+  }
+
+  /** The timestamp of this member's first oplog entry after {@code ts}, or null. */
+  private BsonTimestamp oplogEntryAfter(BsonTimestamp ts) {
+    var after =
+        storage.scanColumnFrom(
+            dev.starling.node.storage.Column.OPLOG,
+            OplogWriter.key(new BsonTimestamp(ts.getValue() + 1)),
+            false);
+    return after.hasNext()
+        ? dev.starling.node.bson.BsonCodec.decode(after.next()[1]).getTimestamp("ts")
+        : null;
+  }
+
+  @Override
   public dev.starling.node.storage.ReadSnapshot retainMajoritySnapshot() {
     return majorityView.retain(2_000);
   }

@@ -39,6 +39,13 @@ public final class StandaloneReplication implements Replication {
   }
 
   @Override
+  public <T> java.util.Map.Entry<BsonTimestamp, T> readSnapshot(
+      BsonTimestamp atClusterTime, long maxMillis, Supplier<T> read) {
+    throw new MongoServerException(
+        ErrorCode.NOT_A_REPLICA_SET, "node needs to be a replica set member to use readConcern");
+  }
+
+  @Override
   public dev.starling.node.storage.ReadSnapshot retainMajoritySnapshot() {
     return null;
   }

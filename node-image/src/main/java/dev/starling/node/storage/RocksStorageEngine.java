@@ -218,7 +218,27 @@ public final class RocksStorageEngine implements StorageEngine {
 
   @Override
   public CollectionMeta collection(String dbName, String name) {
+    ReadSnapshot snapshot = readAt.get();
+    if (snapshot != null) {
+      // A read at a snapshot sees the catalog of that moment: a collection dropped or replaced
+      // since is still there, with the data the snapshot holds under its id.
+      return collectionAt(snapshot, dbName + "." + name);
+    }
     return catalog.get(dbName + "." + name);
+  }
+
+  private CollectionMeta collectionAt(ReadSnapshot snapshot, String ns) {
+    if (!snapshot.retain()) {
+      throw new IllegalStateException("read snapshot already released");
+    }
+    try {
+      byte[] entry = db.get(cf(Column.CATALOG), snapshot.options(), catalogKey(ns));
+      return entry == null ? null : CatalogEntries.decode(BsonCodec.decode(entry));
+    } catch (RocksDBException e) {
+      throw storageError(e);
+    } finally {
+      snapshot.release();
+    }
   }
 
   @Override

@@ -64,12 +64,20 @@ class ReadConcernsTest {
   }
 
   @Test
-  void snapshotIsStillRefusedAsNotImplemented() {
-    MongoServerException e = refusal("{level: 'snapshot'}");
-    assertThat(e.error().code()).isEqualTo(238);
-    assertThat(e.getMessage()).isEqualTo("readConcern level snapshot is not supported");
-    assertThat(refusal("{level: 'snapshot', atClusterTime: Timestamp(5, 1)}").error().code())
-        .isEqualTo(238);
+  void snapshotReadsAtTheNodesChoiceOrAtClusterTime() {
+    ReadConcerns.Args chosen = parse("{level: 'snapshot'}");
+    assertThat(chosen.snapshot()).isTrue();
+    assertThat(chosen.majorityCommitted()).isTrue();
+    assertThat(chosen.majority()).isFalse();
+    assertThat(chosen.atClusterTime()).isNull();
+    assertThat(parse("{level: 'snapshot', atClusterTime: Timestamp(5, 1)}").atClusterTime())
+        .isEqualTo(new BsonTimestamp(5, 1));
+    // A causally consistent snapshot read waits for afterClusterTime, then reads at the node's
+    // choice.
+    assertThat(parse("{level: 'snapshot', afterClusterTime: Timestamp(5, 1)}").afterClusterTime())
+        .isEqualTo(new BsonTimestamp(5, 1));
+    MongoServerException nullTime = refusal("{level: 'snapshot', atClusterTime: Timestamp(0, 0)}");
+    assertThat(nullTime.error().code()).isEqualTo(72);
   }
 
   @ParameterizedTest

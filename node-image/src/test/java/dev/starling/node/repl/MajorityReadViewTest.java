@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
+import org.bson.BsonTimestamp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,5 +99,92 @@ class MajorityReadViewTest {
     write(5);
     view.advance(OpTime.of(10, 1, 1), OpTime.of(10, 1, 1));
     assertThat(readX()).isEqualTo(5);
+  }
+
+  private static BsonTimestamp ts(int seconds, int increment) {
+    return new BsonTimestamp(seconds, increment);
+  }
+
+  /** x read at {@code atClusterTime} (null: the view), with the time it read at. */
+  private java.util.Map.Entry<BsonTimestamp, Integer> readXAt(
+      BsonTimestamp atClusterTime, BsonTimestamp entryAfterAny) {
+    return view.readAt(
+        atClusterTime,
+        1_000,
+        () ->
+            engine
+                .findById(engine.collection("test", "c"), new BsonInt32(1))
+                .getInt32("x")
+                .getValue(),
+        after -> entryAfterAny);
+  }
+
+  @Test
+  void snapshotReadsReadTheViewOrExactlyAnEarlierCommittedTime() {
+    write(1);
+    view.take(OpTime.of(10, 1, 1));
+    view.advance(OpTime.of(10, 1, 1), OpTime.of(10, 1, 1));
+    write(2);
+    view.take(OpTime.of(10, 2, 1));
+    write(3);
+    view.take(OpTime.of(10, 3, 1));
+    view.advance(OpTime.of(10, 3, 1), OpTime.of(10, 3, 1));
+
+    // No atClusterTime: the view, named by its time.
+    assertThat(readXAt(null, null)).isEqualTo(java.util.Map.entry(ts(10, 3), 3));
+    // The view moved on, but the times it passed stay readable, each exactly.
+    assertThat(readXAt(ts(10, 1), ts(10, 2))).isEqualTo(java.util.Map.entry(ts(10, 1), 1));
+    assertThat(readXAt(ts(10, 2), ts(10, 3))).isEqualTo(java.util.Map.entry(ts(10, 2), 2));
+    // A time between two kept snapshots with no entry in between reads the older one.
+    assertThat(readXAt(ts(10, 2), null).getValue()).isEqualTo(2);
+  }
+
+  @Test
+  void aSnapshotTimeWithAnEntryBetweenItAndTheNearestSnapshotIsUnavailable() {
+    write(1);
+    view.take(OpTime.of(10, 1, 1));
+    write(2);
+    // A secondary's batch: one snapshot at its end, 10/3, none at 10/2.
+    write(3);
+    view.take(OpTime.of(10, 3, 1));
+    view.advance(OpTime.of(10, 1, 1), OpTime.of(10, 3, 1));
+    view.advance(OpTime.of(10, 3, 1), OpTime.of(10, 3, 1));
+
+    assertThatThrownBy(() -> readXAt(ts(10, 2), ts(10, 2)))
+        .isInstanceOfSatisfying(
+            MongoServerException.class,
+            e -> assertThat(e.error()).isEqualTo(ErrorCode.SNAPSHOT_UNAVAILABLE));
+    assertThatThrownBy(() -> readXAt(ts(9, 1), ts(10, 1)))
+        .isInstanceOfSatisfying(
+            MongoServerException.class,
+            e -> assertThat(e.error()).isEqualTo(ErrorCode.SNAPSHOT_TOO_OLD));
+  }
+
+  @Test
+  void aSnapshotReadAheadOfTheCommitPointWaitsForIt() throws Exception {
+    write(1);
+    view.take(OpTime.of(10, 1, 1));
+    view.advance(OpTime.of(10, 1, 1), OpTime.of(10, 1, 1));
+    write(2);
+    view.take(OpTime.of(10, 2, 1));
+
+    CompletableFuture<java.util.Map.Entry<BsonTimestamp, Integer>> waiting =
+        CompletableFuture.supplyAsync(
+            () ->
+                view.readAt(
+                    ts(10, 2),
+                    10_000,
+                    () ->
+                        engine
+                            .findById(engine.collection("test", "c"), new BsonInt32(1))
+                            .getInt32("x")
+                            .getValue(),
+                    after -> null));
+    org.awaitility.Awaitility.await()
+        .during(java.time.Duration.ofMillis(200))
+        .atMost(java.time.Duration.ofSeconds(2))
+        .until(() -> !waiting.isDone());
+    view.advance(OpTime.of(10, 2, 1), OpTime.of(10, 2, 1));
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(java.util.Map.entry(ts(10, 2), 2));
   }
 }

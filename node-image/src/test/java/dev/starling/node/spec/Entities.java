@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 
 /**
@@ -205,17 +206,26 @@ final class Entities implements ValueMatcher.EntityLookup, AutoCloseable {
   private ClientSession createSession(BsonDocument spec) {
     ClientSessionOptions.Builder builder = ClientSessionOptions.builder();
     BsonDocument options = spec.getDocument("sessionOptions", new BsonDocument());
+    BsonTimestamp snapshotTime = null;
     for (Map.Entry<String, BsonValue> e : options.entrySet()) {
       switch (e.getKey()) {
         case "causalConsistency" -> builder.causallyConsistent(e.getValue().asBoolean().getValue());
         case "snapshot" -> builder.snapshot(e.getValue().asBoolean().getValue());
+        case "snapshotTime" ->
+            // An entity saved from getSnapshotTime; the Java driver 5.x takes it on the session.
+            snapshotTime = (BsonTimestamp) get(e.getValue().asString().getValue());
         case "defaultTransactionOptions" ->
             builder.defaultTransactionOptions(
                 DriverOptions.transactionOptions(e.getValue().asDocument()));
         default -> throw new Unsupported("unsupported sessionOptions: " + e.getKey());
       }
     }
-    return client(spec.getString("client").getValue()).client().startSession(builder.build());
+    ClientSession session =
+        client(spec.getString("client").getValue()).client().startSession(builder.build());
+    if (snapshotTime != null) {
+      session.setSnapshotTimestamp(snapshotTime);
+    }
+    return session;
   }
 
   Object get(String id) {

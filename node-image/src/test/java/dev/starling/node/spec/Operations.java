@@ -273,6 +273,10 @@ final class Operations {
     }
     switch (name) {
       case "endSession" -> session.close();
+      case "getSnapshotTime" -> {
+        // The time a snapshot session reads at (set by its first read); a BsonTimestamp entity.
+        return session.getSnapshotTimestamp();
+      }
       case "startTransaction" -> {
         BsonDocument options = new BsonDocument();
         for (String key :

@@ -419,6 +419,28 @@ public abstract class StorageEngineContractTest {
   }
 
   @Test
+  void aSnapshotReadSeesTheCatalogAsItWasToo() {
+    CollectionMeta old = engine.collectionForWrite("test", "c");
+    insert(old, "{_id: 1}");
+    ReadSnapshot snapshot = engine.openSnapshot();
+    try {
+      engine.dropCollection(old);
+      engine.collectionForWrite("test", "created");
+      CollectionMeta replacement = engine.collectionForWrite("test", "c");
+      insert(replacement, "{_id: 2}");
+
+      // At the snapshot, "test.c" is the collection of that moment, with its data; "created" is
+      // not there yet.
+      assertThat(engine.readAt(snapshot, () -> ids(engine.scan(engine.collection("test", "c")))))
+          .containsExactly(1);
+      assertThat(engine.readAt(snapshot, () -> engine.collection("test", "created"))).isNull();
+      assertThat(ids(engine.scan(engine.collection("test", "c")))).containsExactly(2);
+    } finally {
+      snapshot.release();
+    }
+  }
+
+  @Test
   void aSnapshotOrAnAbandonedScanReleasedAfterCloseIsHarmless() {
     CollectionMeta c = engine.collectionForWrite("test", "c");
     insert(c, "{_id: 1}", "{_id: 2}");
