@@ -29,14 +29,27 @@ final class MajorityReadView {
    */
   static final long HISTORY_MILLIS = 300_000;
 
-  /** Snapshots kept behind the view at most; beyond this the oldest go (the window shrinks). */
-  private static final int MAX_HISTORY = 10_000;
+  /**
+   * Snapshots of every entry kept behind the view at most; beyond this the oldest go. Each held
+   * snapshot keeps RocksDB from folding the versions (and counter merge operands) it separates, so
+   * this stays at the bound of pending snapshots ahead of the view.
+   */
+  private static final int MAX_HISTORY = MAX_SNAPSHOTS;
+
+  /** Views whose time a snapshot read named to a client, kept for the whole window, at most. */
+  private static final int MAX_NAMED = 10_000;
 
   private final StorageEngine storage;
   private final TreeMap<OpTime, ReadSnapshot> snapshots = new TreeMap<>();
 
   /** Snapshots behind the view by the time of their entry, with when they left the view. */
   private final TreeMap<BsonTimestamp, Kept> history = new TreeMap<>();
+
+  /**
+   * The views whose time a read without atClusterTime named (a snapshot session reads at it again),
+   * each with a reference of its own, for the whole window however many entries follow.
+   */
+  private final TreeMap<BsonTimestamp, Kept> named = new TreeMap<>();
 
   private record Kept(ReadSnapshot snapshot, long sinceMillis) {}
 
@@ -96,15 +109,34 @@ final class MajorityReadView {
 
   /** Keeps a snapshot that leaves the view for snapshot reads at its time, for a while. */
   private void keep(OpTime opTime, ReadSnapshot snapshot, long now) {
-    Kept replaced = history.put(opTime.ts(), new Kept(snapshot, now));
+    put(history, opTime.ts(), snapshot, now, MAX_HISTORY);
+  }
+
+  private static void put(
+      TreeMap<BsonTimestamp, Kept> kept,
+      BsonTimestamp ts,
+      ReadSnapshot snapshot,
+      long now,
+      int max) {
+    Kept replaced = kept.put(ts, new Kept(snapshot, now));
     if (replaced != null) {
       replaced.snapshot().release();
     }
-    while (!history.isEmpty()
-        && (history.size() > MAX_HISTORY
-            || history.firstEntry().getValue().sinceMillis() < now - HISTORY_MILLIS)) {
-      history.pollFirstEntry().getValue().snapshot().release();
+    while (!kept.isEmpty()
+        && (kept.size() > max
+            || kept.firstEntry().getValue().sinceMillis() < now - HISTORY_MILLIS)) {
+      kept.pollFirstEntry().getValue().snapshot().release();
     }
+  }
+
+  /** The newest kept snapshot at or before {@code ts}, of every entry or of a named view. */
+  private Map.Entry<BsonTimestamp, Kept> keptFloor(BsonTimestamp ts) {
+    Map.Entry<BsonTimestamp, Kept> a = history.floorEntry(ts);
+    Map.Entry<BsonTimestamp, Kept> b = named.floorEntry(ts);
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.getKey().compareTo(b.getKey()) >= 0 ? a : b;
   }
 
   /**
@@ -153,9 +185,12 @@ final class MajorityReadView {
       if (atClusterTime == null || viewAt.ts().equals(atClusterTime)) {
         snapshot = view;
         readAt = viewAt.ts();
+        if (atClusterTime == null && !named.containsKey(readAt) && view.retain()) {
+          put(named, readAt, view, System.currentTimeMillis(), MAX_NAMED);
+        }
       } else {
         // The view is past atClusterTime: the newest kept snapshot at or before it.
-        Map.Entry<BsonTimestamp, Kept> floor = history.floorEntry(atClusterTime);
+        Map.Entry<BsonTimestamp, Kept> floor = keptFloor(atClusterTime);
         if (floor != null) {
           snapshot = floor.getValue().snapshot();
           readAt = floor.getKey();
@@ -165,7 +200,7 @@ final class MajorityReadView {
               "Read timestamp "
                   + atClusterTime
                   + " is older than the oldest available timestamp"
-                  + (history.isEmpty() ? "" : " (" + history.firstKey() + ")"));
+                  + " kept");
         }
       }
       if (!snapshot.retain()) {
@@ -244,6 +279,8 @@ final class MajorityReadView {
     dropPending();
     history.values().forEach(kept -> kept.snapshot().release());
     history.clear();
+    named.values().forEach(kept -> kept.snapshot().release());
+    named.clear();
     if (view != null) {
       view.release();
       view = null;

@@ -187,4 +187,26 @@ class MajorityReadViewTest {
     view.advance(OpTime.of(10, 2, 1), OpTime.of(10, 2, 1));
     assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(java.util.Map.entry(ts(10, 2), 2));
   }
+
+  @Test
+  void aViewNamedToAClientStaysReadableWhileManyMoreEntriesPass() {
+    write(1);
+    view.take(OpTime.of(10, 1, 1));
+    view.advance(OpTime.of(10, 1, 1), OpTime.of(10, 1, 1));
+    // A snapshot session's first read names the view's time.
+    assertThat(readXAt(null, null)).isEqualTo(java.util.Map.entry(ts(10, 1), 1));
+    write(2);
+    for (int i = 2; i <= 1_500; i++) {
+      view.take(OpTime.of(10, i, 1));
+      view.advance(OpTime.of(10, i, 1), OpTime.of(10, i, 1));
+    }
+    // Far more entries than the per-entry history keeps; the named time still reads exactly.
+    assertThat(readXAt(ts(10, 1), ts(10, 2))).isEqualTo(java.util.Map.entry(ts(10, 1), 1));
+    // An unnamed time that old is gone: the nearest kept snapshot is the named 10/1, and the entry
+    // after it (10/2) lies between.
+    assertThatThrownBy(() -> readXAt(ts(10, 3), ts(10, 2)))
+        .isInstanceOfSatisfying(
+            MongoServerException.class,
+            e -> assertThat(e.error()).isEqualTo(ErrorCode.SNAPSHOT_UNAVAILABLE));
+  }
 }
