@@ -174,13 +174,7 @@ final class MajorityReadView {
                       + "; it is at "
                       + viewAt.ts());
         }
-        try {
-          wait(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new MongoServerException(
-              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
-        }
+        awaitChange(wait);
       }
       if (atClusterTime == null || viewAt.ts().equals(atClusterTime)) {
         snapshot = view;
@@ -261,13 +255,7 @@ final class MajorityReadView {
               "Read concern majority reads are currently not possible: no majority-committed"
                   + " snapshot yet");
         }
-        try {
-          wait(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new MongoServerException(
-              ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
-        }
+        awaitChange(wait);
       }
       return view;
     }
@@ -286,5 +274,15 @@ final class MajorityReadView {
       view = null;
     }
     notifyAll();
+  }
+
+  /** Waits up to {@code millis} for the view to change. Holds the monitor. */
+  private void awaitChange(long millis) {
+    try {
+      wait(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MongoServerException(ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE, "interrupted");
+    }
   }
 }

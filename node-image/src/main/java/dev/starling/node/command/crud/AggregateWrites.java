@@ -50,14 +50,8 @@ final class AggregateWrites {
   /** mongod's BSONObjMaxUserSize: a batch's documents add up to at most this much. */
   static final int MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
-  /** Errors that end the aggregate at once: the member stopped writing (see Statements). */
-  private static final Set<ErrorCode> STOP_WRITING =
-      java.util.EnumSet.of(
-          ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
-          ErrorCode.NOT_WRITABLE_PRIMARY,
-          ErrorCode.PRIMARY_STEPPED_DOWN,
-          ErrorCode.SHUTDOWN_IN_PROGRESS,
-          ErrorCode.INTERRUPTED_AT_SHUTDOWN);
+  /** Errors that end the aggregate at once: the member stopped writing. */
+  private static final Set<ErrorCode> STOP_WRITING = Statements.FAIL_THE_BATCH;
 
   private AggregateWrites() {}
 

@@ -18,7 +18,7 @@ final class Statements {
   }
 
   /** Errors that end the whole command instead of one statement: the member stopped writing. */
-  private static final java.util.Set<ErrorCode> FAIL_THE_BATCH =
+  static final java.util.Set<ErrorCode> FAIL_THE_BATCH =
       java.util.EnumSet.of(
           ErrorCode.INTERRUPTED_DUE_TO_REPL_STATE_CHANGE,
           ErrorCode.NOT_WRITABLE_PRIMARY,
