@@ -24,17 +24,10 @@ final class MajorityReadView {
   private static final int MAX_SNAPSHOTS = 1000;
 
   /**
-   * How long a snapshot behind the view stays readable at its time, for readConcern "snapshot" with
-   * {@code atClusterTime} (mongod's minSnapshotHistoryWindowInSeconds, 300 by default).
+   * How long a view a snapshot read named stays readable at its time (mongod's
+   * minSnapshotHistoryWindowInSeconds, 300 by default).
    */
   static final long HISTORY_MILLIS = 300_000;
-
-  /**
-   * Snapshots of every entry kept behind the view at most; beyond this the oldest go. Each held
-   * snapshot keeps RocksDB from folding the versions (and counter merge operands) it separates, so
-   * this stays at the bound of pending snapshots ahead of the view.
-   */
-  private static final int MAX_HISTORY = MAX_SNAPSHOTS;
 
   /** Views whose time a snapshot read named to a client, kept for the whole window, at most. */
   private static final int MAX_NAMED = 10_000;
@@ -42,12 +35,12 @@ final class MajorityReadView {
   private final StorageEngine storage;
   private final TreeMap<OpTime, ReadSnapshot> snapshots = new TreeMap<>();
 
-  /** Snapshots behind the view by the time of their entry, with when they left the view. */
-  private final TreeMap<BsonTimestamp, Kept> history = new TreeMap<>();
-
   /**
    * The views whose time a read without atClusterTime named (a snapshot session reads at it again),
-   * each with a reference of its own, for the whole window however many entries follow.
+   * each with a reference of its own, for the whole window however many entries follow. Only these
+   * are kept behind the view, not a snapshot per entry: each held snapshot keeps RocksDB from
+   * folding the versions (and counter merge operands) on either side of it, and keeping the last
+   * 1,000 entries' cost w:1 inserts about a fifth of their throughput (BENCHMARKS.md).
    */
   private final TreeMap<BsonTimestamp, Kept> named = new TreeMap<>();
 
@@ -89,8 +82,7 @@ final class MajorityReadView {
       at = floor.getKey();
       // The floor's snapshot becomes the view (its reference moves there); older ones go.
       var older = snapshots.headMap(at, false);
-      long now = System.currentTimeMillis();
-      older.forEach((opTime, snapshot) -> keep(opTime, snapshot, now));
+      older.values().forEach(ReadSnapshot::release);
       older.clear();
       snapshots.remove(at);
     } else if (!committed.isBefore(lastApplied) && view == null) {
@@ -100,16 +92,12 @@ final class MajorityReadView {
       return;
     }
     if (view != null) {
-      keep(viewAt, view, System.currentTimeMillis());
+      view.release();
     }
     view = next;
     viewAt = at;
+    prune(named, System.currentTimeMillis(), MAX_NAMED);
     notifyAll();
-  }
-
-  /** Keeps a snapshot that leaves the view for snapshot reads at its time, for a while. */
-  private void keep(OpTime opTime, ReadSnapshot snapshot, long now) {
-    put(history, opTime.ts(), snapshot, now, MAX_HISTORY);
   }
 
   private static void put(
@@ -122,6 +110,11 @@ final class MajorityReadView {
     if (replaced != null) {
       replaced.snapshot().release();
     }
+    prune(kept, now, max);
+  }
+
+  /** Releases the kept snapshots past the window, and the oldest beyond {@code max}. */
+  private static void prune(TreeMap<BsonTimestamp, Kept> kept, long now, int max) {
     while (!kept.isEmpty()
         && (kept.size() > max
             || kept.firstEntry().getValue().sinceMillis() < now - HISTORY_MILLIS)) {
@@ -129,23 +122,13 @@ final class MajorityReadView {
     }
   }
 
-  /** The newest kept snapshot at or before {@code ts}, of every entry or of a named view. */
-  private Map.Entry<BsonTimestamp, Kept> keptFloor(BsonTimestamp ts) {
-    Map.Entry<BsonTimestamp, Kept> a = history.floorEntry(ts);
-    Map.Entry<BsonTimestamp, Kept> b = named.floorEntry(ts);
-    if (a == null) {
-      return b;
-    }
-    return b == null || a.getKey().compareTo(b.getKey()) >= 0 ? a : b;
-  }
-
   /**
    * Runs {@code read} for readConcern "snapshot": at the view (the majority commit point) when
    * {@code atClusterTime} is null, else at exactly {@code atClusterTime}, waiting up to {@code
    * timeoutMillis} for the commit point to reach it. Returns the time it read at with the result.
-   * Exactly: the snapshot of the newest entry at or before that time, when no entry lies between
-   * the two (so on a secondary, which keeps a snapshot per applied batch, not every time within a
-   * batch can be read: 246 SnapshotUnavailable); a time older than the snapshots kept is 239
+   * Exactly: at the newest named view at or before that time, when no entry lies between the two
+   * (else 246 SnapshotUnavailable: mongod reads any time of its window, this node the times it
+   * named and those with no write since one); a time older than every named view kept is 239
    * SnapshotTooOld, as on mongod once its history window has passed.
    *
    * @param entryAfter the timestamp of the oplog's first entry after the given one, or null
@@ -184,7 +167,7 @@ final class MajorityReadView {
         }
       } else {
         // The view is past atClusterTime: the newest kept snapshot at or before it.
-        Map.Entry<BsonTimestamp, Kept> floor = keptFloor(atClusterTime);
+        Map.Entry<BsonTimestamp, Kept> floor = named.floorEntry(atClusterTime);
         if (floor != null) {
           snapshot = floor.getValue().snapshot();
           readAt = floor.getKey();
@@ -265,8 +248,6 @@ final class MajorityReadView {
   synchronized void close() {
     closed = true;
     dropPending();
-    history.values().forEach(kept -> kept.snapshot().release());
-    history.clear();
     named.values().forEach(kept -> kept.snapshot().release());
     named.clear();
     if (view != null) {

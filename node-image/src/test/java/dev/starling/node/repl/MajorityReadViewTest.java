@@ -120,44 +120,46 @@ class MajorityReadViewTest {
   }
 
   @Test
-  void snapshotReadsReadTheViewOrExactlyAnEarlierCommittedTime() {
+  void snapshotReadsReadTheViewOrATimeTheyNamedBefore() {
     write(1);
     view.take(OpTime.of(10, 1, 1));
     view.advance(OpTime.of(10, 1, 1), OpTime.of(10, 1, 1));
+    // No atClusterTime: the view, named by its time (a snapshot session's first read).
+    assertThat(readXAt(null, null)).isEqualTo(java.util.Map.entry(ts(10, 1), 1));
     write(2);
     view.take(OpTime.of(10, 2, 1));
     write(3);
     view.take(OpTime.of(10, 3, 1));
     view.advance(OpTime.of(10, 3, 1), OpTime.of(10, 3, 1));
 
-    // No atClusterTime: the view, named by its time.
-    assertThat(readXAt(null, null)).isEqualTo(java.util.Map.entry(ts(10, 3), 3));
-    // The view moved on, but the times it passed stay readable, each exactly.
+    // The view moved on; the time it named stays readable, exactly.
     assertThat(readXAt(ts(10, 1), ts(10, 2))).isEqualTo(java.util.Map.entry(ts(10, 1), 1));
-    assertThat(readXAt(ts(10, 2), ts(10, 3))).isEqualTo(java.util.Map.entry(ts(10, 2), 2));
-    // A time between two kept snapshots with no entry in between reads the older one.
-    assertThat(readXAt(ts(10, 2), null).getValue()).isEqualTo(2);
-  }
-
-  @Test
-  void aSnapshotTimeWithAnEntryBetweenItAndTheNearestSnapshotIsUnavailable() {
-    write(1);
-    view.take(OpTime.of(10, 1, 1));
-    write(2);
-    // A secondary's batch: one snapshot at its end, 10/3, none at 10/2.
-    write(3);
-    view.take(OpTime.of(10, 3, 1));
-    view.advance(OpTime.of(10, 1, 1), OpTime.of(10, 3, 1));
-    view.advance(OpTime.of(10, 3, 1), OpTime.of(10, 3, 1));
-
+    // A time nobody was given, with a write between it and the named one: not kept.
     assertThatThrownBy(() -> readXAt(ts(10, 2), ts(10, 2)))
         .isInstanceOfSatisfying(
             MongoServerException.class,
             e -> assertThat(e.error()).isEqualTo(ErrorCode.SNAPSHOT_UNAVAILABLE));
+    // Older than every named time.
     assertThatThrownBy(() -> readXAt(ts(9, 1), ts(10, 1)))
         .isInstanceOfSatisfying(
             MongoServerException.class,
             e -> assertThat(e.error()).isEqualTo(ErrorCode.SNAPSHOT_TOO_OLD));
+    // The current view's time reads the view.
+    assertThat(readXAt(ts(10, 3), null)).isEqualTo(java.util.Map.entry(ts(10, 3), 3));
+  }
+
+  @Test
+  void aTimeWithNoWriteSinceANamedOneReadsThatOne() {
+    write(1);
+    view.take(OpTime.of(10, 1, 1));
+    view.advance(OpTime.of(10, 1, 1), OpTime.of(10, 1, 1));
+    assertThat(readXAt(null, null).getKey()).isEqualTo(ts(10, 1));
+    write(2);
+    view.take(OpTime.of(20, 1, 1));
+    view.advance(OpTime.of(20, 1, 1), OpTime.of(20, 1, 1));
+
+    // The oplog's next entry after 10/1 is 20/1: nothing changed up to 15/0.
+    assertThat(readXAt(ts(15, 0), ts(20, 1))).isEqualTo(java.util.Map.entry(ts(15, 0), 1));
   }
 
   @Test
