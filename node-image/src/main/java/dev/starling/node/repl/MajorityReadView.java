@@ -96,29 +96,49 @@ final class MajorityReadView {
     }
     view = next;
     viewAt = at;
-    prune(named, System.currentTimeMillis(), MAX_NAMED);
+    pruneNamed(System.currentTimeMillis());
     notifyAll();
   }
 
-  private static void put(
-      TreeMap<BsonTimestamp, Kept> kept,
-      BsonTimestamp ts,
-      ReadSnapshot snapshot,
-      long now,
-      int max) {
-    Kept replaced = kept.put(ts, new Kept(snapshot, now));
-    if (replaced != null) {
-      replaced.snapshot().release();
+  /** Keeps the view, named to a client at {@code ts}, with a reference of its own. */
+  private void name(BsonTimestamp ts, long now) {
+    if (!named.containsKey(ts) && view.retain()) {
+      named.put(ts, new Kept(view, now));
+      pruneNamed(now);
     }
-    prune(kept, now, max);
   }
 
-  /** Releases the kept snapshots past the window, and the oldest beyond {@code max}. */
-  private static void prune(TreeMap<BsonTimestamp, Kept> kept, long now, int max) {
-    while (!kept.isEmpty()
-        && (kept.size() > max
-            || kept.firstEntry().getValue().sinceMillis() < now - HISTORY_MILLIS)) {
-      kept.pollFirstEntry().getValue().snapshot().release();
+  /** Releases the named views past the window, and the oldest beyond {@link #MAX_NAMED}. */
+  private void pruneNamed(long now) {
+    while (!named.isEmpty()
+        && (named.size() > MAX_NAMED
+            || named.firstEntry().getValue().sinceMillis() < now - HISTORY_MILLIS)) {
+      named.pollFirstEntry().getValue().snapshot().release();
+    }
+  }
+
+  /**
+   * Waits, holding the monitor, until there is a view and it is at {@code atLeast} or later (null:
+   * any view): 134 ReadConcernMajorityNotAvailableYet if no view comes by {@code deadline}, 50
+   * MaxTimeMSExpired if the view does not reach {@code atLeast}.
+   */
+  private void awaitView(BsonTimestamp atLeast, long deadline) {
+    while (view == null || (atLeast != null && viewAt.ts().compareTo(atLeast) < 0)) {
+      long wait = deadline - System.currentTimeMillis();
+      if (closed || wait <= 0) {
+        throw view == null
+            ? new MongoServerException(
+                ErrorCode.READ_CONCERN_MAJORITY_NOT_AVAILABLE_YET,
+                "Read concern majority reads are currently not possible: no majority-committed"
+                    + " snapshot yet")
+            : new MongoServerException(
+                ErrorCode.MAX_TIME_MS_EXPIRED,
+                "waited for the majority commit point to reach atClusterTime "
+                    + atLeast
+                    + "; it is at "
+                    + viewAt.ts());
+      }
+      awaitChange(wait);
     }
   }
 
@@ -141,32 +161,15 @@ final class MajorityReadView {
     ReadSnapshot snapshot;
     BsonTimestamp readAt;
     synchronized (this) {
-      long deadline = System.currentTimeMillis() + timeoutMillis;
-      while (view == null || (atClusterTime != null && viewAt.ts().compareTo(atClusterTime) < 0)) {
-        long wait = deadline - System.currentTimeMillis();
-        if (closed || wait <= 0) {
-          throw view == null
-              ? new MongoServerException(
-                  ErrorCode.READ_CONCERN_MAJORITY_NOT_AVAILABLE_YET,
-                  "Read concern snapshot reads are currently not possible: no majority-committed"
-                      + " snapshot yet")
-              : new MongoServerException(
-                  ErrorCode.MAX_TIME_MS_EXPIRED,
-                  "waited for the majority commit point to reach atClusterTime "
-                      + atClusterTime
-                      + "; it is at "
-                      + viewAt.ts());
-        }
-        awaitChange(wait);
-      }
+      awaitView(atClusterTime, System.currentTimeMillis() + timeoutMillis);
       if (atClusterTime == null || viewAt.ts().equals(atClusterTime)) {
         snapshot = view;
         readAt = viewAt.ts();
-        if (atClusterTime == null && !named.containsKey(readAt) && view.retain()) {
-          put(named, readAt, view, System.currentTimeMillis(), MAX_NAMED);
+        if (atClusterTime == null) {
+          name(readAt, System.currentTimeMillis());
         }
       } else {
-        // The view is past atClusterTime: the newest kept snapshot at or before it.
+        // The view is past atClusterTime: the newest named view at or before it.
         Map.Entry<BsonTimestamp, Kept> floor = named.floorEntry(atClusterTime);
         if (floor != null) {
           snapshot = floor.getValue().snapshot();
@@ -174,10 +177,7 @@ final class MajorityReadView {
         } else {
           throw new MongoServerException(
               ErrorCode.SNAPSHOT_TOO_OLD,
-              "Read timestamp "
-                  + atClusterTime
-                  + " is older than the oldest available timestamp"
-                  + " kept");
+              "Read timestamp " + atClusterTime + " is older than the oldest available timestamp");
         }
       }
       if (!snapshot.retain()) {
@@ -191,11 +191,11 @@ final class MajorityReadView {
         if (next != null && next.compareTo(atClusterTime) <= 0) {
           throw new MongoServerException(
               ErrorCode.SNAPSHOT_UNAVAILABLE,
-              "this member has no snapshot of the data at exactly "
+              "this member kept no snapshot of the data at exactly "
                   + atClusterTime
-                  + " (it keeps one per applied batch; the nearest is "
+                  + ": the nearest it kept, "
                   + readAt
-                  + ")");
+                  + ", is older, and writes followed it");
         }
       }
       T result = storage.readAt(snapshot, read);
@@ -229,17 +229,9 @@ final class MajorityReadView {
    */
   ReadSnapshot retain(long timeoutMillis) {
     synchronized (this) {
-      long deadline = System.currentTimeMillis() + timeoutMillis;
-      while (view == null || !view.retain()) {
-        long wait = deadline - System.currentTimeMillis();
-        if (closed || wait <= 0) {
-          throw new MongoServerException(
-              ErrorCode.READ_CONCERN_MAJORITY_NOT_AVAILABLE_YET,
-              "Read concern majority reads are currently not possible: no majority-committed"
-                  + " snapshot yet");
-        }
-        awaitChange(wait);
-      }
+      awaitView(null, System.currentTimeMillis() + timeoutMillis);
+      // The view holds a reference until it is replaced, under this monitor: this cannot fail.
+      view.retain();
       return view;
     }
   }

@@ -41,8 +41,7 @@ public final class StandaloneReplication implements Replication {
   @Override
   public <T> java.util.Map.Entry<BsonTimestamp, T> readSnapshot(
       BsonTimestamp atClusterTime, long maxMillis, Supplier<T> read) {
-    throw new MongoServerException(
-        ErrorCode.NOT_A_REPLICA_SET, "node needs to be a replica set member to use readConcern");
+    throw notAReplicaSet();
   }
 
   @Override
@@ -136,7 +135,12 @@ public final class StandaloneReplication implements Replication {
 
   @Override
   public void checkLinearizableRead() {
-    throw new MongoServerException(
+    throw notAReplicaSet();
+  }
+
+  /** mongod's refusal of the read concerns only a replica set serves (linearizable, snapshot). */
+  private static MongoServerException notAReplicaSet() {
+    return new MongoServerException(
         ErrorCode.NOT_A_REPLICA_SET, "node needs to be a replica set member to use read concern");
   }
 

@@ -2,6 +2,7 @@ package dev.starling.node.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.mongodb.MongoCommandException;
@@ -120,9 +121,7 @@ class OutMergeIT {
     // A result the kept unique index refuses fails the $out: the target is as it was.
     List<Bson> clash =
         List.of(new Document("$set", new Document("k", "same")), new Document("$out", "out_dst"));
-    assertThatThrownBy(() -> src.aggregate(clash).toCollection())
-        .isInstanceOfSatisfying(
-            MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(11000));
+    assertThat(failure(src, clash).getErrorCode()).isEqualTo(11000);
     assertThat(contents(db, "out_dst")).containsExactly(doc(2, "b", 2), doc(3, "c", 3));
     awaitReplicated("out_dst");
     for (int m = 0; m < 3; m++) {
@@ -191,16 +190,15 @@ class OutMergeIT {
     // fail + insert: the duplicate fails the aggregate with 11000; the rest of its batch (mongod's
     // batches are unordered) is inserted and stays.
     db.getCollection("m_fail").insertOne(new Document("_id", 2).append("k", "taken"));
-    assertThatThrownBy(
-            () ->
-                src.aggregate(
-                        List.of(
-                            new Document(
-                                "$merge",
-                                new Document("into", "m_fail").append("whenMatched", "fail"))))
-                    .toCollection())
-        .isInstanceOfSatisfying(
-            MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(11000));
+    assertThat(
+            failure(
+                    src,
+                    List.of(
+                        new Document(
+                            "$merge",
+                            new Document("into", "m_fail").append("whenMatched", "fail"))))
+                .getErrorCode())
+        .isEqualTo(11000);
     assertThat(contents(db, "m_fail"))
         .containsExactly(
             doc(1, "a", 1), new Document("_id", 2).append("k", "taken"), doc(3, "c", 3));
@@ -209,22 +207,17 @@ class OutMergeIT {
     // merge + fail: 13113 MergeStageNoMatchingDocument; the matched ones were merged.
     db.getCollection("m_nomatch")
         .insertMany(List.of(new Document("_id", 1), new Document("_id", 3)));
-    assertThatThrownBy(
-            () ->
-                src.aggregate(
-                        List.of(
-                            new Document(
-                                "$merge",
-                                new Document("into", "m_nomatch")
-                                    .append("whenMatched", "merge")
-                                    .append("whenNotMatched", "fail"))))
-                    .toCollection())
-        .isInstanceOfSatisfying(
-            MongoCommandException.class,
-            e -> {
-              assertThat(e.getErrorCode()).isEqualTo(13113);
-              assertThat(e.getErrorCodeName()).isEqualTo("MergeStageNoMatchingDocument");
-            });
+    MongoCommandException noMatch =
+        failure(
+            src,
+            List.of(
+                new Document(
+                    "$merge",
+                    new Document("into", "m_nomatch")
+                        .append("whenMatched", "merge")
+                        .append("whenNotMatched", "fail"))));
+    assertThat(noMatch.getErrorCode()).isEqualTo(13113);
+    assertThat(noMatch.getErrorCodeName()).isEqualTo("MergeStageNoMatchingDocument");
     assertThat(contents(db, "m_nomatch")).containsExactly(doc(1, "a", 1), doc(3, "c", 3));
     awaitReplicated("m_nomatch");
 
@@ -248,15 +241,13 @@ class OutMergeIT {
     awaitReplicated("m_bykey");
 
     // on a field without a unique index: 51183, nothing written.
-    assertThatThrownBy(
-            () ->
-                src.aggregate(
-                        List.of(
-                            new Document(
-                                "$merge", new Document("into", "m_merge").append("on", "v"))))
-                    .toCollection())
-        .isInstanceOfSatisfying(
-            MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(51183));
+    assertThat(
+            failure(
+                    src,
+                    List.of(
+                        new Document("$merge", new Document("into", "m_merge").append("on", "v"))))
+                .getErrorCode())
+        .isEqualTo(51183);
   }
 
   @Test
@@ -307,5 +298,15 @@ class OutMergeIT {
               MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(10107));
     }
     assertThat(collectionNames(db)).doesNotContain("sec_dst");
+  }
+
+  /** The error of an aggregate over {@code src} with {@code pipeline} that must fail. */
+  private static MongoCommandException failure(
+      MongoCollection<Document> src, List<? extends Bson> pipeline) {
+    MongoCommandException e =
+        catchThrowableOfType(
+            MongoCommandException.class, () -> src.aggregate(pipeline).toCollection());
+    assertThat(e).as("the aggregate %s fails", pipeline).isNotNull();
+    return e;
   }
 }

@@ -105,6 +105,37 @@ public final class ReplicaSetCluster implements AutoCloseable {
     return m;
   }
 
+  /** A new logical session id, as a driver makes one. */
+  public static org.bson.BsonDocument newLsid() {
+    return new org.bson.BsonDocument(
+        "id",
+        new org.bson.BsonBinary(java.util.UUID.randomUUID(), org.bson.UuidRepresentation.STANDARD));
+  }
+
+  /**
+   * {@code command} on database {@code db} of member {@code i}, sent over the wire as a driver
+   * sends a retryable write: with {@code lsid}, {@code txnNumber} and {@code writeConcern: {w}}.
+   */
+  public org.bson.BsonDocument retryableWrite(
+      int i,
+      String db,
+      org.bson.BsonDocument command,
+      org.bson.BsonDocument lsid,
+      long txnNumber,
+      org.bson.BsonValue w)
+      throws java.io.IOException {
+    org.bson.BsonDocument sent =
+        command
+            .clone()
+            .append("lsid", lsid)
+            .append("txnNumber", new org.bson.BsonInt64(txnNumber))
+            .append("writeConcern", new org.bson.BsonDocument("w", w))
+            .append("$db", new org.bson.BsonString(db));
+    try (Wire wire = Wire.connect(node(i).port())) {
+      return wire.command(sent);
+    }
+  }
+
   /** The replica-set status as member {@code i} sees it. */
   public Document status(int i) {
     return direct(i).getDatabase("admin").runCommand(new Document("replSetGetStatus", 1));

@@ -7,16 +7,12 @@ import com.mongodb.client.MongoCollection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.bson.BsonArray;
-import org.bson.BsonBinary;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.Document;
-import org.bson.UuidRepresentation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,22 +21,11 @@ import org.junit.jupiter.api.Test;
  * twice and none fails with 217 IncompleteTransactionHistory (which mongod's initial sync leaves).
  */
 class RetryAfterInitialSyncIT {
-  private static BsonDocument newSession() {
-    return new BsonDocument("id", new BsonBinary(UUID.randomUUID(), UuidRepresentation.STANDARD));
-  }
-
   /** Runs {@code command} on test.docs of member {@code i} as a driver sends it. */
   private static BsonDocument run(
       ReplicaSetCluster rs, int i, BsonDocument lsid, long txnNumber, BsonDocument command)
       throws IOException {
-    BsonDocument sent = command.clone();
-    sent.append("lsid", lsid)
-        .append("txnNumber", new BsonInt64(txnNumber))
-        .append("writeConcern", new BsonDocument("w", new BsonString("majority")))
-        .append("$db", new BsonString("test"));
-    try (Wire wire = Wire.connect(rs.node(i).port())) {
-      return wire.command(sent);
-    }
+    return rs.retryableWrite(i, "test", command, lsid, txnNumber, new BsonString("majority"));
   }
 
   private static BsonDocument insertThree() {
@@ -87,9 +72,9 @@ class RetryAfterInitialSyncIT {
       rs.initiate(twoMembers);
       int primary = rs.awaitPrimaryAmong(List.of(0, 1));
 
-      BsonDocument inserter = newSession();
-      BsonDocument counter = newSession();
-      BsonDocument updater = newSession();
+      BsonDocument inserter = ReplicaSetCluster.newLsid();
+      BsonDocument counter = ReplicaSetCluster.newLsid();
+      BsonDocument updater = ReplicaSetCluster.newLsid();
       BsonDocument inserted = run(rs, primary, inserter, 4, insertThree());
       assertThat(inserted.getInt32("n").getValue()).as(inserted.toJson()).isEqualTo(3);
       BsonDocument counted = run(rs, primary, counter, 9, incrementCounter());

@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.Document;
@@ -110,16 +109,15 @@ class RollbackIT {
   private static BsonDocument retryableInsert(
       ReplicaSetCluster rs, int i, BsonDocument lsid, long txnNumber, String id, BsonValue w)
       throws IOException {
-    try (Wire wire = Wire.connect(rs.node(i).port())) {
-      return wire.command(
-          new BsonDocument("insert", new BsonString("docs"))
-              .append(
-                  "documents", new BsonArray(List.of(new BsonDocument("_id", new BsonString(id)))))
-              .append("lsid", lsid)
-              .append("txnNumber", new BsonInt64(txnNumber))
-              .append("writeConcern", new BsonDocument("w", w))
-              .append("$db", new BsonString("test")));
-    }
+    return rs.retryableWrite(
+        i,
+        "test",
+        new BsonDocument("insert", new BsonString("docs"))
+            .append(
+                "documents", new BsonArray(List.of(new BsonDocument("_id", new BsonString(id))))),
+        lsid,
+        txnNumber,
+        w);
   }
 
   @Test
@@ -129,18 +127,10 @@ class RollbackIT {
         ReplicaSetCluster.startInitiated(
             "rollback-retry", 3, 2000, "--setParameter", "enableTestCommands=1")) {
       int old = rs.awaitPrimary();
-      BsonDocument lsid =
-          new BsonDocument(
-              "id",
-              new org.bson.BsonBinary(
-                  java.util.UUID.randomUUID(), org.bson.UuidRepresentation.STANDARD));
+      BsonDocument lsid = ReplicaSetCluster.newLsid();
       // A second session whose rolled-back write nobody retries: only the rollback fixes its
       // record.
-      BsonDocument idle =
-          new BsonDocument(
-              "id",
-              new org.bson.BsonBinary(
-                  java.util.UUID.randomUUID(), org.bson.UuidRepresentation.STANDARD));
+      BsonDocument idle = ReplicaSetCluster.newLsid();
       BsonValue majority = new BsonString("majority");
       assertThat(retryableInsert(rs, old, lsid, 1, "kept", majority).getInt32("n").getValue())
           .isOne();

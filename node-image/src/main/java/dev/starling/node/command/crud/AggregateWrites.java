@@ -248,22 +248,17 @@ final class AggregateWrites {
       for (List<BsonDocument> batch = source.nextBatch();
           !batch.isEmpty();
           batch = source.nextBatch()) {
-        MongoServerException first = null;
+        FirstError first = new FirstError();
         try (CollectionWriter writer = storage.writer(temp, durability)) {
           for (BsonDocument doc : batch) {
             try {
               writer.insert(Documents.prepareForInsert(doc));
             } catch (MongoServerException e) {
-              if (STOP_WRITING.contains(e.error())) {
-                throw e;
-              }
-              first = first == null ? e : first;
+              first.record(e);
             }
           }
         }
-        if (first != null) {
-          throw first;
-        }
+        first.throwIfAny();
       }
       CollectionMeta now = storage.collection(db, out.coll());
       BsonDocument nowOptions = now == null ? new BsonDocument() : now.options();
@@ -398,7 +393,7 @@ final class AggregateWrites {
         case FAIL -> throw noMatch();
       }
     }
-    MongoServerException first = null;
+    FirstError first = new FirstError();
     boolean unmatched = false;
     try (CollectionWriter writer = storage.writer(target, durability)) {
       for (BsonDocument result : batch) {
@@ -442,16 +437,11 @@ final class AggregateWrites {
             unmatched = true;
           }
         } catch (MongoServerException e) {
-          if (STOP_WRITING.contains(e.error())) {
-            throw e;
-          }
-          first = first == null ? e : first;
+          first.record(e);
         }
       }
     }
-    if (first != null) {
-      throw first;
-    }
+    first.throwIfAny();
     if (unmatched && merge.whenNotMatched() == WriteStage.WhenNotMatched.FAIL) {
       throw noMatch();
     }
@@ -517,5 +507,28 @@ final class AggregateWrites {
     return new MongoServerException(
         ErrorCode.location(51185),
         "$merge write error: 'on' field '" + field + "' is an array or lies under one");
+  }
+
+  /**
+   * The first write error of an unordered batch, thrown once the batch is done (mongod's batches of
+   * $out and $merge are unordered); an error that means the member stopped writing ends it at once.
+   */
+  private static final class FirstError {
+    private MongoServerException first;
+
+    void record(MongoServerException e) {
+      if (STOP_WRITING.contains(e.error())) {
+        throw e;
+      }
+      if (first == null) {
+        first = e;
+      }
+    }
+
+    void throwIfAny() {
+      if (first != null) {
+        throw first;
+      }
+    }
   }
 }
